@@ -1,0 +1,1 @@
+"""pbrrules: payment-by-results reoffending contracts as code."""

@@ -1,0 +1,79 @@
+"""Cohort figures: the seam between measuring records and paying on them.
+
+The measure stage turns outcome records into ``CohortFigures``; a lawyer's worked example or a
+service that already holds aggregates builds them by hand. The pay stage reads only these.
+All counts are integers and sums of predicted rates are exact fractions, so two runs on the same
+records give the same figures, and the figures equal the test oracle's.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from fractions import Fraction
+
+from attrs import field, frozen
+
+
+@frozen
+class MeasureCounts:
+    """What one measure counted in one group of one cohort.
+
+    ``reoffenders`` (R) is the number of offenders with at least one proven reoffence under the
+    measure's rules; ``reoffences`` (O) is the number of proven reoffences, or of reconviction
+    events when the measure counts events.
+    """
+
+    reoffenders: int
+    reoffences: int
+
+
+@frozen
+class GroupFigures:
+    """The figures of one group (treatment, or control) of one cohort.
+
+    ``offenders`` is N, the cohort size after exclusions and de-duplication; ``predicted`` is the
+    exact sum of the offenders' ``predicted_rate`` (None when the data has no predictions);
+    ``counts`` maps each measure's name to what it counted.
+    """
+
+    offenders: int
+    counts: Mapping[str, MeasureCounts] = field(factory=dict)
+    predicted: Fraction | None = None
+
+    def counts_for(self, measure: str) -> MeasureCounts | None:
+        """The counts of ``measure`` in this group, if it was measured."""
+        return self.counts.get(measure)
+
+    @property
+    def predicted_rate(self) -> Fraction | None:
+        """The group's mean predicted rate, or None when there are no predictions or offenders."""
+        if self.predicted is None or self.offenders == 0:
+            return None
+        return self.predicted / self.offenders
+
+
+@frozen
+class CohortFigures:
+    """The figures of one cohort unit: one cohort rule, one period, and (if grouped) one area.
+
+    ``period`` is the period's label ("2015-Q4", "year 1", "cohort 1", or a named period);
+    ``start`` and ``end`` are its first and last index dates. ``excluded`` counts the index events
+    each exclusion rule removed (by reason); ``cancelled`` gives the reason a cancelled period
+    is not paid.
+    """
+
+    cohort: str
+    period: str
+    start: datetime.date
+    end: datetime.date
+    treatment: GroupFigures
+    control: GroupFigures | None = None
+    area: str | None = None
+    excluded: tuple[tuple[str, int], ...] = ()
+    cancelled: str | None = None
+
+    @property
+    def key(self) -> tuple[str, str, str | None]:
+        """``(cohort, period, area)``: identifies the unit within a statement."""
+        return (self.cohort, self.period, self.area)
