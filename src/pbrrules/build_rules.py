@@ -1,0 +1,601 @@
+"""Build callbacks for cohorts, measures, comparisons, targets, terms, limits, rounding, examples.
+
+Each declaration's body arrives as a list of ``Item`` s; the callback assembles the frozen rule,
+reporting a required line that is missing (PBR006) or a line written twice (PBR007).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from fractions import Fraction
+from typing import Any
+
+from lark import Token, v_args
+from lark.tree import Meta
+
+from pbrrules import literals, rules
+from pbrrules.build_values import BaseBuild, Item
+from pbrrules.errors import Span
+from pbrrules.values import Duration, Quantity, Value
+
+
+@v_args(inline=True, meta=True)
+class RulesBuild(BaseBuild):
+    """Callbacks for the declarations that make up a contract's payment mechanism."""
+
+    def _missing(self, what: str, owner: str, span: Span, example: str) -> None:
+        self._problem(
+            "PBR006",
+            f"{owner} has no {what}",
+            Span(span.line, span.column, span.line, span.column + len(owner.split("'")[0]) + 1,
+                 span.source),
+            help=f"add a line such as: {example}",
+        )
+
+    # -- cohorts --------------------------------------------------------------------------------
+
+    def cohort(self, meta: Meta, name: Token, ref: str | None, *items: Item) -> rules.Cohort:
+        owner = f"cohort '{name}'"
+        span = self._span(meta)
+        allowed = {"eligible", "exclude", "period", "cancel", "grouped_by", "control_group",
+                   "keep_duplicates"}
+        self._unexpected_items(items, allowed, owner)
+        periods = tuple(item.value for item in items if item.kind == "period")
+        if not periods:
+            self._missing("cohort periods", owner, span, "quarterly from 2015-10-01 to 2016-09-30")
+        return rules.Cohort(
+            name=str(name),
+            eligible=self._single(items, "eligible", "eligible when", owner),
+            exclusions=tuple(item.value for item in items if item.kind == "exclude"),
+            periods=periods,
+            cancellations=tuple(item.value for item in items if item.kind == "cancel"),
+            grouped_by=self._single(items, "grouped_by", "grouped by", owner),
+            control_group=self._single(items, "control_group", "control group when", owner),
+            deduplicate=self._single(items, "keep_duplicates", "every index event counts",
+                                     owner) is None,
+            clause=ref,
+            span=span,
+        )
+
+    def eligible(self, meta: Meta, condition: rules.Condition, ref: str | None) -> Item:
+        return Item("eligible", condition, self._span(meta))
+
+    def exclude(
+        self, meta: Meta, condition: rules.Condition, reason: Token, ref: str | None
+    ) -> Item:
+        span = self._span(meta)
+        return Item("exclude", rules.Exclusion(condition, literals.unquote(reason), ref, span), span)
+
+    def quarterly(self, meta: Meta, start: Token, end: Token) -> Item:
+        span = self._span(meta)
+        return Item("period", rules.Quarterly(self._date(start), self._date(end), span), span)
+
+    def yearly(self, meta: Meta, start: Token, end: Token) -> Item:
+        span = self._span(meta)
+        return Item("period", rules.ContractYears(self._date(start), self._date(end), span), span)
+
+    def named_period(self, meta: Meta, label: Token, start: Token, end: Token) -> Item:
+        span = self._span(meta)
+        period = rules.NamedPeriod(
+            literals.unquote(label), self._date(start), self._date(end), span
+        )
+        return Item("period", period, span)
+
+    def blocks(self, meta: Meta, size: Token, start: Token, limit: Token | None) -> Item:
+        span = self._span(meta)
+        period = rules.Blocks(
+            int(size), self._date(start), int(limit) if limit is not None else None, span
+        )
+        return Item("period", period, span)
+
+    def cancel(self, meta: Meta, label: Token, reason: Token, ref: str | None) -> Item:
+        span = self._span(meta)
+        cancellation = rules.Cancellation(
+            literals.unquote(label), literals.unquote(reason), ref, span
+        )
+        return Item("cancel", cancellation, span)
+
+    def grouped_by(self, meta: Meta, column: Token) -> Item:
+        return Item("grouped_by", str(column), self._span(meta))
+
+    def control_group(self, meta: Meta, condition: rules.Condition) -> Item:
+        return Item("control_group", condition, self._span(meta))
+
+    def keep_duplicates(self, meta: Meta) -> Item:
+        return Item("keep_duplicates", True, self._span(meta))
+
+    # -- conditions -----------------------------------------------------------------------------
+
+    def any_of(self, meta: Meta, left: rules.Condition, right: rules.Condition) -> rules.AnyOf:
+        return rules.AnyOf(left, right, self._span(meta))
+
+    def all_of(self, meta: Meta, left: rules.Condition, right: rules.Condition) -> rules.AllOf:
+        return rules.AllOf(left, right, self._span(meta))
+
+    def negation(self, meta: Meta, operand: rules.Condition) -> rules.Not:
+        return rules.Not(operand, self._span(meta))
+
+    def one_of(self, meta: Meta, column: Token, *values: Value) -> rules.OneOf:
+        return rules.OneOf(str(column), tuple(values), self._span(meta))
+
+    def equals(self, meta: Meta, column: Token, value: Value) -> rules.FieldTest:
+        return rules.FieldTest(str(column), "=", value, self._span(meta))
+
+    def not_equals(self, meta: Meta, column: Token, value: Value) -> rules.FieldTest:
+        return rules.FieldTest(str(column), "!=", value, self._span(meta))
+
+    def compare(self, meta: Meta, column: Token, op: Token, value: Value) -> rules.FieldTest:
+        return rules.FieldTest(str(column), str(op), value, self._span(meta))  # type: ignore[arg-type]  # COMPARE admits only these
+
+    def between(self, meta: Meta, column: Token, low: Value, high: Value) -> rules.Between:
+        return rules.Between(str(column), low, high, self._span(meta))
+
+    def flag(self, meta: Meta, column: Token) -> rules.Flag:
+        return rules.Flag(str(column), self._span(meta))
+
+    # -- measures -------------------------------------------------------------------------------
+
+    def measure(self, meta: Meta, name: Token, ref: str | None, *items: Item) -> rules.Measure:
+        owner = f"measure '{name}'"
+        span = self._span(meta)
+        allowed = {"kind", "counting", "follow_up", "waiting", "proven_by", "breaches",
+                   "adjusted"}
+        self._unexpected_items(items, allowed, owner)
+        kind = self._single(items, "kind", "what it measures", owner)
+        if kind is None:
+            self._missing("kind of rate", owner, span, "binary rate of COHORT")
+            kind = ("binary", 1, "", span)
+        measure_kind, per, cohort, cohort_span = kind
+        defaults = rules.Measure("", "binary", "")
+        counting = self._single(items, "counting", "counting", owner)
+        follow_up = self._single(items, "follow_up", "follow-up", owner)
+        waiting = self._single(items, "waiting", "waiting period", owner)
+        proven_by = self._single(items, "proven_by", "proven by", owner)
+        breaches = self._single(items, "breaches", "breaches", owner)
+        return rules.Measure(
+            name=str(name),
+            kind=measure_kind,
+            cohort=cohort,
+            per=per,
+            counting=counting or defaults.counting,
+            follow_up=follow_up or defaults.follow_up,
+            waiting=waiting or defaults.waiting,
+            proven_by=proven_by or defaults.proven_by,
+            exclude_breaches=defaults.exclude_breaches if breaches is None else breaches,
+            adjustment=self._single(items, "adjusted", "adjusted for offender mix", owner),
+            clause=ref,
+            cohort_span=cohort_span,
+            span=span,
+        )
+
+    def binary_rate(self, meta: Meta, cohort: Token) -> Item:
+        return Item("kind", ("binary", 1, str(cohort), self._tspan(cohort)), self._span(meta))
+
+    def per_reoffender(self, meta: Meta, cohort: Token) -> Item:
+        value = ("per_reoffender", 1, str(cohort), self._tspan(cohort))
+        return Item("kind", value, self._span(meta))
+
+    def per_offenders(self, meta: Meta, per: Token, cohort: Token) -> Item:
+        value = ("per_offenders", int(per), str(cohort), self._tspan(cohort))
+        return Item("kind", value, self._span(meta))
+
+    def count_offences(self, meta: Meta) -> Item:
+        return Item("counting", "offences", self._span(meta))
+
+    def count_events(self, meta: Meta) -> Item:
+        return Item("counting", "events", self._span(meta))
+
+    def follow_up(self, meta: Meta, duration: Duration) -> Item:
+        return Item("follow_up", duration, self._span(meta))
+
+    def waiting(self, meta: Meta, duration: Duration) -> Item:
+        return Item("waiting", duration, self._span(meta))
+
+    def proven_by(self, meta: Meta, *disposals: Token) -> Item:
+        return Item("proven_by", tuple(str(d) for d in disposals), self._span(meta))
+
+    def breaches_excluded(self, meta: Meta) -> Item:
+        return Item("breaches", True, self._span(meta))
+
+    def breaches_counted(self, meta: Meta) -> Item:
+        return Item("breaches", False, self._span(meta))
+
+    def adjusted(self, meta: Meta, form: str, baseline: rules.ValueRef) -> Item:
+        span = self._span(meta)
+        return Item("adjusted", rules.Adjustment(form, baseline, span), span)  # type: ignore[arg-type]  # form is a MixForm
+
+    def mix_ratio(self, meta: Meta) -> str:
+        return "ratio"
+
+    def mix_difference(self, meta: Meta) -> str:
+        return "difference"
+
+    # -- comparisons and targets ----------------------------------------------------------------
+
+    def comparison(
+        self,
+        meta: Meta,
+        name: Token,
+        ref: str | None,
+        measure: Token,
+        comparator: rules.Comparator,
+        unit: rules.ImprovementUnit,
+    ) -> rules.Comparison:
+        return rules.Comparison(
+            str(name), str(measure), comparator, unit, ref,
+            measure_span=self._tspan(measure), span=self._span(meta),
+        )
+
+    def control_comparator(self, meta: Meta) -> rules.ControlGroup:
+        return rules.ControlGroup(self._span(meta))
+
+    def fixed_comparator(self, meta: Meta, ref: rules.ValueRef) -> rules.ValueRef:
+        return ref
+
+    def in_points(self, meta: Meta) -> str:
+        return "points"
+
+    def in_percent(self, meta: Meta) -> str:
+        return "percent"
+
+    def in_absolute(self, meta: Meta) -> str:
+        return "absolute"
+
+    def target(self, meta: Meta, name: Token, ref: str | None, *items: Item) -> rules.Target:
+        owner = f"target '{name}'"
+        span = self._span(meta)
+        self._unexpected_items(items, {"direction", "significant", "pooled"}, owner)
+        direction = self._single(items, "direction", "what it requires", owner)
+        if direction is None:
+            self._missing(
+                "requirement", owner, span, "reduction in COMPARISON of at least 5 percentage points"
+            )
+            direction = ("reduction", "", None, span)
+        kind, comparison, threshold, comparison_span = direction
+        return rules.Target(
+            name=str(name),
+            comparison=comparison,
+            direction=kind,
+            threshold=threshold,
+            significance=self._single(items, "significant", "significant at", owner),
+            pooled=bool(self._single(items, "pooled", "pooled or for each cohort", owner)),
+            clause=ref,
+            comparison_span=comparison_span,
+            span=span,
+        )
+
+    def reduction(self, meta: Meta, comparison: Token, threshold: rules.ValueRef | None) -> Item:
+        value = ("reduction", str(comparison), threshold, self._tspan(comparison))
+        return Item("direction", value, self._span(meta))
+
+    def increase(self, meta: Meta, comparison: Token, threshold: rules.ValueRef | None) -> Item:
+        value = ("increase", str(comparison), threshold, self._tspan(comparison))
+        return Item("direction", value, self._span(meta))
+
+    def significant(
+        self, meta: Meta, level: rules.Literal_, sides: str, critical: Fraction | None
+    ) -> Item:
+        span = self._span(meta)
+        critical_ref = (
+            rules.Literal_(literals.plain(critical), span) if critical is not None else None
+        )
+        value = rules.Significance(level, sides, critical_ref, span)  # type: ignore[arg-type]  # sides is a Sides
+        return Item("significant", value, span)
+
+    def one_sided(self, meta: Meta) -> str:
+        return "one-sided"
+
+    def two_sided(self, meta: Meta) -> str:
+        return "two-sided"
+
+    def pooled(self, meta: Meta) -> Item:
+        return Item("pooled", True, self._span(meta))
+
+    def per_cohort(self, meta: Meta) -> Item:
+        return Item("pooled", False, self._span(meta))
+
+    # -- terms ----------------------------------------------------------------------------------
+
+    def term(self, meta: Meta, name: Token, ref: str | None, *items: Item) -> rules.Term:
+        owner = f"term '{name}'"
+        span = self._span(meta)
+        self._unexpected_items(
+            items, {"when", "pay", "improvement_cap", "band", "share_band"}, owner
+        )
+        pay = self._single(items, "pay", "pay or deduct", owner)
+        if pay is None:
+            self._missing("payment", owner, span, "pay £100,000 per percentage point of COMPARISON")
+            pay = (False, rules.Fixed(rules.Literal_(Quantity(Fraction(0), literals.Unit.MONEY))))
+        deduction, amount = pay
+        amount = self._attach_bands(amount, items, owner)
+        return rules.Term(
+            name=str(name),
+            amount=amount,
+            deduction=deduction,
+            when=self._single(items, "when", "when or unless", owner),
+            improvement_cap=self._single(items, "improvement_cap", "counting improvement up to",
+                                         owner),
+            clause=ref,
+            span=span,
+        )
+
+    def _attach_bands(self, amount: rules.Amount, items: Sequence[Item], owner: str) -> Any:
+        bands = tuple(item for item in items if item.kind == "band")
+        shares = tuple(item for item in items if item.kind == "share_band")
+        if isinstance(amount, rules.Banded):
+            self._unexpected_items(shares, set(), owner)
+            if not bands:
+                self._missing("bands", owner, amount.span, "band from 5% below 10%: £100,000")
+            return rules.Banded(amount.comparison, tuple(b.value for b in bands), amount.span)
+        if isinstance(amount, rules.SavingsShare):
+            self._unexpected_items(bands, set(), owner)
+            if not shares:
+                self._missing("shares", owner, amount.span, "share 50% of savings up to 5%")
+            return rules.SavingsShare(
+                amount.comparison, amount.valued_at, tuple(s.value for s in shares), amount.span
+            )
+        self._unexpected_items((*bands, *shares), set(), owner)
+        return amount
+
+    def when(self, meta: Meta, trigger: rules.Trigger) -> Item:
+        return Item("when", trigger, self._span(meta))
+
+    def unless(self, meta: Meta, trigger: rules.Trigger) -> Item:
+        span = self._span(meta)
+        return Item("when", rules.TriggerNot(trigger, span), span)
+
+    def pay(self, meta: Meta, amount: rules.Amount) -> Item:
+        return Item("pay", (False, amount), self._span(meta))
+
+    def deduct(self, meta: Meta, amount: rules.Amount) -> Item:
+        return Item("pay", (True, amount), self._span(meta))
+
+    def improvement_cap(self, meta: Meta, cap: rules.ValueRef) -> Item:
+        return Item("improvement_cap", cap, self._span(meta))
+
+    def band(
+        self,
+        meta: Meta,
+        lower: rules.ValueRef | None,
+        upper: rules.ValueRef | None,
+        amount: rules.Amount,
+    ) -> Item:
+        span = self._span(meta)
+        return Item("band", rules.Band(amount, lower, upper, span), span)
+
+    def share_band(
+        self,
+        meta: Meta,
+        share: rules.ValueRef,
+        lower: rules.ValueRef | None,
+        upper: rules.ValueRef,
+    ) -> Item:
+        span = self._span(meta)
+        return Item("share_band", rules.ShareBand(share, upper, lower, span), span)
+
+    def trigger_any(self, meta: Meta, left: rules.Trigger, right: rules.Trigger) -> Any:
+        return rules.TriggerAny(left, right, self._span(meta))
+
+    def trigger_all(self, meta: Meta, left: rules.Trigger, right: rules.Trigger) -> Any:
+        return rules.TriggerAll(left, right, self._span(meta))
+
+    def trigger_negation(self, meta: Meta, operand: rules.Trigger) -> Any:
+        return rules.TriggerNot(operand, self._span(meta))
+
+    def target_met(self, meta: Meta, name: Token) -> rules.TargetMet:
+        return rules.TargetMet(str(name), self._tspan(name))
+
+    def term_pays(self, meta: Meta, name: Token) -> rules.TermPays:
+        return rules.TermPays(str(name), self._tspan(name))
+
+    def fixed(self, meta: Meta, amount: rules.ValueRef) -> rules.Fixed:
+        return rules.Fixed(amount, self._span(meta))
+
+    def per_unit(
+        self, meta: Meta, price: rules.ValueRef, unit: rules.PerUnit, comparison: Token
+    ) -> rules.PerUnitOf:
+        return rules.PerUnitOf(price, unit, str(comparison), self._span(meta))
+
+    def per_offender(self, meta: Meta, price: rules.ValueRef) -> rules.PerOffender:
+        return rules.PerOffender(price, self._span(meta))
+
+    def share_of_value(self, meta: Meta, share: rules.ValueRef, of: Token) -> rules.ShareOfValue:
+        return rules.ShareOfValue(share, str(of), self._span(meta))
+
+    def banded(self, meta: Meta, comparison: Token) -> rules.Banded:
+        return rules.Banded(str(comparison), (), self._span(meta))
+
+    def savings(self, meta: Meta, comparison: Token, value: rules.ValueRef) -> rules.SavingsShare:
+        return rules.SavingsShare(str(comparison), value, (), self._span(meta))
+
+    def unit_point(self, meta: Meta) -> str:
+        return "point"
+
+    def unit_percent(self, meta: Meta) -> str:
+        return "percent"
+
+    def unit_reoffender(self, meta: Meta) -> str:
+        return "reoffender"
+
+    def unit_reoffence(self, meta: Meta) -> str:
+        return "reoffence"
+
+    def unit_event(self, meta: Meta) -> str:
+        return "event"
+
+    # -- limits and rounding --------------------------------------------------------------------
+
+    def limit(
+        self,
+        meta: Meta,
+        kind: str,
+        name: Token,
+        ref: str | None,
+        terms: tuple[str, ...],
+        amount: rules.ValueRef,
+        scope: rules.LimitScope,
+    ) -> rules.Limit:
+        return rules.Limit(kind, str(name), terms, amount, scope, ref, self._span(meta))  # type: ignore[arg-type]  # kind is cap or collar
+
+    def kind_cap(self, meta: Meta) -> str:
+        return "cap"
+
+    def kind_collar(self, meta: Meta) -> str:
+        return "collar"
+
+    def all_terms(self, meta: Meta) -> tuple[str, ...]:
+        return ()
+
+    def named_terms(self, meta: Meta, *names: Token) -> tuple[str, ...]:
+        return tuple(str(name) for name in names)
+
+    def per_cohort_scope(self, meta: Meta) -> str:
+        return "cohort"
+
+    def per_year_scope(self, meta: Meta) -> str:
+        return "contract year"
+
+    def contract_scope(self, meta: Meta) -> str:
+        return "contract"
+
+    def rounding(self, meta: Meta, ref: str | None, *items: rules.RoundingRule) -> rules.Rounding:
+        seen: dict[str, rules.RoundingRule] = {}
+        for item in items:
+            if item.subject in seen:
+                self._problem(
+                    "PBR007",
+                    f"the rounding declaration rounds {item.subject} twice",
+                    item.span,
+                    help=f"keep one rule for {item.subject}; the first is at line "
+                    f"{seen[item.subject].span.line}",
+                )
+            seen.setdefault(item.subject, item)
+        return rules.Rounding(tuple(items), ref, self._span(meta))
+
+    def rounding_item(
+        self, meta: Meta, subject: str, places: Token, _places_word: Any, mode: str,
+        before: bool | None,
+    ) -> rules.RoundingRule:
+        return rules.RoundingRule(subject, int(places), mode, bool(before), self._span(meta))  # type: ignore[arg-type]  # subject and mode come from closed keyword sets
+
+    def before_comparison(self, meta: Meta) -> bool:
+        return True
+
+    def round_payments(self, meta: Meta) -> str:
+        return "payments"
+
+    def round_rates(self, meta: Meta) -> str:
+        return "rates"
+
+    def round_frequencies(self, meta: Meta) -> str:
+        return "frequencies"
+
+    def round_improvements(self, meta: Meta) -> str:
+        return "improvements"
+
+    def half_up(self, meta: Meta) -> str:
+        return "half up"
+
+    def half_down(self, meta: Meta) -> str:
+        return "half down"
+
+    def half_even(self, meta: Meta) -> str:
+        return "half even"
+
+    def round_up(self, meta: Meta) -> str:
+        return "up"
+
+    def round_down(self, meta: Meta) -> str:
+        return "down"
+
+    def round_floor(self, meta: Meta) -> str:
+        return "floor"
+
+    def round_ceiling(self, meta: Meta) -> str:
+        return "ceiling"
+
+    # -- examples and variations ----------------------------------------------------------------
+
+    def example(self, meta: Meta, name: Token, ref: str | None, *items: Item) -> rules.Example:
+        return rules.Example(
+            name=literals.unquote(name),
+            givens=tuple(item.value for item in items if item.kind == "given"),
+            expectations=tuple(item.value for item in items if item.kind == "expect"),
+            clause=ref,
+            span=self._span(meta),
+        )
+
+    def given_figures(
+        self, meta: Meta, control: bool | None, period: Token, area: Token | None,
+        *figures: tuple[rules.FigureName, rules.ValueRef],
+    ) -> Item:
+        span = self._span(meta)
+        given = rules.GivenFigures(
+            literals.unquote(period),
+            tuple(figures),
+            literals.unquote(area) if area is not None else None,
+            bool(control),
+            span,
+        )
+        return Item("given", given, span)
+
+    def control(self, meta: Meta) -> bool:
+        return True
+
+    def figure(self, meta: Meta, amount: Fraction, name: str) -> tuple[str, rules.ValueRef]:
+        return (name, rules.Literal_(literals.plain(amount), self._span(meta)))
+
+    def fig_offenders(self, meta: Meta) -> str:
+        return "offenders"
+
+    def fig_reoffenders(self, meta: Meta) -> str:
+        return "reoffenders"
+
+    def fig_reoffences(self, meta: Meta) -> str:
+        return "reoffences"
+
+    def fig_events(self, meta: Meta) -> str:
+        return "events"
+
+    def fig_predicted(self, meta: Meta) -> str:
+        return "predicted"
+
+    def given_value(self, meta: Meta, name: Token, value: rules.Literal_) -> Item:
+        span = self._span(meta)
+        return Item("given", rules.GivenValue(str(name), value.value, span), span)
+
+    def _expect(
+        self, meta: Meta, kind: rules.ExpectKind, subject: str | None,
+        value: rules.ValueRef | None, period: tuple[str, str | None] | None,
+    ) -> Item:
+        span = self._span(meta)
+        label, area = period if period is not None else (None, None)
+        return Item("expect", rules.Expectation(kind, subject, value, label, area, span), span)
+
+    def expect_pays(self, meta: Meta, name: Token, value: rules.ValueRef, period: Any) -> Item:
+        return self._expect(meta, "pays", str(name), value, period)
+
+    def expect_total(self, meta: Meta, value: rules.ValueRef, period: Any) -> Item:
+        return self._expect(meta, "total", None, value, period)
+
+    def expect_met(self, meta: Meta, name: Token, period: Any) -> Item:
+        return self._expect(meta, "met", str(name), None, period)
+
+    def expect_not_met(self, meta: Meta, name: Token, period: Any) -> Item:
+        return self._expect(meta, "not met", str(name), None, period)
+
+    def expect_not_assessable(self, meta: Meta, name: Token, period: Any) -> Item:
+        return self._expect(meta, "not assessable", str(name), None, period)
+
+    def expect_value(self, meta: Meta, name: Token, value: rules.Literal_, period: Any) -> Item:
+        return self._expect(meta, "equals", str(name), value, period)
+
+    def period_ref(self, meta: Meta, label: Token, area: Token | None) -> tuple[str, str | None]:
+        return (literals.unquote(label), literals.unquote(area) if area is not None else None)
+
+    def variation(
+        self, meta: Meta, name: Token, date: Token, ref: str | None
+    ) -> rules.VariationStart:
+        return rules.VariationStart(
+            literals.unquote(name), self._date(date), ref, self._span(meta)
+        )

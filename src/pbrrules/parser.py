@@ -1,0 +1,143 @@
+"""Text -> Lark parse tree. The grammar lives in grammar/pbr.lark (the language's reference).
+
+This is the only module that knows about Lark's exceptions: a syntax error becomes a
+``ContractError`` whose diagnostic says, in the contract's words, what was found and what was
+expected there.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from lark import Lark, Token, Tree
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from lark.lexer import PatternStr
+
+from pbrrules.errors import ContractError, Diagnostic, Span
+
+# How terminals that are not plain keywords read to a lawyer.
+_TERMINAL_WORDS = {
+    "NAME": "a name (lower case letters, digits and _)",
+    "STRING": 'quoted text ("...")',
+    "DATE": "a date (YYYY-MM-DD)",
+    "NUMBER": "a number",
+    "INT": "a whole number",
+    "CURRENCY_SIGN": "an amount of money (£, $ or €)",
+    "CURRENCY_CODE": "a currency code such as GBP",
+    "CLAUSE": "a clause reference such as 'clause 4.2'",
+    "COMPARE": "a comparison (<, <=, >, >=, =, !=)",
+    "MINUS": "'-'",
+    "$END": "the end of the file",
+}
+
+
+@functools.cache
+def _lark() -> Lark:
+    """The LALR parser, built once on first use (building the tables takes a few tenths of a s)."""
+    return Lark.open_from_package(
+        "pbrrules",
+        "pbr.lark",
+        ("grammar",),
+        parser="lalr",
+        propagate_positions=True,
+        maybe_placeholders=True,
+    )
+
+
+def grammar_text() -> str:
+    """The grammar's source text, as shipped with the package."""
+    from importlib.resources import files
+
+    return (files("pbrrules") / "grammar" / "pbr.lark").read_text(encoding="utf-8")
+
+
+def parse(text: str, path: str = "") -> Tree[Token]:
+    """Parse contract text; raise ContractError with one syntax diagnostic on failure."""
+    try:
+        return _lark().parse(text)
+    except UnexpectedInput as exc:
+        raise ContractError([_syntax_diagnostic(exc, text, path)], {path: text}) from None
+
+
+def _syntax_diagnostic(exc: UnexpectedInput, text: str, path: str) -> Diagnostic:
+    line, column = _position(exc, text)
+    match exc:
+        case UnexpectedToken(token=token) if token.type != "$END":
+            width = max(1, len(str(token.value).split("\n", 1)[0]))
+            span = Span(line, column, line, column + width, path)
+            return Diagnostic(
+                "PBR001",
+                f"unexpected {_describe_token(token)}",
+                span,
+                help=_expected(exc.accepts or exc.expected),
+            )
+        case UnexpectedCharacters(char=char):
+            span = Span(line, column, line, column + 1, path)
+            allowed = exc.allowed or set()
+            return Diagnostic(
+                "PBR002",
+                f"unexpected character {char!r}",
+                span,
+                help=_expected(allowed) if allowed else None,
+            )
+        case _:
+            expected = getattr(exc, "expected", None) or getattr(exc, "accepts", None) or set()
+            span = Span(line, column, line, column + 1, path)
+            return Diagnostic(
+                "PBR003",
+                "the contract ends in the middle of a declaration",
+                span,
+                help=_expected(expected) if expected else None,
+            )
+
+
+def _position(exc: UnexpectedInput, text: str) -> tuple[int, int]:
+    """1-based line and column of the error; at end of input, the end of the last line."""
+    if isinstance(exc, UnexpectedEOF) or getattr(exc, "line", -1) in (-1, None):
+        lines = text.splitlines() or [""]
+        return len(lines), len(lines[-1]) + 1
+    return int(exc.line), int(exc.column)
+
+
+def _describe_token(token: Token) -> str:
+    value = str(token.value)
+    if token.type == "STRING":
+        return f"text {value}"
+    if token.type in ("NUMBER", "INT"):
+        return f"number {value}"
+    if token.type == "DATE":
+        return f"date {value}"
+    if token.type == "NAME":
+        return f"name {value!r}"
+    return f"{value!r}"
+
+
+def _expected(names: set[str] | frozenset[str]) -> str:
+    """'expected one of: ...' in the contract's words, keywords first, sorted for stable output."""
+    words = sorted({_describe_terminal(name) for name in names})
+    keywords = [w for w in words if w.startswith("'")]
+    others = [w for w in words if not w.startswith("'")]
+    listed = keywords + others
+    if len(listed) > 12:
+        listed = [*listed[:12], f"... ({len(listed) - 12} more)"]
+    if len(listed) == 1:
+        return f"expected {listed[0]}"
+    return "expected one of: " + ", ".join(listed)
+
+
+@functools.cache
+def _terminal_patterns() -> dict[str, str]:
+    return {
+        term.name: term.pattern.value
+        for term in _lark().terminals
+        if isinstance(term.pattern, PatternStr)
+    }
+
+
+def _describe_terminal(name: str) -> str:
+    if name in _TERMINAL_WORDS:
+        return _TERMINAL_WORDS[name]
+    literal = _terminal_patterns().get(name)
+    if literal is not None:
+        return f"'{literal}'"
+    return name.lower()
