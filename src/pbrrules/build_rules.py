@@ -431,11 +431,20 @@ class RulesBuild(BaseBuild):
         kind: str,
         name: Token,
         ref: str | None,
-        terms: tuple[str, ...],
+        terms: tuple[Token, ...],
         amount: rules.ValueRef,
         scope: rules.LimitScope,
     ) -> rules.Limit:
-        return rules.Limit(kind, str(name), terms, amount, scope, ref, self._span(meta))  # type: ignore[arg-type]  # kind is cap or collar
+        return rules.Limit(
+            kind,  # type: ignore[arg-type]  # the grammar admits only cap or collar
+            str(name),
+            tuple(str(term) for term in terms),
+            amount,
+            scope,
+            ref,
+            self._span(meta),
+            tuple(self._tspan(term) for term in terms),
+        )
 
     def kind_cap(self, meta: Meta) -> str:
         return "cap"
@@ -443,11 +452,11 @@ class RulesBuild(BaseBuild):
     def kind_collar(self, meta: Meta) -> str:
         return "collar"
 
-    def all_terms(self, meta: Meta) -> tuple[str, ...]:
+    def all_terms(self, meta: Meta) -> tuple[Token, ...]:
         return ()
 
-    def named_terms(self, meta: Meta, *names: Token) -> tuple[str, ...]:
-        return tuple(str(name) for name in names)
+    def named_terms(self, meta: Meta, *names: Token) -> tuple[Token, ...]:
+        return names
 
     def per_cohort_scope(self, meta: Meta) -> str:
         return "cohort"

@@ -572,6 +572,7 @@ class Limit:
     scope: LimitScope
     clause: str | None = None
     span: Span = field(default=NOWHERE, eq=False, repr=False)
+    term_spans: tuple[Span, ...] = field(default=(), eq=False, repr=False)
 
 
 RoundingMode = Literal["half up", "half down", "half even", "up", "down", "floor", "ceiling"]

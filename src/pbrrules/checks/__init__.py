@@ -1,0 +1,26 @@
+"""Checks: a compiled contract (and the files it came from) -> every problem found.
+
+Each check is a generator of diagnostics over the whole contract, one module per concern:
+``names`` (unknown, duplicate and cyclic names; template parameters), ``types`` (units, money and
+currencies, percent against percentage points), ``shape`` (missing essentials, dates, tiers,
+rounding). ``compile_contract`` runs them all and raises once with everything they found.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from pbrrules import rules
+from pbrrules.checks import names, shape, types
+from pbrrules.errors import Diagnostic
+
+Section = tuple[rules.VariationStart | None, Sequence[rules.Declaration]]
+
+
+def check(
+    contract: rules.Contract, source: rules.SourceFile, sections: Sequence[Section]
+) -> Iterator[Diagnostic]:
+    """Every problem in the contract: names first, then types, then shape."""
+    yield from names.check(contract, source, sections)
+    yield from types.check(contract)
+    yield from shape.check(contract, sections)

@@ -1,0 +1,287 @@
+"""Name checks: every name used is declared (with "did you mean"), none is declared twice,
+hurdles do not go round in a circle, and a lot file supplies every template parameter."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator, Sequence
+
+from attrs import frozen
+
+from pbrrules import rules
+from pbrrules.errors import Diagnostic, Span
+
+Section = tuple[rules.VariationStart | None, Sequence[rules.Declaration]]
+
+# Kinds of named declarations, as the contract's author calls them.
+KINDS: dict[type, str] = {
+    rules.Parameter: "parameter",
+    rules.Cohort: "cohort",
+    rules.Measure: "measure",
+    rules.Comparison: "comparison",
+    rules.Target: "target",
+    rules.Term: "term",
+    rules.Limit: "limit",
+}
+
+
+@frozen
+class Use:
+    """A name used somewhere: what kinds may stand there, and where it is."""
+
+    name: str
+    kinds: tuple[str, ...]
+    span: Span
+    clause: str | None
+
+
+def declared(version: rules.Rules) -> dict[str, str]:
+    """Name -> kind of every declaration in one version of the rules."""
+    table: dict[str, str] = {}
+    for group in (version.parameters, version.cohorts, version.measures, version.comparisons,
+                  version.targets, version.terms, version.limits):
+        for declaration in group:
+            table.setdefault(declaration.name, KINDS[type(declaration)])
+    return table
+
+
+def check(
+    contract: rules.Contract, source: rules.SourceFile, sections: Sequence[Section]
+) -> Iterator[Diagnostic]:
+    """Unknown and duplicate names, cycles, removals, and template parameters left unset."""
+    yield from _duplicates(sections)
+    previous: rules.Rules | None = None
+    for version, (_, declarations) in zip(contract.versions, _ordered(sections), strict=False):
+        table = declared(version.rules)
+        for use in uses(version.rules):
+            yield from _resolve(use, table)
+        yield from _cycles(version.rules)
+        for declaration in declarations:
+            if isinstance(declaration, rules.Removal) and previous is not None:
+                yield from _resolve(
+                    Use(declaration.name, (_removal_kind(declaration),), declaration.span,
+                        declaration.clause),
+                    declared(previous),
+                )
+        previous = version.rules
+    all_names = {name: kind for v in contract.versions for name, kind in declared(v.rules).items()}
+    for example in contract.examples:
+        for use in _example_uses(example):
+            yield from _resolve(use, all_names)
+    yield from _settings(contract, source, sections)
+
+
+def _ordered(sections: Sequence[Section]) -> list[Section]:
+    """Sections in the order their versions are built: the original, then by effective date."""
+    later = sorted((s for s in sections[1:] if s[0] is not None), key=lambda s: s[0].effective_from)  # type: ignore[union-attr]  # filtered on the line
+    return [sections[0], *later]
+
+
+def _removal_kind(removal: rules.Removal) -> str:
+    return removal.kind
+
+
+def _resolve(use: Use, table: dict[str, str]) -> Iterator[Diagnostic]:
+    kind = table.get(use.name)
+    if kind in use.kinds:
+        return
+    wanted = " or ".join(use.kinds)
+    if kind is not None:
+        yield Diagnostic(
+            "PBR102",
+            f"'{use.name}' is a {kind}, but a {wanted} is needed here",
+            use.span,
+            help=_suggest(use, table) or f"name a {wanted}",
+            clause=use.clause,
+        )
+        return
+    yield Diagnostic(
+        "PBR101",
+        f"unknown {wanted} '{use.name}'",
+        use.span,
+        help=_suggest(use, table) or f"declare the {use.kinds[0]} '{use.name}' first",
+        clause=use.clause,
+    )
+
+
+def _suggest(use: Use, table: dict[str, str]) -> str | None:
+    candidates = sorted(name for name, kind in table.items() if kind in use.kinds)
+    close = difflib.get_close_matches(use.name, candidates, n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else None
+
+
+def uses(version: rules.Rules) -> Iterator[Use]:
+    """Every name one version of the rules uses, with the kinds that may stand there."""
+    for measure in version.measures:
+        yield Use(measure.cohort, ("cohort",), measure.cohort_span, measure.clause)
+        if measure.adjustment is not None:
+            yield from _ref(measure.adjustment.baseline_predicted, measure.clause)
+    for comparison in version.comparisons:
+        yield Use(comparison.measure, ("measure",), comparison.measure_span, comparison.clause)
+        if not isinstance(comparison.comparator, rules.ControlGroup):
+            yield from _ref(comparison.comparator, comparison.clause)
+    for target in version.targets:
+        if target.comparison:
+            yield Use(target.comparison, ("comparison",), target.comparison_span, target.clause)
+        yield from _ref(target.threshold, target.clause)
+        if target.significance is not None:
+            yield from _ref(target.significance.level, target.clause)
+            yield from _ref(target.significance.critical_value, target.clause)
+    for term in version.terms:
+        yield from _trigger_uses(term.when, term.clause)
+        yield from _amount_uses(term.amount, term.clause)
+        yield from _ref(term.improvement_cap, term.clause)
+    for limit in version.limits:
+        spans = limit.term_spans or (limit.span,) * len(limit.terms)
+        for name, span in zip(limit.terms, spans, strict=False):
+            yield Use(name, ("term",), span, limit.clause)
+        yield from _ref(limit.amount, limit.clause)
+
+
+def _ref(ref: rules.ValueRef | None, clause: str | None) -> Iterator[Use]:
+    if isinstance(ref, rules.Name):
+        yield Use(ref.name, ("parameter",), ref.span, clause)
+
+
+def _trigger_uses(trigger: rules.Trigger | None, clause: str | None) -> Iterator[Use]:
+    match trigger:
+        case None:
+            return
+        case rules.TargetMet(target=name, span=span):
+            yield Use(name, ("target",), span, clause)
+        case rules.TermPays(term=name, span=span):
+            yield Use(name, ("term",), span, clause)
+        case rules.TriggerAll(left=left, right=right) | rules.TriggerAny(left=left, right=right):
+            yield from _trigger_uses(left, clause)
+            yield from _trigger_uses(right, clause)
+        case rules.TriggerNot(operand=operand):
+            yield from _trigger_uses(operand, clause)
+
+
+def _amount_uses(amount: rules.Amount, clause: str | None) -> Iterator[Use]:
+    match amount:
+        case rules.Fixed(amount=ref) | rules.PerOffender(price=ref):
+            yield from _ref(ref, clause)
+        case rules.PerUnitOf(price=price, comparison=comparison, span=span):
+            yield from _ref(price, clause)
+            yield Use(comparison, ("comparison",), span, clause)
+        case rules.ShareOfValue(share=share, of=of, span=span):
+            yield from _ref(share, clause)
+            yield Use(of, ("parameter",), span, clause)
+        case rules.Banded(comparison=comparison, bands=bands, span=span):
+            yield Use(comparison, ("comparison",), span, clause)
+            for band in bands:
+                yield from _ref(band.lower, clause)
+                yield from _ref(band.upper, clause)
+                yield from _amount_uses(band.amount, clause)
+        case rules.SavingsShare(comparison=comparison, valued_at=valued_at, shares=shares,
+                                span=span):
+            yield Use(comparison, ("comparison",), span, clause)
+            yield from _ref(valued_at, clause)
+            for share in shares:
+                yield from _ref(share.share, clause)
+                yield from _ref(share.lower, clause)
+                yield from _ref(share.upper, clause)
+
+
+def _example_uses(example: rules.Example) -> Iterator[Use]:
+    for given in example.givens:
+        if isinstance(given, rules.GivenValue):
+            yield Use(given.name, ("parameter", "measure"), given.span, example.clause)
+    for expectation in example.expectations:
+        if expectation.subject is None:
+            continue
+        kinds = {
+            "pays": ("term",),
+            "met": ("target", "term"),
+            "not met": ("target", "term"),
+            "not assessable": ("term", "target", "measure", "comparison"),
+            "equals": ("measure", "comparison"),
+        }[expectation.kind]
+        yield Use(expectation.subject, kinds, expectation.span, example.clause)
+        yield from _ref(expectation.value, example.clause)
+
+
+def _duplicates(sections: Sequence[Section]) -> Iterator[Diagnostic]:
+    """A name declared twice in one section (a variation may re-declare the original's)."""
+    for _, declarations in sections:
+        seen: dict[str, rules.Declaration] = {}
+        for declaration in declarations:
+            if type(declaration) not in KINDS:
+                continue
+            name = declaration.name  # type: ignore[union-attr]  # every KINDS type has a name
+            first = seen.get(name)
+            if first is None:
+                seen[name] = declaration
+                continue
+            yield Diagnostic(
+                "PBR103",
+                f"'{name}' is declared twice",
+                declaration.span,
+                help=f"the first {KINDS[type(first)]} '{name}' is at line {first.span.line}"
+                + (f" of {first.span.source}" if first.span.source != declaration.span.source
+                   else "")
+                + "; give this one another name, or change a template's value with 'set'",
+            )
+
+
+def _cycles(version: rules.Rules) -> Iterator[Diagnostic]:
+    """``term a: when term b pays`` and ``term b: when term a pays`` can never be decided."""
+    edges = {term.name: [u.name for u in _trigger_uses(term.when, None) if u.kinds == ("term",)]
+             for term in version.terms}
+    reported: set[str] = set()
+    for term in version.terms:
+        path = _find_cycle(term.name, edges, [])
+        if path and term.name not in reported:
+            reported.update(path)
+            yield Diagnostic(
+                "PBR104",
+                "terms depend on each other in a circle: " + " -> ".join([*path, path[0]]),
+                term.span,
+                help="a hurdle must lead to a term that does not depend on this one",
+                clause=term.clause,
+            )
+
+
+def _find_cycle(name: str, edges: dict[str, list[str]], path: list[str]) -> list[str] | None:
+    if name in path:
+        return path[path.index(name):]
+    for follower in edges.get(name, []):
+        found = _find_cycle(follower, edges, [*path, name])
+        if found:
+            return found
+    return None
+
+
+def _settings(
+    contract: rules.Contract, source: rules.SourceFile, sections: Sequence[Section]
+) -> Iterator[Diagnostic]:
+    """``set`` names a declared parameter; a contract leaves no parameter without a value."""
+    params_so_far: set[str] = set()
+    for _, declarations in sections:
+        for declaration in declarations:
+            if isinstance(declaration, rules.Parameter):
+                params_so_far.add(declaration.name)
+            elif isinstance(declaration, rules.SetValue) and declaration.name not in params_so_far:
+                close = difflib.get_close_matches(declaration.name, sorted(params_so_far), n=1)
+                yield Diagnostic(
+                    "PBR105",
+                    f"'set' names '{declaration.name}', which no template or earlier line declares",
+                    declaration.span,
+                    help=f"did you mean '{close[0]}'?" if close else
+                    "declare it with 'parameter NAME: TYPE', or check the template",
+                )
+    if source.header.kind != "contract":
+        return
+    for version in contract.versions:
+        missing = [p for p in version.rules.parameters if not p.has_value]
+        for parameter in missing:
+            yield Diagnostic(
+                "PBR106",
+                f"the template parameter '{parameter.name}' has no value in this contract",
+                source.header.span,
+                help=f"add: set {parameter.name} = ... ({parameter.type})",
+                clause=parameter.clause,
+            )
+        if missing:
+            return

@@ -1,0 +1,341 @@
+"""Shape checks: the contract has its essentials, its dates are possible, its tiers neither
+overlap nor leave gaps, money that can fall between pennies has a rounding rule, and statistical
+and offender-mix clauses stand on measures that support them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from fractions import Fraction
+
+from pbrrules import periods, rules
+from pbrrules.errors import Diagnostic, Span
+from pbrrules.values import Quantity
+
+Section = tuple[rules.VariationStart | None, Sequence[rules.Declaration]]
+
+#: Conventional critical values of the standard normal distribution, by level and sides.
+CRITICAL_VALUES: dict[tuple[Fraction, str], Fraction] = {
+    (Fraction(90, 100), "one-sided"): Fraction("1.282"),
+    (Fraction(90, 100), "two-sided"): Fraction("1.645"),
+    (Fraction(95, 100), "one-sided"): Fraction("1.645"),
+    (Fraction(95, 100), "two-sided"): Fraction("1.960"),
+    (Fraction(99, 100), "one-sided"): Fraction("2.326"),
+    (Fraction(99, 100), "two-sided"): Fraction("2.576"),
+}
+
+
+def check(contract: rules.Contract, sections: Sequence[Section]) -> Iterator[Diagnostic]:
+    """Missing essentials, impossible dates, tiers, rounding, significance and adjustment."""
+    header = contract.header
+    yield from _essentials(contract)
+    yield from _variation_dates(contract, sections)
+    for version in contract.versions:
+        for cohort in version.rules.cohorts:
+            yield from _cohort_dates(cohort)
+        for parameter in version.rules.parameters:
+            yield from _table(parameter, header)
+        yield from _measures(version.rules)
+        for term in version.rules.terms:
+            yield from _bands(term)
+            yield from _tied(version.rules, term)
+        yield from _rounding(version.rules)
+        yield from _years_needed(version.rules, header)
+    yield from _examples(contract)
+
+
+def _diagnostic(code: str, message: str, span: Span, help: str | None = None,
+                clause: str | None = None) -> Diagnostic:
+    return Diagnostic(code, message, span, help=help, clause=clause)
+
+
+def _essentials(contract: rules.Contract) -> Iterator[Diagnostic]:
+    header = contract.header
+    if header.kind == "variation":
+        return
+    first = contract.rules
+    span = Span(header.span.line, header.span.column, header.span.line, header.span.column + 8,
+                header.span.source)
+    needs = [
+        (first.cohorts, "cohort", "cohort offenders:\n  eligible when ...\n  quarterly from ..."),
+        (first.measures, "measure", "measure rate:\n  binary rate of offenders"),
+        (first.terms, "term", "term reward:\n  pay £100,000 per percentage point of change"),
+    ]
+    for found, what, example in needs:
+        if not found:
+            yield _diagnostic("PBR301", f"the {header.kind} has no {what}", span,
+                              help=f"a {header.kind} needs at least one {what}, e.g. {example}")
+    if header.currency is None:
+        yield _diagnostic("PBR301", f"the {header.kind} does not say its currency", span,
+                          help="add a header line such as: currency GBP")
+
+
+def _variation_dates(contract: rules.Contract, sections: Sequence[Section]) -> Iterator[Diagnostic]:
+    start = contract.header.contract_years_start
+    for marker, _ in sections[1:]:
+        if marker is not None and start is not None and marker.effective_from <= start:
+            yield _diagnostic(
+                "PBR302",
+                f"the variation '{marker.name}' takes effect on {marker.effective_from}, not after "
+                f"the contract starts ({start})",
+                marker.span,
+                help="a variation changes terms for later cohorts; change the contract itself "
+                "instead",
+                clause=marker.clause,
+            )
+
+
+def _cohort_dates(cohort: rules.Cohort) -> Iterator[Diagnostic]:
+    for rule in cohort.periods:
+        end = getattr(rule, "end", None)
+        if end is not None and end < rule.start:
+            yield _diagnostic(
+                "PBR302",
+                f"a period of cohort '{cohort.name}' ends ({end}) before it starts ({rule.start})",
+                rule.span,
+                help="write the first index date, then the last",
+                clause=cohort.clause,
+            )
+        if isinstance(rule, rules.Quarterly) and rule.start != periods.quarter_start(rule.start):
+            yield _diagnostic(
+                "PBR302",
+                f"quarterly cohorts start on the first day of a quarter, not {rule.start}",
+                rule.span,
+                help=f"start on {periods.quarter_start(rule.start)}, or use a named period",
+                clause=cohort.clause,
+            )
+    labels: dict[str, Span] = {}
+    for rule in cohort.periods:
+        for window in periods.windows(rule, None):
+            if window.label in labels:
+                yield _diagnostic("PBR303", f"cohort '{cohort.name}' has two periods called "
+                                  f"'{window.label}'", rule.span,
+                                  help="periods of one cohort must not overlap", clause=cohort.clause)
+            labels[window.label] = rule.span
+    for cancellation in cohort.cancellations:
+        if cancellation.label not in labels and not any(
+            isinstance(rule, rules.Blocks) and rule.limit is None for rule in cohort.periods
+        ):
+            yield _diagnostic(
+                "PBR304",
+                f"cohort '{cohort.name}' has no period '{cancellation.label}' to cancel",
+                cancellation.span,
+                help="known periods: " + ", ".join(sorted(labels)) if labels else None,
+                clause=cancellation.clause,
+            )
+
+
+def _table(parameter: rules.Parameter, header: rules.Header) -> Iterator[Diagnostic]:
+    want = {"area": "key", "cohort": "key", "contract year": "year", None: None}[parameter.keyed_by]
+    seen: dict[object, Span] = {}
+    dated: list[rules.Row] = []
+    for row in parameter.rows:
+        if row.effective is not None:
+            dated.append(row)
+            continue
+        kind = "key" if row.key is not None else "year"
+        if kind != want:
+            expected = {"key": f'"NAME": value rows (one per {parameter.keyed_by})',
+                        "year": "'contract year N: value' rows", None: "no table rows"}[want]
+            yield _diagnostic(
+                "PBR305",
+                f"this row does not fit the parameter '{parameter.name}'",
+                row.span,
+                help=f"'{parameter.name}' is declared "
+                + (f"by {parameter.keyed_by}" if parameter.keyed_by else "as a single value")
+                + f", so it takes {expected}",
+                clause=parameter.clause,
+            )
+        marker = row.key if row.key is not None else row.year
+        if marker in seen:
+            yield _diagnostic("PBR305", f"'{parameter.name}' gives {marker!r} twice", row.span,
+                              help=f"the first is at line {seen[marker].line}",
+                              clause=parameter.clause)
+        seen[marker] = row.span
+    for earlier, later in zip(dated, dated[1:], strict=False):
+        if later.effective is not None and earlier.effective is not None and \
+                later.effective <= earlier.effective:
+            yield _diagnostic("PBR302", f"the values of '{parameter.name}' are not in date order",
+                              later.span, help="list 'from DATE' rows from the earliest",
+                              clause=parameter.clause)
+    if parameter.keyed_by == "contract year" and header.contract_years_start is None:
+        yield _diagnostic("PBR306", f"'{parameter.name}' is given by contract year, but the "
+                          "contract does not say when its years start", parameter.span,
+                          help="add a header line: contract years start YYYY-MM-DD",
+                          clause=parameter.clause)
+
+
+def _measures(version: rules.Rules) -> Iterator[Diagnostic]:
+    for measure in version.measures:
+        if measure.adjustment is not None and measure.kind != "binary":
+            yield _diagnostic("PBR207", f"'{measure.name}' adjusts a frequency for offender mix",
+                              measure.adjustment.span,
+                              help="offender-mix adjustment applies to binary rates",
+                              clause=measure.clause)
+        if measure.follow_up.amount <= 0:
+            yield _diagnostic("PBR302", f"the follow-up of '{measure.name}' is empty",
+                              measure.span, clause=measure.clause)
+        if measure.kind == "per_offenders" and measure.per <= 0:
+            yield _diagnostic("PBR201", f"'{measure.name}' counts per {measure.per} offenders",
+                              measure.span, help="write, e.g., frequency per 100 offenders",
+                              clause=measure.clause)
+    for target in version.targets:
+        if target.significance is None:
+            continue
+        comparison = version.comparison(target.comparison)
+        measure = version.measure(comparison.measure) if comparison else None
+        if measure is not None and measure.kind != "binary":
+            yield _diagnostic("PBR207", f"'{target.name}' tests the significance of a frequency",
+                              target.significance.span,
+                              help="the significance test is defined for binary rates "
+                              "(docs/significance.md)", clause=target.clause)
+        yield from _critical_value(target.significance, target.clause)
+
+
+def _critical_value(significance: rules.Significance, clause: str | None) -> Iterator[Diagnostic]:
+    if significance.critical_value is not None:
+        return
+    level = significance.level
+    if not (isinstance(level, rules.Literal_) and isinstance(level.value, Quantity)):
+        return
+    if (level.value.value, significance.sides) not in CRITICAL_VALUES:
+        yield _diagnostic(
+            "PBR208",
+            f"no conventional critical value for {level.value.value * 100}% {significance.sides}",
+            significance.span,
+            help="use 90%, 95% or 99%, or give it: significant at 97.5% one-sided, critical "
+            "value 1.960",
+            clause=clause,
+        )
+
+
+def _bound(ref: rules.ValueRef | None, version: rules.Rules) -> Fraction | None:
+    if isinstance(ref, rules.Literal_) and isinstance(ref.value, Quantity):
+        return ref.value.value
+    if isinstance(ref, rules.Name):
+        parameter = version.parameter(ref.name)
+        if parameter is not None and isinstance(parameter.value, Quantity):
+            return parameter.value.value
+    return None
+
+
+def _bands(term: rules.Term) -> Iterator[Diagnostic]:
+    ranges: list[tuple[Fraction | None, Fraction | None, Span]] = []
+    match term.amount:
+        case rules.Banded(bands=bands):
+            ranges = [(_bound(b.lower, rules.Rules()), _bound(b.upper, rules.Rules()), b.span)
+                      for b in bands]
+            what = "band"
+        case rules.SavingsShare(shares=shares):
+            ranges = [(_bound(s.lower, rules.Rules()) or Fraction(0),
+                       _bound(s.upper, rules.Rules()), s.span) for s in shares]
+            what = "share"
+        case _:
+            return
+    for low, high, span in ranges:
+        if low is not None and high is not None and high <= low:
+            yield _diagnostic("PBR209", f"a {what} of '{term.name}' ends before it starts", span,
+                              help="write 'from LOWER below UPPER' with LOWER < UPPER",
+                              clause=term.clause)
+    ordered = sorted(ranges, key=lambda r: (r[0] is not None, r[0] or 0))
+    for (low1, high1, _), (low2, _, span2) in zip(ordered, ordered[1:], strict=False):
+        if high1 is None or low2 is None or (low1 is not None and high1 <= low1):
+            if high1 is None:
+                yield _diagnostic("PBR209", f"{what}s of '{term.name}' overlap", span2,
+                                  help="an open-ended band must be the last",
+                                  clause=term.clause)
+            continue
+        if low2 < high1:
+            yield _diagnostic("PBR209", f"{what}s of '{term.name}' overlap", span2,
+                              help=f"this {what} starts below where the previous one ends",
+                              clause=term.clause)
+        elif low2 > high1:
+            yield _diagnostic("PBR210", f"{what}s of '{term.name}' leave a gap", span2,
+                              help=f"an improvement between the two {what}s would match none; "
+                              f"start this {what} where the previous one ends",
+                              clause=term.clause)
+
+
+def _tied(version: rules.Rules, term: rules.Term) -> Iterator[Diagnostic]:
+    """A term must name a comparison or target, so it is known which cohorts it pays on."""
+    if isinstance(term.amount, rules.PerUnitOf | rules.Banded | rules.SavingsShare):
+        return
+    if term.when is None:
+        yield _diagnostic(
+            "PBR307",
+            f"term '{term.name}' says neither when it pays nor which comparison it pays on",
+            term.span,
+            help="add a line such as: when TARGET",
+            clause=term.clause,
+        )
+
+
+def _money_exact(ref: rules.ValueRef) -> bool:
+    if isinstance(ref, rules.Literal_) and isinstance(ref.value, Quantity):
+        return (ref.value.value * 100).denominator == 1
+    return True
+
+
+def _rounding(version: rules.Rules) -> Iterator[Diagnostic]:
+    if version.rounding is not None and version.rounding.rule_for("payments") is not None:
+        return
+    for term in version.terms:
+        if _needs_rounding(term.amount):
+            yield _diagnostic(
+                "PBR308",
+                f"term '{term.name}' can pay a fraction of a penny, and the contract does not say "
+                "how payments are rounded",
+                term.amount.span,
+                help="add: rounding:\n  payments to 2 decimal places, half up",
+                clause=term.clause,
+            )
+            return
+
+
+def _needs_rounding(amount: rules.Amount) -> bool:
+    match amount:
+        case rules.Fixed(amount=ref):
+            return not _money_exact(ref)
+        case rules.PerOffender(price=ref):
+            return not _money_exact(ref)
+        case rules.Banded(bands=bands):
+            return any(_needs_rounding(band.amount) for band in bands)
+    return True
+
+
+def _years_needed(version: rules.Rules, header: rules.Header) -> Iterator[Diagnostic]:
+    if header.contract_years_start is not None:
+        return
+    for limit in version.limits:
+        if limit.scope == "contract year":
+            yield _diagnostic("PBR306", f"the {limit.kind} '{limit.name}' applies per contract "
+                              "year, but the contract does not say when its years start",
+                              limit.span, help="add a header line: contract years start YYYY-MM-DD",
+                              clause=limit.clause)
+
+
+def _examples(contract: rules.Contract) -> Iterator[Diagnostic]:
+    labels = {
+        window.label
+        for version in contract.versions
+        for cohort in version.rules.cohorts
+        for window in periods.cohort_windows(cohort, contract.header.contract_years_start)
+    }
+    open_blocks = any(
+        isinstance(rule, rules.Blocks) and rule.limit is None
+        for version in contract.versions for cohort in version.rules.cohorts
+        for rule in cohort.periods
+    )
+    for example in contract.examples:
+        named = [(g.period, g.span) for g in example.givens if isinstance(g, rules.GivenFigures)]
+        named += [(e.period, e.span) for e in example.expectations if e.period is not None]
+        for label, span in named:
+            if label in labels or (open_blocks and label.startswith("cohort ")):
+                continue
+            close = sorted(labels)[:6]
+            yield _diagnostic(
+                "PBR309",
+                f"the example '{example.name}' names the period '{label}', which no cohort has",
+                span,
+                help="known periods include: " + ", ".join(close) if close else None,
+                clause=example.clause,
+            )

@@ -1,0 +1,314 @@
+"""Type and unit checks: money is money (in the contract's currency), a rate is a rate, and
+percentage points never stand where a relative percent is meant, nor the other way round."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+
+from pbrrules import rules
+from pbrrules.errors import Diagnostic, Span
+from pbrrules.values import Duration, Quantity, Unit, Value
+
+PARAM_UNITS: dict[str, Unit] = {
+    "money": Unit.MONEY,
+    "count": Unit.COUNT,
+    "rate": Unit.RATE,
+    "percentage points": Unit.POINTS,
+    "percent": Unit.PERCENT,
+    "number": Unit.NUMBER,
+}
+
+_WORDS = {
+    Unit.MONEY: "an amount of money",
+    Unit.COUNT: "a count",
+    Unit.RATE: "a rate (e.g. 49.9%)",
+    Unit.POINTS: "percentage points (e.g. 5 percentage points)",
+    Unit.PERCENT: "a relative percent (e.g. 10%)",
+    Unit.NUMBER: "a number",
+    Unit.PERCENTAGE: "a percentage",
+}
+
+
+def describe(kind: Unit | str) -> str:
+    """How a unit or kind of value reads in a message."""
+    return _WORDS[kind] if isinstance(kind, Unit) else kind
+
+
+def kind_of(value: Value) -> Unit | str:
+    """The unit of a quantity, or the kind of a non-numeric value."""
+    match value:
+        case Quantity(unit=unit):
+            return unit
+        case bool():
+            return "yes/no"
+        case datetime.date():
+            return "a date"
+        case Duration():
+            return "a duration"
+        case str():
+            return "text"
+    raise AssertionError(value)  # pragma: no cover - Value is a closed union
+
+
+class _Checker:
+    """Walks one version of the rules, yielding unit problems."""
+
+    def __init__(self, contract: rules.Contract, version: rules.Rules) -> None:
+        self.currency = contract.header.currency
+        self.rules = version
+
+    def unit_of(self, ref: rules.ValueRef) -> tuple[Unit | str, str | None] | None:
+        """A reference's unit and currency; None when the name is unknown (reported already)."""
+        if isinstance(ref, rules.Literal_):
+            value = ref.value
+            currency = value.currency if isinstance(value, Quantity) else None
+            return kind_of(value), currency
+        parameter = self.rules.parameter(ref.name)
+        if parameter is None:
+            return None
+        unit = PARAM_UNITS.get(parameter.type)
+        if unit is None:
+            return parameter.type, None
+        return unit, self.currency if unit is Unit.MONEY else None
+
+    def expect(
+        self, ref: rules.ValueRef | None, wanted: tuple[Unit, ...], what: str,
+        clause: str | None,
+    ) -> Iterator[Diagnostic]:
+        if ref is None:
+            return
+        found = self.unit_of(ref)
+        if found is None:
+            return
+        kind, currency = found
+        yield from mismatch(kind, currency, wanted, what, ref.span, clause, self.currency)
+
+
+def mismatch(
+    kind: Unit | str, currency: str | None, wanted: tuple[Unit, ...], what: str, span: Span,
+    clause: str | None, contract_currency: str | None,
+) -> Iterator[Diagnostic]:
+    """The diagnostic for a value of ``kind`` standing where one of ``wanted`` is needed."""
+    if isinstance(kind, Unit) and any(kind.fits(w) for w in wanted):
+        if kind is Unit.MONEY and contract_currency and currency and currency != contract_currency:
+            yield Diagnostic(
+                "PBR203",
+                f"{what} is in {currency}, but the contract is paid in {contract_currency}",
+                span,
+                help="write amounts in the contract's currency (see its 'currency' line)",
+                clause=clause,
+            )
+        return
+    expected = " or ".join(describe(w) for w in wanted)
+    points_vs_percent = {kind, *wanted} & {Unit.POINTS} and {kind, *wanted} & {
+        Unit.PERCENT, Unit.PERCENTAGE, Unit.RATE}
+    if points_vs_percent:
+        yield Diagnostic(
+            "PBR202",
+            f"{what} must be {expected}, not {describe(kind)}",
+            span,
+            help="percentage points measure a difference of two rates (49.9% to 41.7% is 8.2 "
+            "points); percent measures a relative change (8.2 points is 16.4% of 49.9%). "
+            "Write '5 percentage points' or '5%' as the comparison's unit requires",
+            clause=clause,
+        )
+        return
+    code = "PBR204" if {kind, *wanted} & {Unit.MONEY} and kind != "text" else "PBR201"
+    yield Diagnostic(code, f"{what} must be {expected}, not {describe(kind)}", span,
+                     clause=clause)
+
+
+def check(contract: rules.Contract) -> Iterator[Diagnostic]:
+    """Every unit problem in every version of the contract (each reported once)."""
+    seen: set[tuple[str, int, int, str]] = set()
+    for version in contract.versions:
+        checker = _Checker(contract, version.rules)
+        for diagnostic in _version(checker):
+            key = (diagnostic.span.source, diagnostic.span.line, diagnostic.span.column,
+                   diagnostic.code)
+            if key not in seen:
+                seen.add(key)
+                yield diagnostic
+
+
+def _version(c: _Checker) -> Iterator[Diagnostic]:
+    yield from _parameters(c)
+    for measure in c.rules.measures:
+        if measure.adjustment is not None:
+            yield from c.expect(measure.adjustment.baseline_predicted, (Unit.RATE,),
+                                "the baseline predicted rate", measure.clause)
+    for comparison in c.rules.comparisons:
+        yield from _comparison(c, comparison)
+    for target in c.rules.targets:
+        yield from _target(c, target)
+    for term in c.rules.terms:
+        yield from _term(c, term)
+    for limit in c.rules.limits:
+        yield from c.expect(limit.amount, (Unit.MONEY,), f"the {limit.kind} '{limit.name}'",
+                            limit.clause)
+
+
+def _parameters(c: _Checker) -> Iterator[Diagnostic]:
+    for parameter in c.rules.parameters:
+        values = [(parameter.value, parameter.span)] if parameter.value is not None else []
+        values += [(row.value, row.span) for row in parameter.rows]
+        for value, span in values:
+            yield from _declared(c, parameter, value, span)
+
+
+def _declared(
+    c: _Checker, parameter: rules.Parameter, value: Value, span: Span
+) -> Iterator[Diagnostic]:
+    unit = PARAM_UNITS.get(parameter.type)
+    what = f"the value of '{parameter.name}' (declared {parameter.type})"
+    if unit is not None:
+        currency = value.currency if isinstance(value, Quantity) else None
+        yield from mismatch(kind_of(value), currency, (unit,), what, span, parameter.clause,
+                            c.currency)
+        return
+    wanted = {"date": "a date", "duration": "a duration", "text": "text", "yes/no": "yes/no"}
+    if kind_of(value) != wanted[parameter.type]:
+        yield Diagnostic(
+            "PBR201",
+            f"{what} must be {wanted[parameter.type]}, not {describe(kind_of(value))}",
+            span,
+            clause=parameter.clause,
+        )
+
+
+def comparator_units(measure: rules.Measure) -> tuple[Unit, ...]:
+    """What a measure's comparator must be: a rate for a binary measure, else a number."""
+    return (Unit.RATE,) if measure.kind == "binary" else (Unit.NUMBER, Unit.COUNT)
+
+
+def improvement_units(comparison: rules.Comparison) -> tuple[Unit, ...]:
+    """What a threshold, band or cap on this comparison's improvement must be."""
+    return {
+        "points": (Unit.POINTS,),
+        "percent": (Unit.PERCENT,),
+        "absolute": (Unit.NUMBER, Unit.COUNT),
+    }[comparison.unit]
+
+
+def _comparison(c: _Checker, comparison: rules.Comparison) -> Iterator[Diagnostic]:
+    measure = c.rules.measure(comparison.measure)
+    if measure is None:
+        return
+    if not isinstance(comparison.comparator, rules.ControlGroup):
+        yield from c.expect(comparison.comparator, comparator_units(measure),
+                            f"the comparator of '{comparison.name}'", comparison.clause)
+    if comparison.unit == "points" and measure.kind != "binary":
+        yield Diagnostic(
+            "PBR205",
+            f"'{comparison.name}' compares the frequency measure '{measure.name}' in percentage "
+            "points",
+            comparison.span,
+            help="percentage points compare rates; compare a frequency 'in relative percent' or "
+            "'in absolute terms'",
+            clause=comparison.clause,
+        )
+    if comparison.unit == "absolute" and measure.kind == "binary":
+        yield Diagnostic(
+            "PBR205",
+            f"'{comparison.name}' compares the binary rate '{measure.name}' in absolute terms",
+            comparison.span,
+            help="a difference of two rates is measured 'in percentage points'",
+            clause=comparison.clause,
+        )
+
+
+def _target(c: _Checker, target: rules.Target) -> Iterator[Diagnostic]:
+    comparison = c.rules.comparison(target.comparison)
+    if comparison is None:
+        return
+    yield from c.expect(target.threshold, improvement_units(comparison),
+                        f"the threshold of '{target.name}'", target.clause)
+    if target.significance is not None:
+        yield from c.expect(target.significance.level, (Unit.PERCENT,),
+                            "the significance level", target.clause)
+        yield from c.expect(target.significance.critical_value, (Unit.NUMBER,),
+                            "the critical value", target.clause)
+
+
+def _term(c: _Checker, term: rules.Term) -> Iterator[Diagnostic]:
+    yield from _amount(c, term, term.amount)
+    comparison = _comparison_of(c, term.amount)
+    if comparison is not None:
+        yield from c.expect(term.improvement_cap, improvement_units(comparison),
+                            f"the improvement cap of '{term.name}'", term.clause)
+
+
+def _comparison_of(c: _Checker, amount: rules.Amount) -> rules.Comparison | None:
+    match amount:
+        case rules.PerUnitOf(comparison=name) | rules.Banded(comparison=name) | \
+                rules.SavingsShare(comparison=name):
+            return c.rules.comparison(name)
+    return None
+
+
+def _amount(c: _Checker, term: rules.Term, amount: rules.Amount) -> Iterator[Diagnostic]:
+    what = f"the amount of '{term.name}'"
+    match amount:
+        case rules.Fixed(amount=ref):
+            yield from c.expect(ref, (Unit.MONEY,), what, term.clause)
+        case rules.PerOffender(price=ref):
+            yield from c.expect(ref, (Unit.MONEY,), f"the price in '{term.name}'", term.clause)
+        case rules.PerUnitOf():
+            yield from c.expect(amount.price, (Unit.MONEY,), f"the price in '{term.name}'",
+                                term.clause)
+            yield from _per_unit(c, term, amount)
+        case rules.ShareOfValue(share=share, of=of):
+            yield from c.expect(share, (Unit.PERCENT,), f"the share in '{term.name}'",
+                                term.clause)
+            yield from c.expect(rules.Name(of, amount.span), (Unit.MONEY,),
+                                f"'{of}' (the value shared in '{term.name}')", term.clause)
+        case rules.Banded(bands=bands):
+            comparison = _comparison_of(c, amount)
+            for band in bands:
+                if comparison is not None:
+                    for bound in (band.lower, band.upper):
+                        yield from c.expect(bound, improvement_units(comparison),
+                                            f"a band bound of '{term.name}'", term.clause)
+                yield from _amount(c, term, band.amount)
+        case rules.SavingsShare(valued_at=valued_at, shares=shares):
+            yield from c.expect(valued_at, (Unit.MONEY,), f"the savings value of '{term.name}'",
+                                term.clause)
+            comparison = _comparison_of(c, amount)
+            for share in shares:
+                yield from c.expect(share.share, (Unit.PERCENT,),
+                                    f"a share of savings in '{term.name}'", term.clause)
+                if comparison is not None:
+                    for bound in (share.lower, share.upper):
+                        yield from c.expect(bound, improvement_units(comparison),
+                                            f"a savings bound of '{term.name}'", term.clause)
+
+
+def _per_unit(c: _Checker, term: rules.Term, amount: rules.PerUnitOf) -> Iterator[Diagnostic]:
+    comparison = c.rules.comparison(amount.comparison)
+    measure = c.rules.measure(comparison.measure) if comparison else None
+    if comparison is None or measure is None:
+        return
+    problem: str | None = None
+    if amount.unit == "point" and comparison.unit != "points":
+        problem = f"'{comparison.name}' is not measured in percentage points"
+    elif amount.unit == "percent" and comparison.unit != "percent":
+        problem = f"'{comparison.name}' is not measured in relative percent"
+    elif amount.unit == "reoffender" and measure.kind != "binary":
+        problem = f"reoffenders avoided need a binary rate, and '{measure.name}' is a frequency"
+    elif amount.unit in ("reoffence", "event") and measure.kind == "binary":
+        problem = f"{amount.unit}s avoided need a frequency, and '{measure.name}' is a binary rate"
+    elif amount.unit == "event" and measure.counting != "events":
+        problem = f"'{measure.name}' counts proven offences, not reconviction events"
+    elif amount.unit == "reoffence" and measure.counting != "offences":
+        problem = f"'{measure.name}' counts reconviction events, not offences"
+    if problem is not None:
+        yield Diagnostic(
+            "PBR206",
+            f"'{term.name}' pays per {amount.unit} of '{comparison.name}', but {problem}",
+            amount.span,
+            help="choose the unit that matches the comparison: per percentage point (points), "
+            "per percent (relative), per reoffender avoided (binary), per reoffence or event "
+            "avoided (frequency)",
+            clause=term.clause,
+        )

@@ -1,0 +1,287 @@
+"""Contract text -> Contract: parse, build, resolve templates and variations, check.
+
+``compile_contract`` raises ``ContractError`` once, carrying every problem found in every file
+involved (the lot file, its template, its variation files). A lot file that says
+``based on "template.pbr"`` starts from the template's declarations and supplies its parameters
+with ``set``; a variation (a section of a file, or a file named by ``amended by``) replaces
+declarations of the same name for cohorts whose period starts on or after its date.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+
+import attrs
+
+from pbrrules import rules
+from pbrrules.builder import build
+from pbrrules.checks import check
+from pbrrules.errors import ContractError, Diagnostic, Span
+from pbrrules.parser import parse
+
+#: Reads a file named by ``based on`` / ``amended by``: (path) -> text; raises OSError.
+Loader = Callable[[str], str]
+
+
+def _read(path: str) -> str:
+    return Path(path).read_text(encoding="utf-8-sig")
+
+
+def compile_file(path: str | Path, loader: Loader | None = None) -> rules.Contract:
+    """Compile the contract in ``path`` (and any template or variation files it names)."""
+    path = str(path)
+    read = loader or _read
+    try:
+        text = read(path)
+    except (OSError, UnicodeDecodeError) as exc:
+        diagnostic = Diagnostic("PBR010", f"cannot read {path}: {_reason(exc)}", Span(1, 1, 1, 1, path))
+        raise ContractError([diagnostic], {path: ""}) from None
+    return compile_contract(text, path, loader=read)
+
+
+def compile_contract(text: str, path: str = "<contract>", loader: Loader | None = None) -> rules.Contract:
+    """Compile contract text; raise ContractError listing every problem found."""
+    session = _Session(loader or _read)
+    contract = session.compile(text, path)
+    if session.problems or contract is None:
+        raise ContractError(_sorted(session.problems), session.sources)
+    return contract
+
+
+def load_source(text: str, path: str = "<contract>") -> rules.SourceFile:
+    """Parse and build one file on its own (no template or variation files): for ``fmt``."""
+    source, problems = build(parse(text, path), path)
+    if problems:
+        raise ContractError(problems, {path: text})
+    return source
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, UnicodeDecodeError):
+        return "it is not UTF-8 text"
+    return getattr(exc, "strerror", None) or str(exc)
+
+
+def _sorted(problems: Sequence[Diagnostic]) -> list[Diagnostic]:
+    """Problems in file and line order, each once."""
+    unique = list(dict.fromkeys(problems))
+    return sorted(unique, key=lambda d: (d.span.source, d.span.line, d.span.column, d.code))
+
+
+class _Session:
+    """One compilation: the files read so far and every problem found in them."""
+
+    def __init__(self, loader: Loader) -> None:
+        self.loader = loader
+        self.sources: dict[str, str] = {}
+        self.problems: list[Diagnostic] = []
+
+    def compile(self, text: str, path: str) -> rules.Contract | None:
+        source = self._source(text, path)
+        if source is None:
+            return None
+        base = self._with_template(source, chain=(path,))
+        if base is None:
+            return None
+        sections = list(_sections(base))
+        for amendment in source.header.amended_by:
+            sections.extend(self._variation_file(amendment, source))
+        if self.problems:
+            return None
+        contract = _assemble(base.header, sections, self.sources)
+        self.problems.extend(check(contract, base, sections))
+        return contract
+
+    def _source(self, text: str, path: str) -> rules.SourceFile | None:
+        self.sources[path] = text
+        try:
+            source, problems = build(parse(text, path), path)
+        except ContractError as exc:
+            self.problems.extend(exc.diagnostics)
+            return None
+        self.problems.extend(problems)
+        return source if not problems else None
+
+    def _load(self, name: str, by: rules.SourceFile, span: Span) -> rules.SourceFile | None:
+        path = str(Path(by.path).parent / name) if by.path else name
+        try:
+            text = self.loader(path)
+        except (OSError, UnicodeDecodeError) as exc:
+            self.problems.append(
+                Diagnostic(
+                    "PBR010",
+                    f"cannot read {name!r}: {_reason(exc)}",
+                    span,
+                    help="file names are relative to the folder of the file that names them",
+                )
+            )
+            return None
+        return self._source(text, path)
+
+    def _with_template(
+        self, source: rules.SourceFile, chain: tuple[str, ...]
+    ) -> rules.SourceFile | None:
+        """The file with its template's declarations in front (a lot file), or itself."""
+        header = source.header
+        if header.based_on is None:
+            return source
+        template = self._load(header.based_on, source, header.span)
+        if template is None:
+            return None
+        if template.path in chain:
+            self.problems.append(
+                Diagnostic("PBR108", f"{header.based_on!r} is based on itself", header.span,
+                           help="a template cannot be based on the file that uses it")
+            )
+            return None
+        if template.header.kind != "template":
+            self.problems.append(
+                Diagnostic(
+                    "PBR009",
+                    f"{header.based_on!r} is a {template.header.kind}, not a template",
+                    header.span,
+                    help="'based on' names a file that starts with: template \"...\"",
+                )
+            )
+            return None
+        merged_header = _merge_headers(template.header, header)
+        declarations = (*template.declarations, *source.declarations)
+        return rules.SourceFile(merged_header, declarations, path=source.path)
+
+    def _variation_file(
+        self, name: str, by: rules.SourceFile
+    ) -> Iterator[tuple[rules.VariationStart | None, list[rules.Declaration]]]:
+        variation = self._load(name, by, by.header.span)
+        if variation is None:
+            return
+        header = variation.header
+        if header.kind != "variation" or header.effective_from is None:
+            self.problems.append(
+                Diagnostic(
+                    "PBR009",
+                    f"{name!r} is not a variation with an effective date",
+                    by.header.span,
+                    help="a variation file starts: variation \"NAME\" amends \"FILE\" "
+                    "effective for cohorts from YYYY-MM-DD",
+                )
+            )
+            return
+        start = rules.VariationStart(header.name, header.effective_from, header.clause, header.span)
+        for index, (marker, declarations) in enumerate(_sections(variation)):
+            if index == 0:
+                yield start, declarations
+            else:
+                yield marker, declarations
+
+
+def _merge_headers(template: rules.Header, lot: rules.Header) -> rules.Header:
+    """The lot's header, with what it leaves out taken from the template."""
+    changes = {
+        name: getattr(template, name)
+        for name in ("version", "payer", "provider", "currency", "contract_years_start", "clause")
+        if getattr(lot, name) is None
+    }
+    return attrs.evolve(lot, **changes)
+
+
+def _sections(
+    source: rules.SourceFile,
+) -> Iterator[tuple[rules.VariationStart | None, list[rules.Declaration]]]:
+    """The file's declarations cut at each ``variation`` line; the first section has no marker."""
+    marker: rules.VariationStart | None = None
+    current: list[rules.Declaration] = []
+    for declaration in source.declarations:
+        if isinstance(declaration, rules.VariationStart):
+            yield marker, current
+            marker, current = declaration, []
+        else:
+            current.append(declaration)
+    yield marker, current
+
+
+def _assemble(
+    header: rules.Header,
+    sections: Sequence[tuple[rules.VariationStart | None, Sequence[rules.Declaration]]],
+    sources: dict[str, str],
+) -> rules.Contract:
+    """Versions from sections: the first is the contract as let, each later one a variation."""
+    ordered = [sections[0]] + sorted(
+        (s for s in sections[1:] if s[0] is not None), key=lambda s: s[0].effective_from  # type: ignore[union-attr]  # filtered on the line
+    )
+    versions: list[rules.Version] = []
+    current = _apply(rules.Rules(), ordered[0][1])
+    versions.append(rules.Version(header.name, None, current, header.clause))
+    for marker, declarations in ordered[1:]:
+        assert marker is not None, "only the first section has no variation line"
+        current = _apply(current, declarations)
+        versions.append(rules.Version(marker.name, marker.effective_from, current, marker.clause))
+    examples = tuple(d for _, decls in sections for d in decls if isinstance(d, rules.Example))
+    digest = hashlib.sha256()
+    for path in sorted(sources):
+        digest.update(sources[path].encode("utf-8"))
+    return rules.Contract(
+        header=header,
+        versions=tuple(versions),
+        examples=examples,
+        source_hash="sha256:" + digest.hexdigest(),
+        sources=tuple(sorted(sources)),
+    )
+
+
+_FIELDS: dict[type, str] = {
+    rules.Parameter: "parameters",
+    rules.Cohort: "cohorts",
+    rules.Measure: "measures",
+    rules.Comparison: "comparisons",
+    rules.Target: "targets",
+    rules.Term: "terms",
+    rules.Limit: "limits",
+}
+
+
+def _apply(base: rules.Rules, declarations: Sequence[rules.Declaration]) -> rules.Rules:
+    """``base`` with each declaration added, or replacing the one of the same name."""
+    current = base
+    for declaration in declarations:
+        match declaration:
+            case rules.Rounding():
+                current = attrs.evolve(current, rounding=declaration)
+            case rules.SetValue():
+                current = _set(current, declaration)
+            case rules.Removal(kind=kind, name=name):
+                field = {"term": "terms", "target": "targets", "limit": "limits",
+                         "parameter": "parameters"}[kind]
+                kept = tuple(d for d in getattr(current, field) if d.name != name)
+                current = attrs.evolve(current, **{field: kept})
+            case rules.Example() | rules.VariationStart():
+                pass
+            case _:
+                field = _FIELDS[type(declaration)]
+                existing = getattr(current, field)
+                replaced = [d for d in existing if d.name != declaration.name]
+                if len(replaced) == len(existing):
+                    current = attrs.evolve(current, **{field: (*existing, declaration)})
+                else:
+                    kept = tuple(
+                        declaration if d.name == declaration.name else d for d in existing
+                    )
+                    current = attrs.evolve(current, **{field: kept})
+    return current
+
+
+def _set(current: rules.Rules, value: rules.SetValue) -> rules.Rules:
+    parameters = tuple(
+        attrs.evolve(
+            p,
+            value=value.value,
+            rows=value.rows,
+            illustrative=value.illustrative or p.illustrative,
+            clause=value.clause or p.clause,
+        )
+        if p.name == value.name
+        else p
+        for p in current.parameters
+    )
+    return attrs.evolve(current, parameters=parameters)
