@@ -166,6 +166,7 @@ class RulesBuild(BaseBuild):
             clause=ref,
             cohort_span=cohort_span,
             span=span,
+            written=tuple(item.kind for item in items),
         )
 
     def binary_rate(self, meta: Meta, cohort: Token) -> Item:

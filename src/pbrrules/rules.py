@@ -330,6 +330,8 @@ class Measure:
     clause: str | None = None
     cohort_span: Span = field(default=NOWHERE, eq=False, repr=False)
     span: Span = field(default=NOWHERE, eq=False, repr=False)
+    #: The lines the author wrote (e.g. "follow_up"), so formatting keeps a default written out.
+    written: tuple[str, ...] = field(default=(), eq=False, repr=False)
 
 
 # ------------------------------------------------------------------------------------------------

@@ -1,0 +1,505 @@
+"""SourceFile -> contract text in the canonical layout (``pbr-eval fmt``), keeping every comment.
+
+The printer writes each declaration from its typed rules, so the output always compiles to equal
+rules. Comments are not part of the rules: they are found in the original text and put back
+beside the line whose rule started on the line the comment stood on (a comment at the end of a
+line) or before the next line that follows it (a comment on a line of its own).
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterator
+from fractions import Fraction
+
+from attrs import frozen
+
+from pbrrules import rules
+from pbrrules.compiler import load_source
+from pbrrules.errors import Span
+from pbrrules.values import CURRENCY_SYMBOLS, Duration, Quantity, Unit, Value
+
+INDENT = "  "
+_CLAUSE = re.compile(
+    r"(clause|clauses|schedule|annex|section|paragraph|para)[ \t]+[A-Za-z0-9][A-Za-z0-9.\-]*",
+    re.IGNORECASE,
+)
+
+
+@frozen
+class _Line:
+    """One printed line and the source lines of the rule it prints (for placing comments)."""
+
+    text: str
+    first: int
+    last: int
+
+
+def format_text(text: str, path: str = "<contract>") -> str:
+    """The contract in canonical layout, with its comments; raises ContractError if invalid."""
+    source = load_source(text, path)
+    return _place_comments(list(_file(source)), _comments(text))
+
+
+def unparse(source: rules.SourceFile) -> str:
+    """The file's rules as canonical contract text, without comments."""
+    return "\n".join(line.text for line in _file(source)).rstrip() + "\n"
+
+
+# -- comments -------------------------------------------------------------------------------------
+
+
+@frozen
+class _Comment:
+    line: int
+    text: str
+    trailing: bool
+    blank_before: bool
+
+
+def _comments(text: str) -> list[_Comment]:
+    """Every ``//`` or ``#`` comment outside quoted text, with its line."""
+    found = []
+    previous_blank = False
+    for number, line in enumerate(text.splitlines(), start=1):
+        start = _comment_start(line)
+        if start is not None:
+            trailing = bool(line[:start].strip())
+            found.append(_Comment(number, line[start:].rstrip(), trailing, previous_blank))
+        previous_blank = not line.strip()
+    return found
+
+
+def _comment_start(line: str) -> int | None:
+    quoted = False
+    for index, char in enumerate(line):
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and (char == "#" or line.startswith("//", index)):
+            return index
+    return None
+
+
+def _place_comments(lines: list[_Line], comments: list[_Comment]) -> str:
+    before: dict[int, list[_Comment]] = {}
+    after: dict[int, list[str]] = {}
+    tail: list[_Comment] = []
+    for comment in comments:
+        if comment.trailing:
+            holders = [i for i, ln in enumerate(lines) if ln.first <= comment.line <= ln.last]
+            if holders:
+                after.setdefault(max(holders, key=lambda i: lines[i].first), []).append(
+                    comment.text)
+                continue
+        following = [i for i, ln in enumerate(lines) if ln.first > comment.line and ln.text]
+        if following:
+            before.setdefault(following[0], []).append(comment)
+        else:
+            tail.append(comment)
+    out: list[str] = []
+    for index, line in enumerate(lines):
+        indent = line.text[: len(line.text) - len(line.text.lstrip())]
+        for i, comment in enumerate(before.get(index, [])):
+            if i > 0 and comment.blank_before and out and out[-1]:
+                out.append("")
+            out.append(indent + comment.text if line.text else comment.text)
+        text = line.text + "".join("  " + c for c in after.get(index, []))
+        out.append(text)
+    for i, comment in enumerate(tail):
+        if (i == 0 or comment.blank_before) and out and out[-1]:
+            out.append("")
+        out.append(comment.text)
+    return "\n".join(out).rstrip() + "\n"
+
+
+# -- declarations ---------------------------------------------------------------------------------
+
+
+def _span_lines(span: Span) -> tuple[int, int]:
+    return span.line, span.end_line
+
+
+def _file(source: rules.SourceFile) -> Iterator[_Line]:
+    yield from _header(source.header)
+    for declaration in source.declarations:
+        yield _Line("", 0, 0)
+        yield from _declaration(declaration)
+
+
+def _header(header: rules.Header) -> Iterator[_Line]:
+    line, last = _span_lines(header.span)
+    title = {
+        "contract": f"contract {_q(header.name)}"
+        + (f" based on {_q(header.based_on)}" if header.based_on else ""),
+        "template": f"template {_q(header.name)}",
+        "variation": f"variation {_q(header.name)} amends {_q(header.amends or '')}",
+    }[header.kind]
+    yield _Line(title, line, line)
+    items: list[str] = []
+    items += [f"version {_q(header.version)}"] if header.version is not None else []
+    items += [f"payer {_q(header.payer)}"] if header.payer is not None else []
+    items += [f"provider {_q(header.provider)}"] if header.provider is not None else []
+    items += [f"currency {header.currency}"] if header.currency is not None else []
+    if header.contract_years_start is not None:
+        items.append(f"contract years start {header.contract_years_start}")
+    items += [f"amended by {_q(path)}" for path in header.amended_by]
+    if header.effective_from is not None:
+        items.append(f"effective for cohorts from {header.effective_from}")
+    if header.clause is not None:
+        items.append(_ref(header.clause))
+    for item in items:
+        yield _Line(INDENT + item, line + 1, last)
+
+
+def _declaration(declaration: rules.Declaration) -> Iterator[_Line]:
+    match declaration:
+        case rules.Parameter() | rules.SetValue():
+            yield from _parameter(declaration)
+        case rules.Cohort():
+            yield from _cohort(declaration)
+        case rules.Measure():
+            yield from _measure(declaration)
+        case rules.Comparison():
+            yield _one(declaration.span, f"comparison {declaration.name}{_sref(declaration.clause)}"
+                       f": {declaration.measure} against {_comparator(declaration.comparator)} in "
+                       f"{_IMPROVEMENT[declaration.unit]}")
+        case rules.Target():
+            yield from _target(declaration)
+        case rules.Term():
+            yield from _term(declaration)
+        case rules.Limit():
+            terms = ", ".join(declaration.terms) if declaration.terms else "all terms"
+            yield _one(declaration.span, f"{declaration.kind} {declaration.name}"
+                       f"{_sref(declaration.clause)}: {terms} at most {_vref(declaration.amount)} "
+                       f"{_SCOPE[declaration.scope]}")
+        case rules.Rounding():
+            yield _one(declaration.span, f"rounding{_sref(declaration.clause)}:")
+            for rule in declaration.rules:
+                places = "place" if rule.places == 1 else "places"
+                before = " before comparison" if rule.before_comparison else ""
+                yield _item(rule.span, f"{rule.subject} to {rule.places} decimal {places}, "
+                            f"{rule.mode}{before}")
+        case rules.Example():
+            yield from _example(declaration)
+        case rules.VariationStart():
+            yield _one(declaration.span, f"variation {_q(declaration.name)} effective for cohorts "
+                       f"from {declaration.effective_from}{_sref(declaration.clause)}:")
+        case rules.Removal():
+            kind = "cap" if declaration.kind == "limit" else declaration.kind
+            yield _one(declaration.span, f"remove {kind} {declaration.name}"
+                       f"{_sref(declaration.clause)}")
+
+
+def _one(span: Span, text: str) -> _Line:
+    return _Line(text, span.line, span.line if span.end_line == span.line else span.line)
+
+
+def _item(span: Span, text: str) -> _Line:
+    return _Line(INDENT + text, span.line, span.end_line)
+
+
+def _parameter(p: rules.Parameter | rules.SetValue) -> Iterator[_Line]:
+    if isinstance(p, rules.Parameter):
+        head = f"parameter {p.name}: {p.type}"
+        head += f" by {p.keyed_by}" if p.keyed_by else ""
+    else:
+        head = f"set {p.name}"
+    head += f" = {_value(p.value)}" if p.value is not None else ""
+    yield _Line(head + _sref(p.clause), p.span.line, p.span.line)
+    for row in p.rows:
+        if row.key is not None:
+            label = _q(row.key)
+        elif row.year is not None:
+            label = f"contract year {row.year}"
+        else:
+            label = f"from {row.effective}"
+        yield _item(row.span, f"{label}: {_value(row.value)}")
+    if p.illustrative is not None:
+        yield _Line(INDENT + f"illustrative {_q(p.illustrative)}", p.span.end_line,
+                    p.span.end_line)
+
+
+def _cohort(c: rules.Cohort) -> Iterator[_Line]:
+    yield _one(c.span, f"cohort {c.name}{_sref(c.clause)}:")
+    if c.eligible is not None:
+        yield _item(_cspan(c.eligible), f"eligible when {_condition(c.eligible)}")
+    for exclusion in c.exclusions:
+        yield _item(exclusion.span, f"exclude when {_condition(exclusion.when)} because "
+                    f"{_q(exclusion.reason)}{_sref(exclusion.clause)}")
+    for period in c.periods:
+        yield _item(period.span, _period(period))
+    for cancellation in c.cancellations:
+        yield _item(cancellation.span, f"cancel period {_q(cancellation.label)} because "
+                    f"{_q(cancellation.reason)}{_sref(cancellation.clause)}")
+    if c.grouped_by is not None:
+        yield _Line(INDENT + f"grouped by {c.grouped_by}", c.span.end_line, c.span.end_line)
+    if c.control_group is not None:
+        yield _item(_cspan(c.control_group), f"control group when {_condition(c.control_group)}")
+    if not c.deduplicate:
+        yield _Line(INDENT + "every index event counts", c.span.end_line, c.span.end_line)
+
+
+def _cspan(condition: rules.Condition) -> Span:
+    return condition.span
+
+
+def _period(period: rules.PeriodRule) -> str:
+    match period:
+        case rules.Quarterly(start=start, end=end):
+            return f"quarterly from {start} to {end}"
+        case rules.ContractYears(start=start, end=end):
+            return f"contract years from {start} to {end}"
+        case rules.NamedPeriod(label=label, start=start, end=end):
+            return f"period {_q(label)} from {start} to {end}"
+        case rules.Blocks(size=size, start=start, limit=limit):
+            most = f", at most {limit} cohorts" if limit is not None else ""
+            return f"first {size} eligible index events from {start}{most}"
+    raise AssertionError(period)  # pragma: no cover - PeriodRule is a closed union
+
+
+_KIND = {"binary": "binary rate", "per_reoffender": "frequency per reoffender"}
+_IMPROVEMENT = {"points": "percentage points", "percent": "relative percent",
+                "absolute": "absolute terms"}
+_SCOPE = {"cohort": "per cohort", "contract year": "per contract year",
+          "contract": "over the contract"}
+_PER = {"point": "percentage point", "percent": "percent", "reoffender": "reoffender avoided",
+        "reoffence": "reoffence avoided", "event": "event avoided"}
+
+
+def _measure(m: rules.Measure) -> Iterator[_Line]:
+    default = rules.Measure("", "binary", "")
+    written = set(m.written)
+    line = m.span.line
+    yield _one(m.span, f"measure {m.name}{_sref(m.clause)}:")
+    kind = _KIND.get(m.kind, f"frequency per {m.per} offenders")
+    yield _item(m.cohort_span, f"{kind} of {m.cohort}")
+    if "counting" in written or m.counting != default.counting:
+        what = "proven offences" if m.counting == "offences" else "reconviction events"
+        yield _Line(INDENT + f"counting {what}", line, line)
+    if "follow_up" in written or m.follow_up != default.follow_up:
+        yield _Line(INDENT + f"follow-up {_duration(m.follow_up)}", line, line)
+    if "waiting" in written or m.waiting != default.waiting:
+        yield _Line(INDENT + f"waiting period {_duration(m.waiting)}", line, line)
+    if "proven_by" in written or m.proven_by != default.proven_by:
+        yield _Line(INDENT + "proven by " + ", ".join(m.proven_by), line, line)
+    if "breaches" in written or m.exclude_breaches != default.exclude_breaches:
+        yield _Line(INDENT + ("breaches excluded" if m.exclude_breaches else "breaches counted"),
+                    line, line)
+    if m.adjustment is not None:
+        yield _item(m.adjustment.span, f"adjusted for offender mix by {m.adjustment.form} "
+                    f"against {_vref(m.adjustment.baseline_predicted)}")
+
+
+def _target(t: rules.Target) -> Iterator[_Line]:
+    yield _one(t.span, f"target {t.name}{_sref(t.clause)}:")
+    least = f" of at least {_vref(t.threshold)}" if t.threshold is not None else ""
+    yield _item(t.comparison_span, f"{t.direction} in {t.comparison}{least}")
+    if t.significance is not None:
+        s = t.significance
+        critical = f", critical value {_vref(s.critical_value)}" if s.critical_value else ""
+        yield _item(s.span, f"significant at {_vref(s.level)} {s.sides}{critical}")
+    if t.pooled:
+        yield _Line(INDENT + "pooled over all cohorts so far", t.span.end_line, t.span.end_line)
+
+
+def _term(t: rules.Term) -> Iterator[_Line]:
+    yield _one(t.span, f"term {t.name}{_sref(t.clause)}:")
+    if t.when is not None:
+        if isinstance(t.when, rules.TriggerNot):
+            yield _item(t.when.span, f"unless {_trigger(t.when.operand, 0)}")
+        else:
+            yield _item(t.when.span, f"when {_trigger(t.when, 0)}")
+    verb = "deduct" if t.deduction else "pay"
+    yield _item(t.amount.span, f"{verb} {_amount(t.amount)}")
+    if t.improvement_cap is not None:
+        yield _item(t.improvement_cap.span,
+                    f"counting improvement up to {_vref(t.improvement_cap)}")
+    if isinstance(t.amount, rules.Banded):
+        for band in t.amount.bands:
+            low = f" from {_vref(band.lower)}" if band.lower is not None else ""
+            high = f" below {_vref(band.upper)}" if band.upper is not None else ""
+            yield _item(band.span, f"band{low}{high}: {_amount(band.amount)}")
+    if isinstance(t.amount, rules.SavingsShare):
+        for share in t.amount.shares:
+            low = f" from {_vref(share.lower)}" if share.lower is not None else ""
+            yield _item(share.span, f"share {_vref(share.share)} of savings{low} up to "
+                        f"{_vref(share.upper)}")
+
+
+def _amount(amount: rules.Amount) -> str:
+    match amount:
+        case rules.Fixed(amount=ref):
+            return _vref(ref)
+        case rules.PerUnitOf(price=price, unit=unit, comparison=comparison):
+            return f"{_vref(price)} per {_PER[unit]} of {comparison}"
+        case rules.PerOffender(price=price):
+            return f"{_vref(price)} per offender"
+        case rules.ShareOfValue(share=share, of=of):
+            return f"{_vref(share)} of {of}"
+        case rules.Banded(comparison=comparison):
+            return f"by band of {comparison}"
+        case rules.SavingsShare(comparison=comparison, valued_at=valued_at):
+            return f"share of savings in {comparison} valued at {_vref(valued_at)}"
+    raise AssertionError(amount)  # pragma: no cover - Amount is a closed union
+
+
+def _trigger(trigger: rules.Trigger, level: int) -> str:
+    """Triggers with the fewest brackets: or (0) binds looser than and (1), not (2)."""
+    match trigger:
+        case rules.TargetMet(target=name):
+            return name
+        case rules.TermPays(term=name):
+            return f"term {name} pays"
+        case rules.TriggerAny(left=left, right=right):
+            text = f"{_trigger(left, 0)} or {_trigger(right, 1)}"
+            return f"({text})" if level > 0 else text
+        case rules.TriggerAll(left=left, right=right):
+            text = f"{_trigger(left, 1)} and {_trigger(right, 2)}"
+            return f"({text})" if level > 1 else text
+        case rules.TriggerNot(operand=operand):
+            return f"not {_trigger(operand, 2)}"
+    raise AssertionError(trigger)  # pragma: no cover - Trigger is a closed union
+
+
+def _condition(condition: rules.Condition, level: int = 0) -> str:
+    match condition:
+        case rules.AnyOf(left=left, right=right):
+            text = f"{_condition(left, 0)} or {_condition(right, 1)}"
+            return f"({text})" if level > 0 else text
+        case rules.AllOf(left=left, right=right):
+            text = f"{_condition(left, 1)} and {_condition(right, 2)}"
+            return f"({text})" if level > 1 else text
+        case rules.Not(operand=operand):
+            return f"not {_condition(operand, 2)}"
+        case rules.FieldTest(column=column, op="=", value=value):
+            return f"{column} is {_literal(value)}"
+        case rules.FieldTest(column=column, op="!=", value=value):
+            return f"{column} is not {_literal(value)}"
+        case rules.FieldTest(column=column, op=op, value=value):
+            return f"{column} {op} {_literal(value)}"
+        case rules.OneOf(column=column, values=values):
+            return f"{column} is one of " + ", ".join(_literal(v) for v in values)
+        case rules.Between(column=column, low=low, high=high):
+            return f"{column} between {_literal(low)} and {_literal(high)}"
+        case rules.Flag(column=column):
+            return column
+    raise AssertionError(condition)  # pragma: no cover - Condition is a closed union
+
+
+def _example(e: rules.Example) -> Iterator[_Line]:
+    yield _one(e.span, f"example {_q(e.name)}{_sref(e.clause)}:")
+    for given in e.givens:
+        if isinstance(given, rules.GivenValue):
+            yield _item(given.span, f"given {given.name} = {_value(given.value)}")
+            continue
+        control = "control " if given.control else ""
+        area = f" in {_q(given.area)}" if given.area is not None else ""
+        figures = ", ".join(f"{_vref(value)} {_FIGURES[name]}" for name, value in given.figures)
+        yield _item(given.span, f"given {control}{_q(given.period)}{area}: {figures}")
+    for x in e.expectations:
+        where = f" in {_q(x.period)}" if x.period is not None else ""
+        where += f" in {_q(x.area)}" if x.area is not None else ""
+        text = {
+            "pays": lambda: f"expect {x.subject} pays {_vref(x.value)}",
+            "total": lambda: f"expect total pays {_vref(x.value)}",
+            "met": lambda: f"expect {x.subject} is met",
+            "not met": lambda: f"expect {x.subject} is not met",
+            "not assessable": lambda: f"expect {x.subject} is not assessable",
+            "equals": lambda: f"expect {x.subject} = {_vref(x.value)}",
+        }[x.kind]()
+        yield _item(x.span, text + where)
+
+
+_FIGURES = {"offenders": "offenders", "reoffenders": "reoffenders", "reoffences": "reoffences",
+            "events": "reconviction events", "predicted": "predicted reoffenders"}
+
+
+# -- values ---------------------------------------------------------------------------------------
+
+
+def _q(text: str) -> str:
+    return f'"{text}"'
+
+
+def _ref(clause: str) -> str:
+    if clause.startswith("source: "):
+        return f"(source {_q(clause[len('source: '):])})"
+    if _CLAUSE.fullmatch(clause):
+        return f"({clause})"
+    body = clause[len("clause "):] if clause.startswith("clause ") else clause
+    return f"(clause {_q(body)})"
+
+
+def _sref(clause: str | None) -> str:
+    return f" {_ref(clause)}" if clause is not None else ""
+
+
+def _comparator(comparator: rules.Comparator) -> str:
+    if isinstance(comparator, rules.ControlGroup):
+        return "control group"
+    return _vref(comparator)
+
+
+def _vref(ref: rules.ValueRef | None) -> str:
+    if ref is None:
+        return ""
+    if isinstance(ref, rules.Name):
+        return ref.name
+    return _value(ref.value)
+
+
+def _value(value: Value | None) -> str:
+    match value:
+        case None:
+            return ""
+        case bool():
+            return "yes" if value else "no"
+        case datetime.date():
+            return value.isoformat()
+        case Duration():
+            return _duration(value)
+        case str():
+            return _q(value)
+        case Quantity(value=amount, unit=unit, currency=currency):
+            return _quantity(amount, unit, currency)
+    raise AssertionError(value)  # pragma: no cover - Value is a closed union
+
+
+def _literal(value: Value) -> str:
+    """A value in a condition (quantities there are plain numbers or percentages)."""
+    return _value(value)
+
+
+def _quantity(amount: Fraction, unit: Unit, currency: str | None) -> str:
+    sign = "-" if amount < 0 else ""
+    magnitude = abs(amount)
+    if unit is Unit.MONEY:
+        symbol = CURRENCY_SYMBOLS.get(currency or "GBP", "£")
+        return f"{sign}{symbol}{decimal_text(magnitude, group=True)}"
+    if unit in (Unit.PERCENTAGE, Unit.RATE, Unit.PERCENT):
+        return f"{sign}{decimal_text(magnitude * 100)}%"
+    if unit is Unit.POINTS:
+        return f"{sign}{decimal_text(magnitude * 100)} percentage points"
+    return f"{sign}{decimal_text(magnitude, group=unit is Unit.COUNT)}"
+
+
+def decimal_text(value: Fraction, group: bool = False) -> str:
+    """An exact decimal rendering of a non-negative fraction whose denominator divides a power of
+    ten (every literal the language admits); ``group`` puts commas between thousands."""
+    places = 0
+    while (value.denominator * 1) and (10**places) % value.denominator:
+        places += 1
+        if places > 60:  # pragma: no cover - literals are decimals, so this cannot happen
+            raise AssertionError(value)
+    scaled = value.numerator * 10**places // value.denominator
+    whole, fraction = divmod(scaled, 10**places) if places else (scaled, 0)
+    whole_text = f"{whole:,}" if group else str(whole)
+    if not places or not fraction:
+        return whole_text
+    return f"{whole_text}.{str(fraction).rjust(places, '0').rstrip('0')}"
+
+
+def _duration(duration: Duration) -> str:
+    unit = duration.unit[:-1] if duration.amount == 1 else duration.unit
+    return f"{duration.amount} {unit}"
