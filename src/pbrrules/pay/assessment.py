@@ -1,0 +1,332 @@
+"""One cohort unit under one version of the rules: its measures, comparisons, targets, triggers.
+
+Results are worked out on demand and remembered, so a target used by three terms is assessed
+once and reads the same in each line. Anything that cannot be assessed is remembered with its
+reason and reported wherever it is needed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Literal, TypeVar
+
+from attrs import frozen
+
+from pbrrules.figures import CohortFigures
+from pbrrules.pay.amounts import AmountCalculator, AmountValue
+from pbrrules.pay.measures import ComparisonValue, MeasureValue, compare, measure_value, show
+from pbrrules.pay.measures import show_improvement as _show_improvement
+from pbrrules.pay.params import NotAssessable, Resolver
+from pbrrules.pay.triggers import Truth, assess_target, evaluate_trigger
+from pbrrules.rules import (
+    Amount,
+    Banded,
+    ControlGroup,
+    PerUnitOf,
+    Rules,
+    SavingsShare,
+    TargetMet,
+    Term,
+    TermPays,
+    Trigger,
+    TriggerAll,
+    TriggerAny,
+    TriggerNot,
+)
+from pbrrules.statement import ComparisonResult, MeasureResult, TargetResult
+
+Group = Literal["treatment", "control"]
+T = TypeVar("T")
+
+
+@frozen
+class Draft:
+    """A term's line before rounding and limits."""
+
+    status: Literal["pays", "not met", "not assessable"]
+    amount: AmountValue | None
+    derivation: str
+
+
+class UnitAssessment:
+    """Works out, and remembers, everything the rules say about one cohort unit."""
+
+    def __init__(
+        self,
+        rules: Rules,
+        figures: CohortFigures,
+        resolver: Resolver,
+        currency: str,
+        pooled: Callable[[], CohortFigures] | None = None,
+    ) -> None:
+        self.rules = rules
+        self.figures = figures
+        self.resolver = resolver
+        self.currency = currency
+        self._pooled_figures = pooled
+        self._pooled: UnitAssessment | None = None
+        self._measures: dict[tuple[str, Group], MeasureValue | NotAssessable] = {}
+        self._comparisons: dict[str, ComparisonValue | NotAssessable] = {}
+        self._targets: dict[str, Truth] = {}
+        self._terms: dict[str, Truth] = {}
+        self._in_progress: set[str] = set()
+
+    # -- measures and comparisons ----------------------------------------------------------------
+
+    def measure(self, name: str, group: Group = "treatment") -> MeasureValue:
+        """The value of measure ``name`` in ``group``; NotAssessable with the reason otherwise."""
+        key = (name, group)
+        if key not in self._measures:
+            self._measures[key] = _attempt(lambda: self._measure(name, group))
+        return _unwrap(self._measures[key])
+
+    def _measure(self, name: str, group: Group) -> MeasureValue:
+        measure = self.rules.measure(name)
+        if measure is None:
+            raise NotAssessable(f"measure {name} is not declared")
+        figures = self.figures.treatment if group == "treatment" else self.figures.control
+        return measure_value(measure, figures, group, self.resolver, self.rules.rounding)
+
+    def comparison(self, name: str) -> ComparisonValue:
+        """The comparison ``name`` in this unit; NotAssessable with the reason otherwise."""
+        if name not in self._comparisons:
+            self._comparisons[name] = _attempt(lambda: self._comparison(name))
+        return _unwrap(self._comparisons[name])
+
+    def _comparison(self, name: str) -> ComparisonValue:
+        comparison = self.rules.comparison(name)
+        if comparison is None:
+            raise NotAssessable(f"comparison {name} is not declared")
+        treated = self.measure(comparison.measure)
+        control = None
+        if isinstance(comparison.comparator, ControlGroup):
+            control = self.measure(comparison.measure, "control")
+        return compare(comparison, treated, control, self.resolver, self.rules.rounding)
+
+    # -- targets and triggers --------------------------------------------------------------------
+
+    def target(self, name: str) -> Truth:
+        """Whether target ``name`` is met in this unit."""
+        if name not in self._targets:
+            self._targets[name] = self._target(name)
+        return self._targets[name]
+
+    def _target(self, name: str) -> Truth:
+        target = self.rules.target(name)
+        if target is None:
+            return Truth("not assessable", f"target {name} is not declared")
+        source = self.pooled() if target.pooled else self
+        try:
+            truth = assess_target(target, source.comparison(target.comparison), self.resolver)
+        except NotAssessable as problem:
+            return Truth("not assessable", f"target {name} is not assessable: {problem.reason}")
+        if target.pooled:
+            truth = Truth(truth.verdict, f"{_pooled_words(source.figures)}: {truth.reason}")
+        return truth
+
+    def pooled(self) -> UnitAssessment:
+        """This unit's cohort pooled with every earlier one of the same cohort rule and area."""
+        if self._pooled is None:
+            figures = self._pooled_figures() if self._pooled_figures else self.figures
+            self._pooled = UnitAssessment(self.rules, figures, self.resolver, self.currency)
+        return self._pooled
+
+    def term_trigger(self, name: str) -> Truth:
+        """Whether term ``name``'s trigger holds in this unit (a term without one always holds)."""
+        if name in self._terms:
+            return self._terms[name]
+        term = self.rules.term(name)
+        if term is None:
+            return Truth("not assessable", f"term {name} is not declared")
+        if term.when is None:
+            return Truth("met", "")
+        if name in self._in_progress:
+            return Truth("not assessable", f"term {name}'s trigger depends on itself")
+        self._in_progress.add(name)
+        truth = evaluate_trigger(term.when, self.target, self.term_trigger)
+        self._in_progress.discard(name)
+        self._terms[name] = truth
+        return truth
+
+    # -- terms -----------------------------------------------------------------------------------
+
+    def assesses(self, term: Term) -> bool:
+        """Whether ``term`` is assessed for this unit: a comparison it reaches measures this
+        unit's cohort (a term that reaches no comparison is assessed for every unit)."""
+        reached = self._reached(term, set())
+        if not reached:
+            return True
+        for name in reached:
+            comparison = self.rules.comparison(name)
+            measure = self.rules.measure(comparison.measure) if comparison else None
+            if measure is not None and measure.cohort == self.figures.cohort:
+                return True
+        return False
+
+    def _reached(self, term: Term, seen: set[str]) -> set[str]:
+        seen.add(term.name)
+        reached = _amount_comparisons(term.amount)
+        for trigger in _atoms(term.when):
+            if isinstance(trigger, TargetMet):
+                target = self.rules.target(trigger.target)
+                if target is not None:
+                    reached.add(target.comparison)
+            else:
+                other = self.rules.term(trigger.term)
+                if other is not None and other.name not in seen:
+                    reached |= self._reached(other, seen)
+        return reached
+
+    def draft(self, term: Term) -> Draft:
+        """The term's line before rounding and limits."""
+        trigger = self.term_trigger(term.name)
+        if trigger.verdict == "not met":
+            return Draft("not met", None, f"not due: {trigger.reason}")
+        if trigger.verdict == "not assessable":
+            return Draft("not assessable", None, trigger.reason)
+        calculator = AmountCalculator(
+            term, self.resolver, self.comparison, self.figures.treatment.offenders, self.currency
+        )
+        try:
+            amount = calculator.amount()
+        except NotAssessable as problem:
+            return Draft("not assessable", None, problem.reason)
+        parts = [trigger.reason] if trigger.reason else []
+        used = amount.comparison
+        if used is not None and not any(used.derivation in part for part in parts):
+            parts.append(used.derivation)
+        parts.append(amount.derivation)
+        return Draft("pays", amount, "; ".join(parts))
+
+    # -- results for the statement ---------------------------------------------------------------
+
+    def results(
+        self,
+    ) -> tuple[tuple[MeasureResult, ...], tuple[ComparisonResult, ...], tuple[TargetResult, ...]]:
+        """Every measure, comparison and target of this unit's cohort, in declaration order."""
+        cohort = self.figures.cohort
+        measures = []
+        for measure in self.rules.measures:
+            if measure.cohort != cohort:
+                continue
+            groups: list[Group] = ["treatment"]
+            if self.figures.control is not None:
+                groups.append("control")
+            for group in groups:
+                try:
+                    value = self.measure(measure.name, group)
+                except NotAssessable as problem:
+                    measures.append(
+                        MeasureResult(
+                            measure.name,
+                            group,
+                            measure.clause,
+                            None,
+                            None,
+                            f"not assessable: {problem.reason}",
+                        )
+                    )
+                else:
+                    measures.append(
+                        MeasureResult(
+                            measure.name,
+                            group,
+                            measure.clause,
+                            value.value,
+                            value.text(),
+                            value.derivation,
+                        )
+                    )
+        ours = {m.name for m in self.rules.measures if m.cohort == cohort}
+        comparisons = []
+        for comparison in self.rules.comparisons:
+            if comparison.measure not in ours:
+                continue
+            try:
+                compared = self.comparison(comparison.name)
+            except NotAssessable as problem:
+                comparisons.append(
+                    ComparisonResult(
+                        comparison.name,
+                        comparison.measure,
+                        comparison.unit,
+                        comparison.clause,
+                        None,
+                        None,
+                        None,
+                        None,
+                        f"not assessable: {problem.reason}",
+                    )
+                )
+            else:
+                comparisons.append(
+                    ComparisonResult(
+                        comparison.name,
+                        comparison.measure,
+                        comparison.unit,
+                        comparison.clause,
+                        compared.comparator,
+                        show(compared.measure.measure, compared.comparator),
+                        compared.improvement,
+                        _show_improvement(comparison, compared.improvement),
+                        compared.derivation,
+                    )
+                )
+        names = {c.name for c in self.rules.comparisons if c.measure in ours}
+        targets = []
+        for target in self.rules.targets:
+            if target.comparison not in names:
+                continue
+            truth = self.target(target.name)
+            targets.append(
+                TargetResult(
+                    target.name,
+                    target.comparison,
+                    target.clause,
+                    truth.verdict,
+                    target.pooled,
+                    truth.reason,
+                )
+            )
+        return tuple(measures), tuple(comparisons), tuple(targets)
+
+
+def _attempt(work: Callable[[], T]) -> T | NotAssessable:
+    try:
+        return work()
+    except NotAssessable as problem:
+        return problem
+
+
+def _unwrap(result: T | NotAssessable) -> T:
+    if isinstance(result, NotAssessable):
+        raise result
+    return result
+
+
+def _amount_comparisons(amount: Amount) -> set[str]:
+    match amount:
+        case PerUnitOf(comparison=name) | Banded(comparison=name) | SavingsShare(comparison=name):
+            found = {name}
+            if isinstance(amount, Banded):
+                for band in amount.bands:
+                    found |= _amount_comparisons(band.amount)
+            return found
+        case _:
+            return set()
+
+
+def _atoms(trigger: Trigger | None) -> list[TargetMet | TermPays]:
+    match trigger:
+        case None:
+            return []
+        case TargetMet() | TermPays():
+            return [trigger]
+        case TriggerNot(operand):
+            return _atoms(operand)
+        case TriggerAll(left, right) | TriggerAny(left, right):
+            return _atoms(left) + _atoms(right)
+
+
+def _pooled_words(figures: CohortFigures) -> str:
+    return f"pooled over {figures.period}"

@@ -1,0 +1,233 @@
+"""Cohort figures -> payment statement: the pay stage's loop over cohort units.
+
+Units are met in cohort order (first index date, cohort rule, area). For each, the version of the
+rules in force for its start date decides which terms apply; each term assessed for the unit
+gives a line, rounded as the contract declares, then trimmed by caps and collars cumulatively.
+Cancelled units are reported with their reason and no lines. Lines sum exactly to the totals.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from fractions import Fraction
+
+from pbrrules.errors import EvaluationError
+from pbrrules.figures import CohortFigures, GroupFigures, MeasureCounts
+from pbrrules.pay import wording
+from pbrrules.pay.assessment import Draft, UnitAssessment
+from pbrrules.pay.limits import LimitLedger
+from pbrrules.pay.params import NotAssessable, Resolver, contract_year
+from pbrrules.pay.rounding import minor_digits, round_money, to_decimal
+from pbrrules.rules import Contract, Term
+from pbrrules.statement import (
+    ContractInfo,
+    DataInfo,
+    Line,
+    Money,
+    Statement,
+    UnitResult,
+    YearTotal,
+)
+from pbrrules.values import Quantity, Unit, Value
+
+
+def engine_version() -> str:
+    """The installed pbrrules version, recorded in every statement."""
+    try:
+        return importlib.metadata.version("pbrrules")
+    except importlib.metadata.PackageNotFoundError:  # pragma: no cover - running from a checkout
+        return "0+unknown"
+
+
+def currency_of(contract: Contract) -> str:
+    """The contract's currency: its header's, else that of its first amount of money, else GBP."""
+    if contract.header.currency:
+        return contract.header.currency
+    for version in contract.versions:
+        for parameter in version.rules.parameters:
+            values = [parameter.value, *(row.value for row in parameter.rows)]
+            for value in values:
+                if isinstance(value, Quantity) and value.unit is Unit.MONEY and value.currency:
+                    return value.currency
+    return "GBP"
+
+
+def order_key(unit: CohortFigures) -> tuple[object, ...]:
+    """Cohort order: first index date, then cohort rule, area and period label."""
+    return (unit.start, unit.cohort, unit.area is not None, unit.area or "", unit.period)
+
+
+def evaluate(
+    contract: Contract,
+    figures: Iterable[CohortFigures],
+    *,
+    overrides: Mapping[str, Value] | None = None,
+    data: DataInfo | None = None,
+) -> Statement:
+    """Pay ``contract`` on cohort ``figures``; the statement says what is owed and why.
+
+    ``overrides`` replace parameters (or set a measure's value) by name, as a worked example's
+    ``given NAME = value`` does. Raises EvaluationError when two figures describe the same unit.
+    """
+    units = sorted(figures, key=order_key)
+    seen: set[tuple[str, str, str | None]] = set()
+    for unit in units:
+        if unit.key in seen:
+            raise EvaluationError(f"two sets of figures for the same cohort unit {unit.key}")
+        seen.add(unit.key)
+    currency = currency_of(contract)
+    ledger = LimitLedger(currency)
+    results = [
+        _unit(contract, unit, units, dict(overrides or {}), currency, ledger) for unit in units
+    ]
+    return Statement(
+        contract=ContractInfo(
+            contract.header.name,
+            contract.header.version,
+            contract.source_hash,
+            contract.sources,
+            currency,
+        ),
+        engine_version=engine_version(),
+        units=tuple(results),
+        years=_year_totals(results, currency),
+        total=Money(_sum((r.total.amount for r in results), currency), currency),
+        data=data,
+    )
+
+
+def _unit(
+    contract: Contract,
+    unit: CohortFigures,
+    units: list[CohortFigures],
+    overrides: dict[str, Value],
+    currency: str,
+    ledger: LimitLedger,
+) -> UnitResult:
+    version = contract.version_for(unit.start)
+    rules = version.rules
+    year = contract_year(contract.header.contract_years_start, unit.start)
+    zero = Money(to_decimal(Fraction(0), minor_digits(currency)), currency)
+    if unit.cancelled is not None:
+        return UnitResult(unit, year, version.name, (), (), (), (), zero)
+    resolver = Resolver(rules, unit, year, overrides)
+    assessment = UnitAssessment(
+        rules, unit, resolver, currency, lambda: pooled_figures(unit, units)
+    )
+    lines = []
+    for term in rules.terms:
+        if assessment.assesses(term):
+            lines.append(_line(term, assessment.draft(term), rules.limits, resolver, year, ledger))
+    measures, comparisons, targets = assessment.results()
+    total = Money(_sum((line.amount.amount for line in lines), currency), currency)
+    return UnitResult(unit, year, version.name, measures, comparisons, targets, tuple(lines), total)
+
+
+def _line(
+    term: Term,
+    draft: Draft,
+    limits: tuple[object, ...],
+    resolver: Resolver,
+    year: int | None,
+    ledger: LimitLedger,
+) -> Line:
+    currency = ledger.currency
+    zero = Money(to_decimal(Fraction(0), minor_digits(currency)), currency)
+    if draft.amount is None:
+        return Line(
+            term.name, term.clause, term.deduction, draft.status, zero, None, draft.derivation
+        )
+    rounding = resolver.rules.rounding
+    rule = rounding.rule_for("payments") if rounding else None
+    unrounded = draft.amount.value
+    rounded = round_money(unrounded, currency, rule)
+    try:
+        amount, applied = ledger.apply(term.name, rounded, resolver.rules.limits, resolver, year)
+    except NotAssessable as problem:
+        return Line(
+            term.name,
+            term.clause,
+            term.deduction,
+            "not assessable",
+            zero,
+            unrounded,
+            f"{draft.derivation}; not assessable: {problem.reason}",
+        )
+    derivation = draft.derivation
+    if Fraction(rounded) != unrounded:
+        derivation += f", rounded to {wording.money(rounded, currency)}"
+    for limit in applied:
+        derivation += f"; {limit.describe()}"
+    verb = "deducts" if amount < 0 else "pays"
+    derivation += f"; {verb} {wording.money(abs(amount) if amount < 0 else amount, currency)}"
+    return Line(
+        term.name,
+        term.clause,
+        term.deduction,
+        "pays",
+        Money(amount, currency),
+        unrounded,
+        derivation,
+        applied,
+    )
+
+
+def pooled_figures(unit: CohortFigures, units: list[CohortFigures]) -> CohortFigures:
+    """``unit``'s figures summed with every earlier non-cancelled unit of its cohort and area."""
+    pool = [
+        u
+        for u in units
+        if u.cohort == unit.cohort
+        and u.area == unit.area
+        and u.cancelled is None
+        and u.start <= unit.start
+    ]
+    labels = [u.period for u in pool]
+    label = f"{len(pool)} cohorts ({', '.join(labels)})" if len(pool) != 1 else labels[0]
+    controls = [u.control for u in pool]
+    control = None if any(c is None for c in controls) else _sum_groups([c for c in controls if c])
+    return CohortFigures(
+        unit.cohort,
+        label,
+        min(u.start for u in pool),
+        max(u.end for u in pool),
+        _sum_groups([u.treatment for u in pool]),
+        control,
+        unit.area,
+    )
+
+
+def _sum_groups(groups: list[GroupFigures]) -> GroupFigures:
+    names = sorted({name for g in groups for name in g.counts})
+    counts = {}
+    for name in names:
+        if all(name in g.counts for g in groups):
+            counts[name] = MeasureCounts(
+                sum(g.counts[name].reoffenders for g in groups),
+                sum(g.counts[name].reoffences for g in groups),
+            )
+    predicted: Fraction | None = None
+    if all(g.predicted is not None for g in groups):
+        predicted = sum((g.predicted for g in groups if g.predicted is not None), Fraction(0))
+    return GroupFigures(sum(g.offenders for g in groups), counts, predicted)
+
+
+def _year_totals(results: list[UnitResult], currency: str) -> tuple[YearTotal, ...]:
+    years = sorted({r.contract_year for r in results}, key=lambda y: (y is not None, y or 0))
+    return tuple(
+        YearTotal(
+            year,
+            Money(
+                _sum((r.total.amount for r in results if r.contract_year == year), currency),
+                currency,
+            ),
+        )
+        for year in years
+    )
+
+
+def _sum(amounts: Iterable[Decimal], currency: str) -> Decimal:
+    total = sum((Fraction(a) for a in amounts), Fraction(0))
+    return to_decimal(total, minor_digits(currency))

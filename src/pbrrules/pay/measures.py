@@ -1,0 +1,226 @@
+"""Measure values and comparisons for one cohort unit: rates, frequencies, improvements.
+
+binary rate = R / N; frequency per reoffender = O / R; frequency per ``per`` offenders =
+per × O / N. An offender-mix adjustment moves a binary rate by the cohort's predicted rate
+P = predicted / N against the baseline's B: ratio ``actual × B / P``, difference
+``actual − (P − B)``. A comparison's improvement is comparator − measure (a fall is positive):
+in percentage points, relative to the comparator, or in the measure's own terms.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Literal
+
+from attrs import frozen
+
+from pbrrules.figures import GroupFigures
+from pbrrules.pay import wording
+from pbrrules.pay.params import NotAssessable, Resolver, describe
+from pbrrules.pay.rounding import round_proportion
+from pbrrules.rules import Comparison, ControlGroup, Measure, Name, Rounding, RoundingRule
+from pbrrules.values import Quantity
+
+Group = Literal["treatment", "control"]
+
+
+@frozen
+class MeasureValue:
+    """A measure's value in one group of one cohort, with the figures it came from."""
+
+    measure: Measure
+    group: Group
+    value: Fraction
+    offenders: int
+    reoffenders: int
+    reoffences: int
+    derivation: str
+
+    def text(self) -> str:
+        """The value as the statement shows it (41.7%, 4.64, 142 per 100 offenders)."""
+        return show(self.measure, self.value)
+
+
+@frozen
+class ComparisonValue:
+    """A comparison in one cohort: the measure, its comparator, and the improvement."""
+
+    comparison: Comparison
+    measure: MeasureValue
+    comparator: Fraction
+    control: MeasureValue | None
+    improvement: Fraction
+    derivation: str
+
+    def improvement_text(self) -> str:
+        """``reduction of 8.2 percentage points`` or ``increase of 3.1% (relative)``."""
+        return improvement_words(self.comparison, self.improvement)
+
+
+def show(measure: Measure, value: Fraction) -> str:
+    """A measure's value in its own terms."""
+    match measure.kind:
+        case "binary":
+            return wording.percent(value)
+        case "per_reoffender":
+            return wording.number(value)
+        case "per_offenders":
+            return f"{wording.number(value)} per {wording.count(measure.per)} offenders"
+
+
+def show_improvement(comparison: Comparison, value: Fraction) -> str:
+    """An improvement (or a threshold of one) in the comparison's unit."""
+    match comparison.unit:
+        case "points":
+            return wording.points(value)
+        case "percent":
+            return wording.percent(value) + " (relative)"
+        case "absolute":
+            return wording.number(value)
+
+
+def improvement_words(comparison: Comparison, improvement: Fraction) -> str:
+    """``reduction of 8.2 percentage points``; a negative improvement reads as an increase."""
+    if improvement < 0:
+        return "increase of " + show_improvement(comparison, -improvement)
+    return "reduction of " + show_improvement(comparison, improvement)
+
+
+def _counted(measure: Measure) -> str:
+    return "reconviction events" if measure.counting == "events" else "reoffences"
+
+
+def measure_value(
+    measure: Measure,
+    figures: GroupFigures | None,
+    group: Group,
+    resolver: Resolver,
+    rounding: Rounding | None,
+) -> MeasureValue:
+    """The value of ``measure`` on one group's figures; NotAssessable when it is undefined."""
+    where = "the control group" if group == "control" else "the cohort"
+    if figures is None:
+        raise NotAssessable(f"measure {measure.name} needs {where}'s figures, and none were given")
+    given = resolver.overrides.get(measure.name) if group == "treatment" else None
+    counts = figures.counts_for(measure.name)
+    n = figures.offenders
+    r = counts.reoffenders if counts else 0
+    o = counts.reoffences if counts else 0
+    if isinstance(given, Quantity):
+        text = show(measure, given.value)
+        return MeasureValue(measure, group, given.value, n, r, o, f"{measure.name} {text} (given)")
+    if counts is None:
+        raise NotAssessable(f"no figures for measure {measure.name} in {where}")
+    match measure.kind:
+        case "binary":
+            if n == 0:
+                raise NotAssessable(f"binary rate {measure.name} is undefined: {where} is empty")
+            actual = Fraction(r, n)
+            text = (
+                f"binary rate {wording.percent(actual)} = {wording.count(r)} / {wording.count(n)}"
+            )
+            value, text = _adjusted(measure, figures, actual, text, resolver)
+            rule = rounding.rule_for("rates") if rounding else None
+        case "per_reoffender":
+            if r == 0:
+                raise NotAssessable(
+                    f"frequency {measure.name} is undefined: {where} has no reoffenders (R = 0)"
+                )
+            value = Fraction(o, r)
+            text = (
+                f"frequency {wording.number(value)} = {wording.count(o)} {_counted(measure)} / "
+                f"{wording.count(r)} reoffenders"
+            )
+            rule = rounding.rule_for("frequencies") if rounding else None
+        case "per_offenders":
+            if n == 0:
+                raise NotAssessable(f"frequency {measure.name} is undefined: {where} is empty")
+            value = Fraction(measure.per * o, n)
+            text = (
+                f"{wording.number(value)} {_counted(measure)} per {wording.count(measure.per)} "
+                f"offenders = {wording.count(measure.per)} × {wording.count(o)} / "
+                f"{wording.count(n)}"
+            )
+            rule = rounding.rule_for("frequencies") if rounding else None
+    rounded = round_proportion(value, rule, percentage=measure.kind == "binary")
+    if rounded != value:
+        text += f", rounded to {show(measure, rounded)}{_rule_words(rule)}"
+    label = f"{measure.name} ({where.removeprefix('the ')})" if group == "control" else measure.name
+    return MeasureValue(measure, group, rounded, n, r, o, f"{label}: {text}")
+
+
+def _rule_words(rule: RoundingRule | None) -> str:
+    if rule is None:
+        return ""
+    places = "place" if rule.places == 1 else "places"
+    return f" ({rule.places} decimal {places}, {rule.mode})"
+
+
+def _adjusted(
+    measure: Measure, figures: GroupFigures, actual: Fraction, text: str, resolver: Resolver
+) -> tuple[Fraction, str]:
+    adjustment = measure.adjustment
+    if adjustment is None:
+        return actual, text
+    predicted = figures.predicted_rate
+    if predicted is None:
+        raise NotAssessable(
+            f"measure {measure.name} is adjusted for offender mix but no predicted rates were given"
+        )
+    baseline = resolver.quantity(adjustment.baseline_predicted).value
+    p, b = wording.percent(predicted), wording.percent(baseline)
+    if adjustment.form == "ratio":
+        if predicted == 0:
+            raise NotAssessable(
+                f"ratio adjustment of {measure.name} is undefined: the predicted rate is 0"
+            )
+        value = actual * baseline / predicted
+        step = f"adjusted by ratio {wording.percent(actual)} × {b} / {p} = {wording.percent(value)}"
+    else:
+        value = actual - (predicted - baseline)
+        step = (
+            f"adjusted by difference {wording.percent(actual)} − ({p} − {b}) = "
+            f"{wording.percent(value)}"
+        )
+    return (
+        value,
+        f"{text}; predicted {p} against {describe(adjustment.baseline_predicted)} {b}; {step}",
+    )
+
+
+def compare(
+    comparison: Comparison,
+    treated: MeasureValue,
+    control: MeasureValue | None,
+    resolver: Resolver,
+    rounding: Rounding | None,
+) -> ComparisonValue:
+    """The improvement of ``treated`` against the comparison's comparator."""
+    measure = treated.measure
+    if isinstance(comparison.comparator, ControlGroup):
+        if control is None:  # pragma: no cover - the caller measures the control group first
+            raise NotAssessable(f"comparison {comparison.name} needs a control group")
+        comparator = control.value
+        against = control.derivation
+    else:
+        ref = comparison.comparator
+        comparator = resolver.quantity(ref).value
+        label = ref.name if isinstance(ref, Name) else "baseline"
+        against = f"{label} {show(measure, comparator)}"
+    difference = comparator - treated.value
+    match comparison.unit:
+        case "points" | "absolute":
+            improvement = difference
+        case "percent":
+            if comparator == 0:
+                raise NotAssessable(
+                    f"relative improvement {comparison.name} is undefined: the comparator is 0"
+                )
+            improvement = difference / comparator
+    rule = rounding.rule_for("improvements") if rounding else None
+    rounded = round_proportion(improvement, rule, percentage=comparison.unit != "absolute")
+    words = improvement_words(comparison, rounded)
+    if rounded != improvement:
+        words += f" (from {show_improvement(comparison, improvement)}, rounded{_rule_words(rule)})"
+    derivation = f"{treated.derivation}; against {against}; {words}"
+    return ComparisonValue(comparison, treated, comparator, control, rounded, derivation)

@@ -1,0 +1,127 @@
+"""Targets and triggers: three-valued verdicts (met, not met, not assessable) with their reasons.
+
+A target is met when its comparison's improvement reaches the threshold (a reduction of at least
+the threshold, or for a deterioration target an increase of at least it; with no threshold, any
+change in that direction), and, when the target asks for it, the change is statistically
+significant. A threshold met exactly is met. Triggers combine targets and other terms' triggers
+with and / or / not under Kleene's three-valued logic: ``not met and (anything)`` is not met,
+``met or (anything)`` is met, and otherwise an unassessable part makes the whole unassessable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Literal
+
+from attrs import frozen
+
+from pbrrules.pay import significance
+from pbrrules.pay.measures import ComparisonValue, show_improvement
+from pbrrules.pay.params import NotAssessable, Resolver
+from pbrrules.rules import Target, TargetMet, TermPays, Trigger, TriggerAll, TriggerAny, TriggerNot
+from pbrrules.values import Unit
+
+Verdict = Literal["met", "not met", "not assessable"]
+
+
+@frozen
+class Truth:
+    """A three-valued verdict and the reason for it, in the statement's words."""
+
+    verdict: Verdict
+    reason: str
+
+    @property
+    def met(self) -> bool:
+        """Whether the verdict is "met"."""
+        return self.verdict == "met"
+
+
+_UNIT_OF = {"points": Unit.POINTS, "percent": Unit.PERCENT}
+
+
+def assess_target(target: Target, value: ComparisonValue, resolver: Resolver) -> Truth:
+    """Whether ``target`` is met by the comparison ``value``, with the numbers that decide it."""
+    comparison = value.comparison
+    change = value.improvement if target.direction == "reduction" else -value.improvement
+    parts = [value.derivation]
+    # The comparison's words end with "reduction of X" or "increase of X"; say how X compares.
+    same_direction = (value.improvement < 0) == (target.direction == "increase")
+    if target.threshold is None:
+        met = change > 0
+        if not met:
+            parts[-1] += f", not a {target.direction}"
+    else:
+        threshold = resolver.quantity(target.threshold)
+        expected = _UNIT_OF.get(comparison.unit)
+        if expected is not None and not threshold.unit.fits(expected):
+            raise NotAssessable(
+                f"target {target.name} sets its threshold in {threshold.unit.value} but "
+                f"{comparison.name} is in {expected.value}"
+            )
+        met = change >= threshold.value
+        wanted = show_improvement(comparison, threshold.value)
+        if same_direction or change == 0:
+            parts[-1] += f" {'≥' if met else '<'} {wanted}"
+        else:
+            parts[-1] += f", not a {target.direction} of at least {wanted}"
+    if target.significance is not None:
+        tested = significance.test(target.significance, value, target.direction, resolver)
+        parts.append(tested.derivation)
+        met = met and tested.met
+    verdict: Verdict = "met" if met else "not met"
+    return Truth(verdict, "; ".join(parts) + f": target {target.name} {verdict}")
+
+
+def evaluate_trigger(
+    trigger: Trigger,
+    target: Callable[[str], Truth],
+    term: Callable[[str], Truth],
+) -> Truth:
+    """The verdict of a trigger, given the verdicts of targets and of other terms' triggers."""
+    match trigger:
+        case TargetMet(name):
+            return target(name)
+        case TermPays(name):
+            inner = term(name)
+            return Truth(inner.verdict, f"term {name} {_pays(inner.verdict)} ({inner.reason})")
+        case TriggerNot(operand):
+            inner = evaluate_trigger(operand, target, term)
+            flipped: Verdict = {
+                "met": "not met",
+                "not met": "met",
+                "not assessable": "not assessable",
+            }[inner.verdict]  # type: ignore[assignment]
+            return Truth(flipped, inner.reason)
+        case TriggerAll(left, right):
+            return _both(
+                evaluate_trigger(left, target, term), evaluate_trigger(right, target, term)
+            )
+        case TriggerAny(left, right):
+            return _either(
+                evaluate_trigger(left, target, term), evaluate_trigger(right, target, term)
+            )
+
+
+def _pays(verdict: Verdict) -> str:
+    return {"met": "pays", "not met": "does not pay", "not assessable": "is not assessable"}[
+        verdict
+    ]
+
+
+def _both(left: Truth, right: Truth) -> Truth:
+    verdict: Verdict
+    for verdict in ("not met", "not assessable"):
+        failing = [t.reason for t in (left, right) if t.verdict == verdict]
+        if failing:
+            return Truth(verdict, "; ".join(failing))
+    return Truth("met", f"{left.reason}; {right.reason}")
+
+
+def _either(left: Truth, right: Truth) -> Truth:
+    verdict: Verdict
+    for verdict in ("met", "not assessable"):
+        passing = [t.reason for t in (left, right) if t.verdict == verdict]
+        if passing:
+            return Truth(verdict, "; ".join(passing))
+    return Truth("not met", f"{left.reason}; {right.reason}")

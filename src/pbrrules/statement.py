@@ -1,0 +1,397 @@
+"""The payment statement: what a contract pays on cohort figures, and why, as typed values.
+
+One ``Statement`` holds the contract and data it was computed from, each cohort unit with its
+figures, measures, comparisons, target verdicts and payment lines (each with its clause and a
+plain-language derivation), the caps and collars applied, and totals per contract year and
+overall. ``Statement.to_json()`` gives its versioned JSON form (``"schema": "pbr.statement/1"``,
+documented in docs/statement.md, schema in docs/statement.schema.json): money as strings with
+the currency, exact values as fractions beside their display. Same inputs, same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections.abc import Iterator, Mapping
+from decimal import Decimal
+from fractions import Fraction
+from typing import Literal
+
+from attrs import frozen
+
+from pbrrules.figures import CohortFigures, GroupFigures
+from pbrrules.pay import wording
+from pbrrules.pay.limits import LimitApplied
+
+SCHEMA = "pbr.statement/1"
+
+Verdict = Literal["met", "not met", "not assessable"]
+LineStatus = Literal["pays", "not met", "not assessable"]
+JSON = dict[str, object]
+
+__all__ = [
+    "SCHEMA",
+    "ComparisonResult",
+    "ContractInfo",
+    "DataFile",
+    "DataInfo",
+    "LimitApplied",
+    "Line",
+    "MeasureResult",
+    "Money",
+    "Statement",
+    "TargetResult",
+    "UnitResult",
+    "YearTotal",
+]
+
+
+@frozen
+class Money:
+    """An amount of money in whole minor units of its currency."""
+
+    amount: Decimal
+    currency: str
+
+    def __str__(self) -> str:
+        return wording.money(self.amount, self.currency)
+
+    def to_json(self) -> JSON:
+        """``{"amount": "-2000000.00", "currency": "GBP", "display": "-£2,000,000.00"}``."""
+        return {"amount": f"{self.amount:f}", "currency": self.currency, "display": str(self)}
+
+
+def exact(value: Fraction | None, display: str | None) -> JSON | None:
+    """An exact value as ``{"fraction": "417/1000", "display": "41.7%"}``."""
+    if value is None:
+        return None
+    return {"fraction": str(value), "display": display or str(value)}
+
+
+@frozen
+class MeasureResult:
+    """A measure's value in one group of a cohort, or why it cannot be assessed."""
+
+    name: str
+    group: Literal["treatment", "control"]
+    clause: str | None
+    value: Fraction | None
+    display: str | None
+    derivation: str
+
+    @property
+    def assessable(self) -> bool:
+        """Whether the measure has a value."""
+        return self.value is not None
+
+    def to_json(self) -> JSON:
+        """JSON form."""
+        return {
+            "name": self.name,
+            "group": self.group,
+            "clause": self.clause,
+            "value": exact(self.value, self.display),
+            "assessable": self.assessable,
+            "derivation": self.derivation,
+        }
+
+
+@frozen
+class ComparisonResult:
+    """A comparison in a cohort: the improvement of its measure against its comparator."""
+
+    name: str
+    measure: str
+    unit: Literal["points", "percent", "absolute"]
+    clause: str | None
+    comparator: Fraction | None
+    comparator_display: str | None
+    improvement: Fraction | None
+    improvement_display: str | None
+    derivation: str
+    pooled: bool = False
+
+    def to_json(self) -> JSON:
+        """JSON form."""
+        return {
+            "name": self.name,
+            "measure": self.measure,
+            "unit": self.unit,
+            "clause": self.clause,
+            "comparator": exact(self.comparator, self.comparator_display),
+            "improvement": exact(self.improvement, self.improvement_display),
+            "assessable": self.improvement is not None,
+            "pooled": self.pooled,
+            "derivation": self.derivation,
+        }
+
+
+@frozen
+class TargetResult:
+    """A target's verdict in a cohort and the numbers behind it."""
+
+    name: str
+    comparison: str
+    clause: str | None
+    verdict: Verdict
+    pooled: bool
+    derivation: str
+
+    def to_json(self) -> JSON:
+        """JSON form."""
+        return {
+            "name": self.name,
+            "comparison": self.comparison,
+            "clause": self.clause,
+            "verdict": self.verdict,
+            "pooled": self.pooled,
+            "derivation": self.derivation,
+        }
+
+
+@frozen
+class Line:
+    """One payment line: a term's amount in a cohort, after rounding and limits.
+
+    ``status`` is "pays" when the term's trigger holds (the amount may still be £0), "not met"
+    when it does not (the amount is £0), and "not assessable" when a figure or value it needs is
+    missing (the amount is £0 and ``derivation`` gives the reason).
+    """
+
+    term: str
+    clause: str | None
+    deduction: bool
+    status: LineStatus
+    amount: Money
+    unrounded: Fraction | None
+    derivation: str
+    limits: tuple[LimitApplied, ...] = ()
+
+    def to_json(self) -> JSON:
+        """JSON form."""
+        unrounded = None
+        if self.unrounded is not None:
+            unrounded = exact(
+                self.unrounded, wording.money_fraction(self.unrounded, self.amount.currency)
+            )
+        return {
+            "term": self.term,
+            "clause": self.clause,
+            "deduction": self.deduction,
+            "status": self.status,
+            "amount": self.amount.to_json(),
+            "unrounded": unrounded,
+            "derivation": self.derivation,
+            "limits": [_limit_json(applied) for applied in self.limits],
+        }
+
+
+def _limit_json(applied: LimitApplied) -> JSON:
+    return {
+        "limit": applied.limit,
+        "kind": applied.kind,
+        "scope": applied.scope,
+        "clause": applied.clause,
+        "from": Money(applied.before, applied.currency).to_json(),
+        "to": Money(applied.after, applied.currency).to_json(),
+        "description": applied.describe(),
+    }
+
+
+@frozen
+class UnitResult:
+    """One cohort unit (cohort rule, period, area): its figures, results and payment lines."""
+
+    figures: CohortFigures
+    contract_year: int | None
+    version: str
+    measures: tuple[MeasureResult, ...]
+    comparisons: tuple[ComparisonResult, ...]
+    targets: tuple[TargetResult, ...]
+    lines: tuple[Line, ...]
+    total: Money
+
+    @property
+    def cohort(self) -> str:
+        """The cohort rule's name."""
+        return self.figures.cohort
+
+    @property
+    def period(self) -> str:
+        """The period's label, e.g. "2015-Q4"."""
+        return self.figures.period
+
+    @property
+    def area(self) -> str | None:
+        """The area, when the cohort is grouped by area."""
+        return self.figures.area
+
+    @property
+    def cancelled(self) -> str | None:
+        """Why the period is not paid, when it was cancelled."""
+        return self.figures.cancelled
+
+    @property
+    def label(self) -> str:
+        """``2015-Q4 in Cumbria and Lancashire`` (or just the period)."""
+        return f"{self.period} in {self.area}" if self.area else self.period
+
+    def target(self, name: str) -> TargetResult | None:
+        """The verdict of target ``name`` in this unit, if assessed."""
+        return next((t for t in self.targets if t.name == name), None)
+
+    def line(self, term: str) -> Line | None:
+        """The line of ``term`` in this unit, if assessed."""
+        return next((line for line in self.lines if line.term == term), None)
+
+    def to_json(self) -> JSON:
+        """JSON form."""
+        figures = self.figures
+        return {
+            "cohort": figures.cohort,
+            "period": figures.period,
+            "area": figures.area,
+            "start": figures.start.isoformat(),
+            "end": figures.end.isoformat(),
+            "contract_year": self.contract_year,
+            "version": self.version,
+            "cancelled": figures.cancelled,
+            "figures": {
+                "treatment": _group_json(figures.treatment),
+                "control": _group_json(figures.control) if figures.control else None,
+                "excluded": [{"reason": r, "count": c} for r, c in figures.excluded],
+            },
+            "measures": [m.to_json() for m in self.measures],
+            "comparisons": [c.to_json() for c in self.comparisons],
+            "targets": [t.to_json() for t in self.targets],
+            "lines": [line.to_json() for line in self.lines],
+            "total": self.total.to_json(),
+        }
+
+
+def _group_json(group: GroupFigures) -> JSON:
+    return {
+        "offenders": group.offenders,
+        "predicted": str(group.predicted) if group.predicted is not None else None,
+        "counts": {
+            name: {"reoffenders": c.reoffenders, "reoffences": c.reoffences}
+            for name, c in sorted(group.counts.items())
+        },
+    }
+
+
+@frozen
+class YearTotal:
+    """What a contract year's cohorts pay in total (year None: cohorts in no contract year)."""
+
+    year: int | None
+    total: Money
+
+
+@frozen
+class ContractInfo:
+    """Which contract the statement was computed from."""
+
+    name: str
+    version: str | None
+    source_hash: str
+    sources: tuple[str, ...]
+    currency: str
+
+
+@frozen
+class DataFile:
+    """One outcome data file the figures were measured from."""
+
+    path: str
+    rows: int | None
+    sha256: str | None
+
+
+@frozen
+class DataInfo:
+    """The outcome data: its files and the record accounting the measurement reported.
+
+    ``accounting`` is JSON-ready (counted, excluded by rule, rejected with reasons).
+    """
+
+    files: tuple[DataFile, ...] = ()
+    accounting: Mapping[str, object] | None = None
+
+
+@frozen
+class Statement:
+    """What a contract pays on a set of cohort figures, unit by unit, with totals."""
+
+    contract: ContractInfo
+    engine_version: str
+    units: tuple[UnitResult, ...]
+    years: tuple[YearTotal, ...]
+    total: Money
+    data: DataInfo | None = None
+
+    @property
+    def currency(self) -> str:
+        """The contract's currency."""
+        return self.contract.currency
+
+    def lines(self) -> Iterator[tuple[UnitResult, Line]]:
+        """Every payment line with its unit, in cohort order."""
+        for unit in self.units:
+            for line in unit.lines:
+                yield unit, line
+
+    def units_in(self, period: str | None = None, area: str | None = None) -> list[UnitResult]:
+        """The units with this period label (and area), or all units."""
+        return [
+            unit
+            for unit in self.units
+            if (period is None or unit.period == period) and (area is None or unit.area == area)
+        ]
+
+    def to_dict(self) -> JSON:
+        """The statement's JSON form as Python data."""
+        data: JSON | None = None
+        if self.data is not None:
+            data = {
+                "files": [
+                    {"path": f.path, "rows": f.rows, "sha256": f.sha256} for f in self.data.files
+                ],
+                "accounting": dict(self.data.accounting) if self.data.accounting else None,
+            }
+        return {
+            "schema": SCHEMA,
+            "engine": {"name": "pbrrules", "version": self.engine_version},
+            "contract": {
+                "name": self.contract.name,
+                "version": self.contract.version,
+                "source_hash": self.contract.source_hash,
+                "sources": list(self.contract.sources),
+                "currency": self.contract.currency,
+            },
+            "data": data,
+            "units": [unit.to_json() for unit in self.units],
+            "totals": {
+                "by_contract_year": [
+                    {"contract_year": y.year, "total": y.total.to_json()} for y in self.years
+                ],
+                "overall": self.total.to_json(),
+            },
+        }
+
+    def to_json(self) -> str:
+        """The statement as JSON text: keys sorted, no timestamps, so same inputs, same bytes."""
+        return (
+            json.dumps(
+                self.to_dict(), sort_keys=True, ensure_ascii=False, indent=2, default=_json_default
+            )
+            + "\n"
+        )
+
+
+def _json_default(value: object) -> object:
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, Fraction | Decimal):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
