@@ -81,11 +81,9 @@ class RulesBuild(BaseBuild):
         )
         return Item("period", period, span)
 
-    def blocks(self, meta: Meta, size: Token, start: Token, limit: Token | None) -> Item:
+    def blocks(self, meta: Meta, size: int, start: Token, limit: int | None) -> Item:
         span = self._span(meta)
-        period = rules.Blocks(
-            int(size), self._date(start), int(limit) if limit is not None else None, span
-        )
+        period = rules.Blocks(size, self._date(start), limit, span)
         return Item("period", period, span)
 
     def cancel(self, meta: Meta, label: Token, reason: Token, ref: str | None) -> Item:

@@ -205,11 +205,11 @@ class BaseBuild(Transformer[Token, Any]):
         )
 
     def set_value(
-        self, meta: Meta, name: Token, value: rules.Literal_, ref: str | None, *rows: Item
+        self, meta: Meta, name: Token, value: rules.Literal_ | None, ref: str | None, *rows: Item
     ) -> rules.SetValue:
         return rules.SetValue(
             name=str(name),
-            value=value.value,
+            value=plain_value(value),
             rows=tuple(row.value for row in rows if row.kind == "row"),
             illustrative=self._single(rows, "illustrative", "illustrative", f"'{name}'"),
             clause=ref,
@@ -325,6 +325,14 @@ class BaseBuild(Transformer[Token, Any]):
             self._span(meta),
             Fraction(0),
         )
+
+    def whole(self, meta: Meta, digits: Token) -> int:
+        value = self._literal(lambda: literals.number(str(digits)), self._span(meta), Fraction(1))
+        if value.denominator != 1 or value < 1:
+            self._problem("PBR005", f"{digits} is not a whole number of index events",
+                          self._span(meta), help="write a whole number such as 1,000")
+            return 1
+        return int(value)
 
     def duration(self, meta: Meta, amount: Token, unit: str) -> Duration:
         return Duration(int(amount), unit)  # type: ignore[arg-type]  # unit is a DurationUnit

@@ -82,12 +82,33 @@ class _Session:
         source = self._source(text, path)
         if source is None:
             return None
+        if source.header.kind == "variation":
+            return self._variation_alone(source)
         base = self._with_template(source, chain=(path,))
         if base is None:
             return None
         sections = list(_sections(base))
         for amendment in source.header.amended_by:
             sections.extend(self._variation_file(amendment, source))
+        return self._finish(base, sections)
+
+    def _variation_alone(self, variation: rules.SourceFile) -> rules.Contract | None:
+        """A variation file checked on its own: applied to the file it amends."""
+        amended = self._load(variation.header.amends or "", variation, variation.header.span)
+        if amended is None:
+            return None
+        base = self._with_template(amended, chain=(amended.path,))
+        if base is None:
+            return None
+        sections = list(_sections(base))
+        sections.extend(self._variation_file(variation.path, None, variation))
+        return self._finish(base, sections)
+
+    def _finish(
+        self,
+        base: rules.SourceFile,
+        sections: list[tuple[rules.VariationStart | None, list[rules.Declaration]]],
+    ) -> rules.Contract | None:
         if self.problems:
             return None
         contract = _assemble(base.header, sections, self.sources)
@@ -132,7 +153,7 @@ class _Session:
             return None
         if template.path in chain:
             self.problems.append(
-                Diagnostic("PBR108", f"{header.based_on!r} is based on itself", header.span,
+                Diagnostic("PBR107", f"{header.based_on!r} is based on itself", header.span,
                            help="a template cannot be based on the file that uses it")
             )
             return None
@@ -151,9 +172,11 @@ class _Session:
         return rules.SourceFile(merged_header, declarations, path=source.path)
 
     def _variation_file(
-        self, name: str, by: rules.SourceFile
+        self, name: str, by: rules.SourceFile | None, loaded: rules.SourceFile | None = None
     ) -> Iterator[tuple[rules.VariationStart | None, list[rules.Declaration]]]:
-        variation = self._load(name, by, by.header.span)
+        variation = loaded
+        if variation is None and by is not None:
+            variation = self._load(name, by, by.header.span)
         if variation is None:
             return
         header = variation.header
@@ -162,7 +185,7 @@ class _Session:
                 Diagnostic(
                     "PBR009",
                     f"{name!r} is not a variation with an effective date",
-                    by.header.span,
+                    (by or variation).header.span,
                     help="a variation file starts: variation \"NAME\" amends \"FILE\" "
                     "effective for cohorts from YYYY-MM-DD",
                 )

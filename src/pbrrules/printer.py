@@ -121,10 +121,16 @@ def _span_lines(span: Span) -> tuple[int, int]:
 
 
 def _file(source: rules.SourceFile) -> Iterator[_Line]:
+    """The header, then each declaration after a blank line; one-line declarations of one kind
+    (a run of parameters, of comparisons, of caps) stay together as a block."""
     yield from _header(source.header)
+    previous: tuple[type, int] | None = None
     for declaration in source.declarations:
-        yield _Line("", 0, 0)
-        yield from _declaration(declaration)
+        lines = list(_declaration(declaration))
+        if previous is None or previous != (type(declaration), 1) or len(lines) != 1:
+            yield _Line("", 0, 0)
+        yield from lines
+        previous = (type(declaration), len(lines))
 
 
 def _header(header: rules.Header) -> Iterator[_Line]:
@@ -254,7 +260,7 @@ def _period(period: rules.PeriodRule) -> str:
             return f"period {_q(label)} from {start} to {end}"
         case rules.Blocks(size=size, start=start, limit=limit):
             most = f", at most {limit} cohorts" if limit is not None else ""
-            return f"first {size} eligible index events from {start}{most}"
+            return f"first {size:,} eligible index events from {start}{most}"
     raise AssertionError(period)  # pragma: no cover - PeriodRule is a closed union
 
 
@@ -352,7 +358,10 @@ def _trigger(trigger: rules.Trigger, level: int) -> str:
         case rules.TermPays(term=name):
             return f"term {name} pays"
         case rules.TriggerAny(left=left, right=right):
-            text = f"{_trigger(left, 0)} or {_trigger(right, 1)}"
+            # An "and" inside an "or" is bracketed although it binds tighter: a reader should
+            # not need to know that to read a hurdle right.
+            text = f"{_trigger(left, 0 if isinstance(left, rules.TriggerAny) else 2)} or " \
+                f"{_trigger(right, 2)}"
             return f"({text})" if level > 0 else text
         case rules.TriggerAll(left=left, right=right):
             text = f"{_trigger(left, 1)} and {_trigger(right, 2)}"
@@ -365,7 +374,8 @@ def _trigger(trigger: rules.Trigger, level: int) -> str:
 def _condition(condition: rules.Condition, level: int = 0) -> str:
     match condition:
         case rules.AnyOf(left=left, right=right):
-            text = f"{_condition(left, 0)} or {_condition(right, 1)}"
+            text = f"{_condition(left, 0 if isinstance(left, rules.AnyOf) else 2)} or " \
+                f"{_condition(right, 2)}"
             return f"({text})" if level > 0 else text
         case rules.AllOf(left=left, right=right):
             text = f"{_condition(left, 1)} and {_condition(right, 2)}"

@@ -62,10 +62,10 @@ def _essentials(contract: rules.Contract) -> Iterator[Diagnostic]:
     ]
     for found, what, example in needs:
         if not found:
-            yield _diagnostic("PBR301", f"the {header.kind} has no {what}", span,
+            yield _diagnostic("PBR120", f"the {header.kind} has no {what}", span,
                               help=f"a {header.kind} needs at least one {what}, e.g. {example}")
     if header.currency is None:
-        yield _diagnostic("PBR301", f"the {header.kind} does not say its currency", span,
+        yield _diagnostic("PBR120", f"the {header.kind} does not say its currency", span,
                           help="add a header line such as: currency GBP")
 
 
@@ -74,7 +74,7 @@ def _variation_dates(contract: rules.Contract, sections: Sequence[Section]) -> I
     for marker, _ in sections[1:]:
         if marker is not None and start is not None and marker.effective_from <= start:
             yield _diagnostic(
-                "PBR302",
+                "PBR211",
                 f"the variation '{marker.name}' takes effect on {marker.effective_from}, not after "
                 f"the contract starts ({start})",
                 marker.span,
@@ -89,7 +89,7 @@ def _cohort_dates(cohort: rules.Cohort) -> Iterator[Diagnostic]:
         end = getattr(rule, "end", None)
         if end is not None and end < rule.start:
             yield _diagnostic(
-                "PBR302",
+                "PBR211",
                 f"a period of cohort '{cohort.name}' ends ({end}) before it starts ({rule.start})",
                 rule.span,
                 help="write the first index date, then the last",
@@ -97,7 +97,7 @@ def _cohort_dates(cohort: rules.Cohort) -> Iterator[Diagnostic]:
             )
         if isinstance(rule, rules.Quarterly) and rule.start != periods.quarter_start(rule.start):
             yield _diagnostic(
-                "PBR302",
+                "PBR211",
                 f"quarterly cohorts start on the first day of a quarter, not {rule.start}",
                 rule.span,
                 help=f"start on {periods.quarter_start(rule.start)}, or use a named period",
@@ -107,7 +107,7 @@ def _cohort_dates(cohort: rules.Cohort) -> Iterator[Diagnostic]:
     for rule in cohort.periods:
         for window in periods.windows(rule, None):
             if window.label in labels:
-                yield _diagnostic("PBR303", f"cohort '{cohort.name}' has two periods called "
+                yield _diagnostic("PBR124", f"cohort '{cohort.name}' has two periods called "
                                   f"'{window.label}'", rule.span,
                                   help="periods of one cohort must not overlap", clause=cohort.clause)
             labels[window.label] = rule.span
@@ -116,7 +116,7 @@ def _cohort_dates(cohort: rules.Cohort) -> Iterator[Diagnostic]:
             isinstance(rule, rules.Blocks) and rule.limit is None for rule in cohort.periods
         ):
             yield _diagnostic(
-                "PBR304",
+                "PBR123",
                 f"cohort '{cohort.name}' has no period '{cancellation.label}' to cancel",
                 cancellation.span,
                 help="known periods: " + ", ".join(sorted(labels)) if labels else None,
@@ -137,7 +137,7 @@ def _table(parameter: rules.Parameter, header: rules.Header) -> Iterator[Diagnos
             expected = {"key": f'"NAME": value rows (one per {parameter.keyed_by})',
                         "year": "'contract year N: value' rows", None: "no table rows"}[want]
             yield _diagnostic(
-                "PBR305",
+                "PBR125",
                 f"this row does not fit the parameter '{parameter.name}'",
                 row.span,
                 help=f"'{parameter.name}' is declared "
@@ -147,18 +147,18 @@ def _table(parameter: rules.Parameter, header: rules.Header) -> Iterator[Diagnos
             )
         marker = row.key if row.key is not None else row.year
         if marker in seen:
-            yield _diagnostic("PBR305", f"'{parameter.name}' gives {marker!r} twice", row.span,
+            yield _diagnostic("PBR125", f"'{parameter.name}' gives {marker!r} twice", row.span,
                               help=f"the first is at line {seen[marker].line}",
                               clause=parameter.clause)
         seen[marker] = row.span
     for earlier, later in zip(dated, dated[1:], strict=False):
         if later.effective is not None and earlier.effective is not None and \
                 later.effective <= earlier.effective:
-            yield _diagnostic("PBR302", f"the values of '{parameter.name}' are not in date order",
+            yield _diagnostic("PBR211", f"the values of '{parameter.name}' are not in date order",
                               later.span, help="list 'from DATE' rows from the earliest",
                               clause=parameter.clause)
     if parameter.keyed_by == "contract year" and header.contract_years_start is None:
-        yield _diagnostic("PBR306", f"'{parameter.name}' is given by contract year, but the "
+        yield _diagnostic("PBR126", f"'{parameter.name}' is given by contract year, but the "
                           "contract does not say when its years start", parameter.span,
                           help="add a header line: contract years start YYYY-MM-DD",
                           clause=parameter.clause)
@@ -172,7 +172,7 @@ def _measures(version: rules.Rules) -> Iterator[Diagnostic]:
                               help="offender-mix adjustment applies to binary rates",
                               clause=measure.clause)
         if measure.follow_up.amount <= 0:
-            yield _diagnostic("PBR302", f"the follow-up of '{measure.name}' is empty",
+            yield _diagnostic("PBR211", f"the follow-up of '{measure.name}' is empty",
                               measure.span, clause=measure.clause)
         if measure.kind == "per_offenders" and measure.per <= 0:
             yield _diagnostic("PBR201", f"'{measure.name}' counts per {measure.per} offenders",
@@ -261,7 +261,7 @@ def _tied(version: rules.Rules, term: rules.Term) -> Iterator[Diagnostic]:
         return
     if term.when is None:
         yield _diagnostic(
-            "PBR307",
+            "PBR121",
             f"term '{term.name}' says neither when it pays nor which comparison it pays on",
             term.span,
             help="add a line such as: when TARGET",
@@ -281,7 +281,7 @@ def _rounding(version: rules.Rules) -> Iterator[Diagnostic]:
     for term in version.terms:
         if _needs_rounding(term.amount):
             yield _diagnostic(
-                "PBR308",
+                "PBR212",
                 f"term '{term.name}' can pay a fraction of a penny, and the contract does not say "
                 "how payments are rounded",
                 term.amount.span,
@@ -307,7 +307,7 @@ def _years_needed(version: rules.Rules, header: rules.Header) -> Iterator[Diagno
         return
     for limit in version.limits:
         if limit.scope == "contract year":
-            yield _diagnostic("PBR306", f"the {limit.kind} '{limit.name}' applies per contract "
+            yield _diagnostic("PBR126", f"the {limit.kind} '{limit.name}' applies per contract "
                               "year, but the contract does not say when its years start",
                               limit.span, help="add a header line: contract years start YYYY-MM-DD",
                               clause=limit.clause)
@@ -333,7 +333,7 @@ def _examples(contract: rules.Contract) -> Iterator[Diagnostic]:
                 continue
             close = sorted(labels)[:6]
             yield _diagnostic(
-                "PBR309",
+                "PBR122",
                 f"the example '{example.name}' names the period '{label}', which no cohort has",
                 span,
                 help="known periods include: " + ", ".join(close) if close else None,

@@ -1,0 +1,174 @@
+"""Where outcome records come from: files (CSV, JSON Lines, Parquet) or records held in memory.
+
+Loading only finds and describes the inputs; nothing is read until a measurement runs, and inputs
+are never modified. Files are hashed (SHA-256) so a payment statement can name exactly what it
+was computed from.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+import pyarrow as pa
+from attrs import frozen
+
+from pbrrules.errors import OutcomeDataError
+from pbrrules.measure.problems import DataProblem
+from pbrrules.measure.schema import TableName
+
+FileFormat = Literal["csv", "jsonl", "parquet"]
+SUFFIXES: dict[str, FileFormat] = {
+    ".csv": "csv",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "jsonl",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+}
+
+
+@frozen
+class FileSource:
+    """A table held in a file."""
+
+    path: Path
+    format: FileFormat
+
+    @property
+    def name(self) -> str:
+        """How messages name this input: the file's path as given."""
+        return str(self.path)
+
+
+@frozen(eq=False)
+class ArrowSource:
+    """A table held in memory as an Arrow table (records from a calling service)."""
+
+    table: pa.Table
+    name: str
+
+
+Source = FileSource | ArrowSource
+
+
+@frozen
+class OutcomeData:
+    """The two tables of outcome records a measurement reads."""
+
+    index_events: Source
+    offences: Source
+
+    def source(self, table: TableName) -> Source:
+        """The source of ``table``."""
+        return self.index_events if table == "index_events" else self.offences
+
+
+@frozen
+class DataFile:
+    """One input as a statement names it: table, where it came from, rows read, SHA-256."""
+
+    table: TableName
+    name: str
+    format: str
+    rows: int
+    sha256: str | None
+
+
+TableInput = str | Path | pa.Table | Sequence[Mapping[str, Any]]
+
+
+def load_outcomes(
+    folder: str | Path | None = None,
+    *,
+    index_events: TableInput | None = None,
+    offences: TableInput | None = None,
+) -> OutcomeData:
+    """Find the outcome tables: ``folder/index_events.*`` and ``folder/offences.*``, or each given
+    as a file path, an Arrow table, or a sequence of mappings (one per record).
+
+    Raises ``OutcomeDataError`` when a file is missing, ambiguous or of an unknown format.
+    """
+    found: dict[TableName, Source] = {}
+    problems: list[DataProblem] = []
+    for table, given in (("index_events", index_events), ("offences", offences)):
+        name: TableName = "index_events" if table == "index_events" else "offences"
+        if given is None:
+            if folder is None:
+                problems.append(DataProblem.file_problem(
+                    name, name, "PBR301", "no input given for this table",
+                    f"a file {name}.csv, .jsonl or .parquet, or records",
+                ))
+                continue
+            source = _find_in_folder(Path(folder), name, problems)
+        else:
+            source = _source_of(name, given, problems)
+        if source is not None:
+            found[name] = source
+    if problems:
+        raise OutcomeDataError(problems, problems[0].render())
+    return OutcomeData(found["index_events"], found["offences"])
+
+
+def _find_in_folder(folder: Path, table: TableName, problems: list[DataProblem]) -> Source | None:
+    matches = sorted(p for p in folder.glob(f"{table}.*") if p.suffix.lower() in SUFFIXES)
+    if len(matches) == 1:
+        return FileSource(matches[0], SUFFIXES[matches[0].suffix.lower()])
+    where = str(folder / f"{table}.*")
+    if not matches:
+        problems.append(DataProblem.file_problem(
+            table, where, "PBR301", "no such file", "a file .csv, .jsonl or .parquet"
+        ))
+    else:
+        names = ", ".join(p.name for p in matches)
+        problems.append(DataProblem.file_problem(
+            table, where, "PBR301", f"more than one file ({names})", "exactly one file"
+        ))
+    return None
+
+
+def _source_of(table: TableName, given: TableInput, problems: list[DataProblem]) -> Source | None:
+    if isinstance(given, pa.Table):
+        return ArrowSource(given, f"<{table} records>")
+    if isinstance(given, str | Path):
+        path = Path(given)
+        fmt = SUFFIXES.get(path.suffix.lower())
+        if fmt is None:
+            problems.append(DataProblem.file_problem(
+                table, str(path), "PBR301", "unknown file format", ".csv, .jsonl or .parquet"
+            ))
+            return None
+        if not path.is_file():
+            problems.append(DataProblem.file_problem(
+                table, str(path), "PBR301", "no such file", "an existing file"
+            ))
+            return None
+        return FileSource(path, fmt)
+    return ArrowSource(records_to_arrow(given), f"<{table} records>")
+
+
+def records_to_arrow(records: Sequence[Mapping[str, Any]]) -> pa.Table:
+    """Plain records (mappings of column to value) as an Arrow table; a column takes the type of
+    its values, and one with mixed types is read as text (then checked like a CSV column)."""
+    names: dict[str, None] = {}
+    for record in records:
+        names.update(dict.fromkeys(record))
+    columns: dict[str, pa.Array] = {}
+    for name in names:
+        values = [record.get(name) for record in records]
+        try:
+            columns[name] = pa.array(values)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            columns[name] = pa.array([None if v is None else str(v) for v in values], pa.string())
+    return pa.table(columns) if columns else pa.table({})
+
+
+def sha256_of(path: Path) -> str:
+    """The SHA-256 of a file's bytes, read in 1 MiB chunks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()

@@ -1,0 +1,213 @@
+"""Outcome sources -> DuckDB views: a raw view per table (with row numbers) and a typed view.
+
+The raw view shows a table as written, every column (as text for CSV and JSON Lines) plus
+``_row``, the 1-based record number. The typed view reads the columns a contract needs as DATE,
+DECIMAL, BOOLEAN or trimmed text; a value that cannot be read becomes NULL there, and the
+checks built here (used by ``validation``) report it.
+"""
+
+from __future__ import annotations
+
+from attrs import frozen
+
+import duckdb
+import pyarrow as pa
+
+from pbrrules.measure.problems import DataProblem
+from pbrrules.measure.schema import NO, YES, Column, TableName, TableSchema
+from pbrrules.measure.sources import ArrowSource, FileSource, Source
+
+RAW = {"index_events": "raw_index_events", "offences": "raw_offences"}
+TYPED = {"index_events": "index_events", "offences": "offences"}
+
+
+@frozen
+class RawTable:
+    """A registered source: its view, its columns and their DuckDB types, and its row count."""
+
+    table: TableName
+    name: str
+    view: str
+    types: dict[str, str]
+    rows: int
+
+
+def quote_ident(name: str) -> str:
+    """A SQL identifier, quoted."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def quote_text(text: str) -> str:
+    """A SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def register(con: duckdb.DuckDBPyConnection, table: TableName, source: Source) -> RawTable:
+    """Create the raw view of ``source``; raise ``_Unusable`` when it cannot be read at all."""
+    view = RAW[table]
+    match source:
+        case FileSource(path=path, format=fmt):
+            if path.stat().st_size == 0:
+                raise Unusable(DataProblem.file_problem(
+                    table, source.name, "PBR301", "the file is empty", "a header and records"
+                ))
+            literal = quote_text(str(path))
+            if fmt == "csv":
+                scan = (
+                    f"read_csv({literal}, all_varchar = true, header = true, delim = ',', "
+                    "quote = '\"', escape = '\"', null_padding = false)"
+                )
+                body = f"SELECT row_number() OVER () AS _row, * FROM {scan}"
+            elif fmt == "jsonl":
+                auto = f"read_json({literal}, format = 'newline_delimited')"
+                names = _describe(con, table, source.name, f"SELECT * FROM {auto}")
+                columns = ", ".join(f"{quote_text(n)}: 'VARCHAR'" for n in names)
+                scan = (
+                    f"read_json({literal}, format = 'newline_delimited', "
+                    f"columns = {{{columns}}})"
+                )
+                body = f"SELECT row_number() OVER () AS _row, * FROM {scan}"
+            else:
+                scan = f"read_parquet({literal}, file_row_number = true)"
+                body = f"SELECT * EXCLUDE (file_row_number), file_row_number + 1 AS _row FROM {scan}"
+        case ArrowSource(table=arrow):
+            arrow_name = f"arrow_{table}"
+            con.register(arrow_name, _plain(arrow))
+            body = f"SELECT row_number() OVER () AS _row, * FROM {arrow_name}"
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS {body}")
+        described = con.execute(f"DESCRIBE SELECT * FROM {view}").fetchall()
+        rows = _count(con, view, source)
+    except duckdb.Error as exc:
+        raise Unusable(DataProblem.file_problem(
+            table, source.name, "PBR301", f"the file cannot be read ({_first_line(exc)})",
+            "a CSV, JSON Lines or Parquet file",
+        )) from None
+    types = {str(r[0]): str(r[1]) for r in described if r[0] != "_row"}
+    return RawTable(table, source.name, view, types, rows)
+
+
+def _count(con: duckdb.DuckDBPyConnection, view: str, source: Source) -> int:
+    if isinstance(source, FileSource) and source.format == "parquet":
+        literal = quote_text(str(source.path))
+        row = con.execute(f"SELECT count(*) FROM read_parquet({literal})").fetchone()
+    elif isinstance(source, ArrowSource):
+        return int(source.table.num_rows)
+    else:
+        row = con.execute(f"SELECT count(*) FROM {view}").fetchone()
+    return int(row[0]) if row else 0
+
+
+def _plain(table: pa.Table) -> pa.Table:
+    # A column of only missing values has Arrow's null type; read it as text.
+    fields = [pa.field(f.name, pa.string()) if pa.types.is_null(f.type) else f for f in table.schema]
+    return table.cast(pa.schema(fields)) if fields != list(table.schema) else table
+
+
+def _describe(
+    con: duckdb.DuckDBPyConnection, table: TableName, name: str, query: str
+) -> list[str]:
+    try:
+        return [str(r[0]) for r in con.execute(f"DESCRIBE {query}").fetchall()]
+    except duckdb.Error as exc:
+        raise Unusable(DataProblem.file_problem(
+            table, name, "PBR301", f"the file cannot be read ({_first_line(exc)})",
+            "one JSON object per line",
+        )) from None
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+class Unusable(Exception):
+    """A source that cannot be read at all; carries the problem."""
+
+    def __init__(self, problem: DataProblem):
+        super().__init__(problem.render())
+        self.problem = problem
+
+
+# ------------------------------------------------------------------------------------------------
+# Typed columns and their checks
+
+
+@frozen
+class TypedColumn:
+    """How one column is read (``expr``) and what makes one of its values a problem."""
+
+    column: Column
+    expr: str
+    missing: str
+    unreadable: str
+    not_allowed: str | None
+    out_of_range: str | None
+
+
+def _is_text(db_type: str) -> bool:
+    return db_type == "VARCHAR"
+
+
+def typed_column(column: Column, db_type: str) -> TypedColumn:
+    """The reading of ``column`` from a raw column of DuckDB type ``db_type``."""
+    raw = quote_ident(column.name)
+    text = f"NULLIF(trim({raw}), '')" if _is_text(db_type) else f"CAST({raw} AS VARCHAR)"
+    present = f"{text} IS NOT NULL"
+    not_allowed = None
+    out_of_range = None
+    match column.kind:
+        case "date":
+            if db_type == "DATE":
+                expr = raw
+            elif db_type.startswith("TIMESTAMP"):
+                expr = f"CAST({raw} AS DATE)"
+            else:
+                expr = f"TRY_CAST({text} AS DATE)"
+        case "number":
+            decimal = f"DECIMAL(18, {column.places})"
+            if _is_text(db_type):
+                # plain decimals only: no exponent, no more places than kept (no silent rounding)
+                dot = f"strpos({text}, '.')"
+                expr = (
+                    f"CASE WHEN strpos(lower({text}), 'e') = 0 AND "
+                    f"({dot} = 0 OR length({text}) - {dot} <= {column.places}) "
+                    f"THEN TRY_CAST({text} AS {decimal}) END"
+                )
+            else:
+                expr = f"TRY_CAST({raw} AS {decimal})"
+            if column.low is not None and column.high is not None:
+                out_of_range = f"({expr} < {column.low} OR {expr} > {column.high})"
+        case "yes/no":
+            if db_type == "BOOLEAN":
+                expr = raw
+            else:
+                yes = ", ".join(quote_text(v) for v in YES)
+                no = ", ".join(quote_text(v) for v in NO)
+                lowered = f"lower({text})"
+                expr = f"CASE WHEN {lowered} IN ({yes}) THEN TRUE WHEN {lowered} IN ({no}) THEN FALSE END"
+        case _:
+            expr = text
+            if column.kind == "category":
+                allowed = ", ".join(quote_text(v) for v in column.allowed)
+                not_allowed = f"({expr} NOT IN ({allowed}))"
+    missing = f"({text} IS NULL)" if column.required else "FALSE"
+    unreadable = f"({present} AND ({expr}) IS NULL)"
+    return TypedColumn(column, expr, missing, unreadable, not_allowed, out_of_range)
+
+
+def typed_columns(schema: TableSchema, raw: RawTable) -> list[TypedColumn]:
+    """The typed reading of every schema column present in ``raw``."""
+    return [typed_column(c, raw.types[c.name]) for c in schema.columns if c.name in raw.types]
+
+
+def create_typed_view(
+    con: duckdb.DuckDBPyConnection, raw: RawTable, columns: list[TypedColumn], rejected: str | None
+) -> None:
+    """``CREATE VIEW <table>``: ``_row`` and each column read as its type, without the rows in
+    the ``rejected`` table (a table of ``_row`` numbers), if given."""
+    select = ", ".join(f"{c.expr} AS {quote_ident(c.column.name)}" for c in columns)
+    where = f" WHERE _row NOT IN (SELECT _row FROM {rejected})" if rejected else ""
+    con.execute(
+        f"CREATE OR REPLACE TEMP VIEW {TYPED[raw.table]} AS "
+        f"SELECT _row, {select} FROM {raw.view}{where}"
+    )

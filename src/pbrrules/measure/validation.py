@@ -1,0 +1,170 @@
+"""Checks of outcome records before measuring: columns, values, categories, ranges, disposal
+before offence, unknown offenders, duplicate rows. Each check is one SQL scan; none modifies
+the inputs. Problems name the file, the record's row, the column and what was expected.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+import duckdb
+from attrs import define, field
+
+from pbrrules.measure.problems import LISTED, DataProblem
+from pbrrules.measure.schema import TableSchema
+from pbrrules.measure.tables import RawTable, TypedColumn, quote_ident
+
+_KINDS = {
+    1: ("PBR303", "missing value"),
+    2: ("PBR303", "cannot be read"),
+    3: ("PBR304", "unknown category"),
+    4: ("PBR305", "out of range"),
+}
+
+
+@define
+class Findings:
+    """What the checks found: problems (all of them when rejecting, else the first ``LISTED``),
+    how many there are in all, and the rows each table rejects."""
+
+    keep_all: bool
+    problems: list[DataProblem] = field(factory=list)
+    total: int = 0
+    rejected: dict[str, set[int]] = field(factory=lambda: defaultdict(set))
+
+    def add(self, problem: DataProblem, count: bool = True) -> None:
+        """Record one problem (and reject its row)."""
+        if count:
+            self.total += 1
+        if problem.row is not None:
+            self.rejected[problem.table].add(problem.row)
+        if self.keep_all or len(self.problems) < LISTED:
+            self.problems.append(problem)
+
+
+def check_columns(raw: RawTable, schema: TableSchema, findings: Findings) -> bool:
+    """Report each schema column the table lacks, and a table with no records; False if any."""
+    ok = True
+    for column in schema.columns:
+        if column.name not in raw.types:
+            why = "a column this contract or the data standard needs"
+            findings.add(DataProblem.file_problem(
+                raw.table, raw.name, "PBR302", "missing column", why, column.name
+            ))
+            ok = False
+    if raw.rows == 0 and raw.table == "index_events":
+        findings.add(DataProblem.file_problem(
+            raw.table, raw.name, "PBR301", "the file holds no records", "at least one index event"
+        ))
+        ok = False
+    return ok
+
+
+def check_values(
+    con: duckdb.DuckDBPyConnection,
+    raw: RawTable,
+    columns: Sequence[TypedColumn],
+    findings: Findings,
+    extra: Sequence[tuple[str, str, str, str, str]] = (),
+) -> None:
+    """One scan for every value problem of a table: missing, unreadable, unknown category, out
+    of range, plus ``extra`` row checks given as (condition, code, column, message, expected)."""
+    cases: list[str] = []
+    for c in columns:
+        whens = [f"WHEN {c.missing} THEN 1", f"WHEN {c.unreadable} THEN 2"]
+        if c.not_allowed:
+            whens.append(f"WHEN {c.not_allowed} THEN 3")
+        if c.out_of_range:
+            whens.append(f"WHEN {c.out_of_range} THEN 4")
+        cases.append(f"CASE {' '.join(whens)} END")
+    cases += [f"CASE WHEN {cond} THEN 5 END" for cond, *_ in extra]
+    if not cases:
+        return
+    shown = [f"CAST({quote_ident(c.column.name)} AS VARCHAR)" for c in columns]
+    shown += [f"CAST({quote_ident(column)} AS VARCHAR)" for _, _, column, _, _ in extra]
+    select = ", ".join(f"{case} AS p{i}, {value} AS v{i}" for i, (case, value) in
+                       enumerate(zip(cases, shown, strict=True)))
+    where = " OR ".join(f"({case}) IS NOT NULL" for case in cases)
+    base = f"SELECT _row, {select} FROM {raw.view} WHERE {where}"
+    limit = "" if findings.keep_all else f" LIMIT {LISTED}"
+    rows = con.execute(f"{base} ORDER BY _row{limit}").fetchall()
+    found = 0
+    for row in rows:
+        number = int(row[0])
+        for i in range(len(cases)):
+            kind = row[1 + 2 * i]
+            if kind is None:
+                continue
+            value = row[2 + 2 * i]
+            found += 1
+            if i < len(columns):
+                column = columns[i].column
+                code, message = _KINDS[int(kind)]
+                findings.add(DataProblem(
+                    code, raw.table, raw.name, number, column.name, value, message,
+                    column.expected,
+                ), count=False)
+            else:
+                _, code, name, message, expected = extra[i - len(columns)]
+                findings.add(DataProblem(
+                    code, raw.table, raw.name, number, name, value, message, expected
+                ), count=False)
+    if not findings.keep_all and len(rows) >= LISTED:
+        counts = " + ".join(f"count({case})" for case in cases)
+        total = con.execute(f"SELECT {counts} FROM {raw.view} WHERE {where}").fetchone()
+        found = int(total[0]) if total else found
+    findings.total += found
+
+
+def check_duplicates(con: duckdb.DuckDBPyConnection, raw: RawTable, findings: Findings) -> None:
+    """Report every row that repeats an earlier row of the same file exactly."""
+    names = [quote_ident(n) for n in raw.types]
+    hashed = f"hash({', '.join(names)})"
+    hashed_r = f"hash({', '.join('r.' + n for n in names)})"
+    candidates = con.execute(
+        f"WITH h AS (SELECT _row, {hashed} AS h FROM {raw.view}), "
+        "d AS (SELECT h FROM h GROUP BY h HAVING count(*) > 1) "
+        f"SELECT r._row, {', '.join('r.' + n for n in names)} FROM {raw.view} r "
+        f"WHERE {hashed_r} IN (SELECT h FROM d) "
+        "ORDER BY r._row"
+    ).fetchall()
+    first: dict[tuple[object, ...], int] = {}
+    for row in candidates:
+        values = tuple(row[1:])
+        if values in first:
+            findings.add(DataProblem(
+                "PBR308", raw.table, raw.name, int(row[0]), None, None,
+                f"this row repeats row {first[values]} exactly", "each record once",
+            ))
+        else:
+            first[values] = int(row[0])
+
+
+def check_offenders(
+    con: duckdb.DuckDBPyConnection,
+    offences: RawTable,
+    offender: str,
+    known: str,
+    findings: Findings,
+) -> None:
+    """Report offences whose offender (read by the expression ``offender``) has no index event
+    in the relation ``known`` (a query giving ``offender_id``)."""
+    where = (
+        f"{offender} IS NOT NULL AND {offender} NOT IN (SELECT offender_id FROM ({known}) k "
+        "WHERE offender_id IS NOT NULL)"
+    )
+    limit = "" if findings.keep_all else f" LIMIT {LISTED}"
+    rows = con.execute(
+        f"SELECT _row, {offender} FROM {offences.view} WHERE {where} ORDER BY _row{limit}"
+    ).fetchall()
+    for number, value in rows:
+        findings.add(DataProblem(
+            "PBR307", "offences", offences.name, int(number), "offender_id", str(value),
+            "offence for an offender with no index event", "an offender_id of the index events",
+        ), count=False)
+    found = len(rows)
+    if not findings.keep_all and len(rows) >= LISTED:
+        total = con.execute(f"SELECT count(*) FROM {offences.view} WHERE {where}").fetchone()
+        found = int(total[0]) if total else found
+    findings.total += found
