@@ -10,7 +10,6 @@ exactly as on measured data, and each expectation is checked against the stateme
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Decimal
 from fractions import Fraction
 
 from attrs import frozen
@@ -20,7 +19,7 @@ from pbrrules.errors import EvaluationError
 from pbrrules.figures import CohortFigures, GroupFigures, MeasureCounts
 from pbrrules.pay import wording
 from pbrrules.pay.evaluate import evaluate
-from pbrrules.pay.rounding import round_to
+from pbrrules.pay.rounding import minor_digits, round_to, to_decimal
 from pbrrules.rules import (
     Cohort,
     Contract,
@@ -260,7 +259,8 @@ def _check_money(
         amounts = [line.amount.amount for _, line in found]
         derivation = "; ".join(f"{unit.label}: {line.derivation}" for unit, line in found)
     actual = sum((Fraction(a) for a in amounts), Fraction(0))
-    shown = wording.money(Decimal(actual.numerator) / Decimal(actual.denominator), currency)
+    digits = minor_digits(currency)
+    shown = wording.money(to_decimal(round_to(actual, digits, "half up"), digits), currency)
     passed = expected is not None and expected.unit is Unit.MONEY and actual == expected.value
     return ExpectationResult(expectation, passed, _expected(expectation), shown, derivation)
 

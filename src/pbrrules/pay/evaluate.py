@@ -9,6 +9,7 @@ Cancelled units are reported with their reason and no lines. Lines sum exactly t
 from __future__ import annotations
 
 import importlib.metadata
+import re
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from fractions import Fraction
@@ -55,8 +56,22 @@ def currency_of(contract: Contract) -> str:
 
 
 def order_key(unit: CohortFigures) -> tuple[object, ...]:
-    """Cohort order: first index date, then cohort rule, area and period label."""
-    return (unit.start, unit.cohort, unit.area is not None, unit.area or "", unit.period)
+    """Cohort order: first index date, then period label ("cohort 2" before "cohort 10"), cohort
+    rule and area."""
+    return (
+        unit.start,
+        natural_key(unit.period),
+        unit.cohort,
+        unit.area is not None,
+        unit.area or "",
+    )
+
+
+def natural_key(label: str) -> tuple[tuple[int, int | str], ...]:
+    """``cohort 10`` after ``cohort 9``: labels compared with their numbers as numbers."""
+    return tuple(
+        (0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", label)
+    )
 
 
 def evaluate(
@@ -175,14 +190,11 @@ def _line(
 
 
 def pooled_figures(unit: CohortFigures, units: list[CohortFigures]) -> CohortFigures:
-    """``unit``'s figures summed with every earlier non-cancelled unit of its cohort and area."""
+    """``unit``'s figures summed with every non-cancelled unit of its cohort rule and area so far
+    (in cohort order: those starting earlier, and ``unit`` itself)."""
+    so_far = units[: units.index(unit) + 1]
     pool = [
-        u
-        for u in units
-        if u.cohort == unit.cohort
-        and u.area == unit.area
-        and u.cancelled is None
-        and u.start <= unit.start
+        u for u in so_far if u.cohort == unit.cohort and u.area == unit.area and u.cancelled is None
     ]
     labels = [u.period for u in pool]
     label = f"{len(pool)} cohorts ({', '.join(labels)})" if len(pool) != 1 else labels[0]
