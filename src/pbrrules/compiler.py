@@ -302,6 +302,7 @@ def _set(current: rules.Rules, value: rules.SetValue) -> rules.Rules:
             rows=value.rows,
             illustrative=value.illustrative or p.illustrative,
             clause=value.clause or p.clause,
+            span=value.span,
         )
         if p.name == value.name
         else p

@@ -67,7 +67,8 @@ class Diagnostic:
             f"{gutter} | {' ' * (start - 1)}{'^' * width}",
         ]
         if self.help:
-            out.append(f"{gutter} = help: {self.help}")
+            continuation = "\n" + gutter + "         "
+            out.append(f"{gutter} = help: {continuation.join(self.help.splitlines())}")
         if self.clause:
             out.append(f"{gutter} = in {self.clause}")
         return "\n".join(out)

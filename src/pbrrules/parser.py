@@ -21,7 +21,7 @@ _TERMINAL_WORDS = {
     "STRING": 'quoted text ("...")',
     "DATE": "a date (YYYY-MM-DD)",
     "NUMBER": "a number",
-    "INT": "a whole number",
+    "INT": "a number",
     "CURRENCY_SIGN": "an amount of money (£, $ or €)",
     "CURRENCY_CODE": "a currency code such as GBP",
     "CLAUSE": "a clause reference such as 'clause 4.2'",

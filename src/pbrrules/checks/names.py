@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator, Sequence
 
+import attrs
 from attrs import frozen
 
 from pbrrules import rules
@@ -51,10 +52,17 @@ def check(
     """Unknown and duplicate names, cycles, removals, and template parameters left unset."""
     yield from _duplicates(sections)
     previous: rules.Rules | None = None
-    for version, (_, declarations) in zip(contract.versions, _ordered(sections), strict=False):
+    for version, (marker, declarations) in zip(contract.versions, _ordered(sections),
+                                               strict=False):
         table = declared(version.rules)
+        removed = {d.name for d in declarations if isinstance(d, rules.Removal)}
         for use in uses(version.rules):
-            yield from _resolve(use, table)
+            for problem in _resolve(use, table):
+                if use.name in removed and marker is not None:
+                    problem = attrs.evolve(problem, help=(
+                        f"the variation '{marker.name}' removes '{use.name}'; re-declare this "
+                        "declaration in the variation without it"))
+                yield problem
         yield from _cycles(version.rules)
         for declaration in declarations:
             if isinstance(declaration, rules.Removal) and previous is not None:

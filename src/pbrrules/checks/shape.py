@@ -56,9 +56,10 @@ def _essentials(contract: rules.Contract) -> Iterator[Diagnostic]:
     span = Span(header.span.line, header.span.column, header.span.line, header.span.column + 8,
                 header.span.source)
     needs = [
-        (first.cohorts, "cohort", "cohort offenders:\n  eligible when ...\n  quarterly from ..."),
-        (first.measures, "measure", "measure rate:\n  binary rate of offenders"),
-        (first.terms, "term", "term reward:\n  pay £100,000 per percentage point of change"),
+        (first.cohorts, "cohort", "'cohort offenders:' with 'eligible when ...' and "
+         "'quarterly from ... to ...' lines"),
+        (first.measures, "measure", "'measure rate:' with a 'binary rate of offenders' line"),
+        (first.terms, "term", "'term reward:' with a 'pay ...' line"),
     ]
     for found, what, example in needs:
         if not found:
@@ -285,7 +286,8 @@ def _rounding(version: rules.Rules) -> Iterator[Diagnostic]:
                 f"term '{term.name}' can pay a fraction of a penny, and the contract does not say "
                 "how payments are rounded",
                 term.amount.span,
-                help="add: rounding:\n  payments to 2 decimal places, half up",
+                help="add a declaration 'rounding:' with a line 'payments to 2 decimal places, "
+                "half up'",
                 clause=term.clause,
             )
             return

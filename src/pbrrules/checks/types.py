@@ -284,6 +284,10 @@ def _amount(c: _Checker, term: rules.Term, amount: rules.Amount) -> Iterator[Dia
                                             f"a savings bound of '{term.name}'", term.clause)
 
 
+_PER_WORDS = {"point": "percentage point", "percent": "percent", "reoffender": "reoffender avoided",
+              "reoffence": "reoffence avoided", "event": "event avoided"}
+
+
 def _per_unit(c: _Checker, term: rules.Term, amount: rules.PerUnitOf) -> Iterator[Diagnostic]:
     comparison = c.rules.comparison(amount.comparison)
     measure = c.rules.measure(comparison.measure) if comparison else None
@@ -305,7 +309,8 @@ def _per_unit(c: _Checker, term: rules.Term, amount: rules.PerUnitOf) -> Iterato
     if problem is not None:
         yield Diagnostic(
             "PBR206",
-            f"'{term.name}' pays per {amount.unit} of '{comparison.name}', but {problem}",
+            f"'{term.name}' pays per {_PER_WORDS[amount.unit]} of '{comparison.name}', but "
+            f"{problem}",
             amount.span,
             help="choose the unit that matches the comparison: per percentage point (points), "
             "per percent (relative), per reoffender avoided (binary), per reoffence or event "
