@@ -1,9 +1,175 @@
-"""``pbr-eval run`` and ``pbr-eval test`` (the pay stage's commands; being written)."""
+"""``pbr-eval run`` (measure outcome records and print the payment statement) and ``pbr-eval
+test`` (run the worked examples written in contracts).
+
+Exit status: 0 success; 1 problems in the contract or the data, or a failed example; 2 misuse
+(argparse); 3 internal error (reported by ``cli.main``). Results go to stdout, problems to stderr.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any, TextIO
+
+from pbrrules import api
+from pbrrules.errors import ContractError, OutcomeDataError, PbrError
+from pbrrules.examples import ExampleResult
+from pbrrules.render import FORMATS, render
+
+EXIT_OK, EXIT_PROBLEMS = 0, 1
 
 
 def register(subparsers: Any) -> None:
-    """Add the ``run`` and ``test`` commands to the command line (none yet)."""
+    """Add the ``run`` and ``test`` commands to ``pbr-eval``'s subparsers."""
+    run = subparsers.add_parser(
+        "run",
+        help="measure outcome records and print the payment statement",
+        description="Measure the outcome records in DATA (a folder holding index_events.* and "
+        "offences.*, as CSV, JSON Lines or Parquet), pay on them as CONTRACT says, and print "
+        "the payment statement.",
+    )
+    run.add_argument("contract", type=Path, metavar="CONTRACT", help="the contract file (.pbr)")
+    run.add_argument("data", type=Path, metavar="DATA", help="folder of outcome record files")
+    run.add_argument(
+        "--format", choices=FORMATS, default="table",
+        help="table for people (default), json (schema pbr.statement/1), csv (one row per "
+        "payment line) or markdown (a narrative statement)",
+    )  # fmt: skip
+    run.add_argument(
+        "--output", type=Path, metavar="FILE",
+        help="write the statement to FILE (atomically) instead of standard output",
+    )  # fmt: skip
+    run.add_argument(
+        "--reject-invalid", type=Path, metavar="FILE",
+        help="pay on the valid records and write every rejected record, with its reason, to "
+        "FILE (by default any invalid record stops the run before anything is paid)",
+    )  # fmt: skip
+    run.set_defaults(func=run_command)
+
+    test = subparsers.add_parser(
+        "test",
+        help="run the worked examples written in contracts",
+        description="Run every worked example (example ... given ... expect ...) in each "
+        "contract and report each expectation; exit 1 if any fails.",
+    )
+    test.add_argument("contracts", nargs="+", type=Path, metavar="CONTRACT", help="contract files")
+    test.add_argument(
+        "--verbose", "-v", action="store_true",
+        help="show the derivation of passing expectations too",
+    )  # fmt: skip
+    test.set_defaults(func=test_command)
+
+
+# ------------------------------------------------------------------------------------------------
+# pbr-eval run
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """``pbr-eval run CONTRACT DATA``."""
+    try:
+        contract = api.load_contract(args.contract)
+    except ContractError as exc:
+        print(exc.render() + "\n", file=sys.stderr)
+        return EXIT_PROBLEMS
+    try:
+        data = api._measure_module().load_outcomes(args.data)
+        statement, measurement = api.measured(
+            contract, data, reject_invalid=args.reject_invalid is not None
+        )
+    except OutcomeDataError as exc:
+        _report_data_error(exc, sys.stderr)
+        return EXIT_PROBLEMS
+    if args.reject_invalid is not None:
+        problems = api._measure_module().problems
+        problems.write_rejects(args.reject_invalid, getattr(measurement, "rejected", ()))
+    colour = (
+        args.format == "table"
+        and args.output is None
+        and sys.stdout.isatty()
+        and "NO_COLOR" not in os.environ
+    )
+    text = render(statement, args.format, colour=colour)
+    if args.output is None:
+        sys.stdout.write(text)
+    else:
+        write_atomically(args.output, text)
+        print(f"statement written to {args.output}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _report_data_error(exc: OutcomeDataError, out: TextIO) -> None:
+    print(f"pbr-eval: {exc}", file=out)
+    for problem in exc.problems[:50]:
+        render_problem = getattr(problem, "render", None)
+        text = render_problem() if callable(render_problem) else str(problem)
+        if text != str(exc):
+            print(f"  {text}", file=out)
+    if len(exc.problems) > 50:
+        print(f"  ... and {len(exc.problems) - 50} more", file=out)
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` so that a reader sees the old file or the new, never a part."""
+    folder = path.parent if str(path.parent) else Path(".")
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+# ------------------------------------------------------------------------------------------------
+# pbr-eval test
+
+
+def test_command(args: argparse.Namespace) -> int:
+    """``pbr-eval test CONTRACT...``."""
+    failed = passed = 0
+    status = EXIT_OK
+    for path in args.contracts:
+        try:
+            contract = api.load_contract(path)
+        except ContractError as exc:
+            print(exc.render() + "\n", file=sys.stderr)
+            status = EXIT_PROBLEMS
+            continue
+        print(f"{path}")
+        results = api.run_examples(contract)
+        if not results:
+            print("  no worked examples")
+        for result in results:
+            print(report_example(result, verbose=args.verbose))
+            if result.passed:
+                passed += 1
+            else:
+                failed += 1
+    summary = f"{passed + failed} example(s): {passed} passed, {failed} failed"
+    print(summary)
+    return EXIT_PROBLEMS if failed or status else EXIT_OK
+
+
+def report_example(result: ExampleResult, *, verbose: bool = False) -> str:
+    """One example's outcome: a line for it, then one per expectation (with derivations)."""
+    mark = "PASS" if result.passed else "FAIL"
+    lines = [f'  {mark} example "{result.example.name}"']
+    if result.problem is not None:
+        lines.append(f"       cannot run: {result.problem}")
+    for check in result.results:
+        sign = "ok  " if check.passed else "FAIL"
+        if check.passed:
+            lines.append(f"       {sign} {check.expected}")
+        else:
+            lines.append(f"       {sign} {check.expected}")
+            lines.append(f"              actual: {check.actual}")
+        if check.derivation and (verbose or not check.passed):
+            lines.append(f"              because: {check.derivation}")
+    return "\n".join(lines)
+
+
+__all__ = ["PbrError", "register", "report_example", "run_command", "test_command"]

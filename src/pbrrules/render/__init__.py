@@ -1,0 +1,33 @@
+"""Statement -> text: a terminal table, JSON, CSV (one row per payment line), Markdown.
+
+``render(statement, "table")`` and friends; each format has its own module. Rendering is pure:
+the same statement always gives the same text (colour only when asked for, on a terminal).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pbrrules.render.csv import render_csv
+from pbrrules.render.markdown import render_markdown
+from pbrrules.render.table import render_table
+from pbrrules.statement import Statement
+
+Format = Literal["table", "json", "csv", "markdown"]
+FORMATS: tuple[Format, ...] = ("table", "json", "csv", "markdown")
+
+
+def render(statement: Statement, format: Format, *, colour: bool = False, width: int = 100) -> str:
+    """``statement`` as text in ``format``."""
+    match format:
+        case "table":
+            return render_table(statement, colour=colour, width=width)
+        case "json":
+            return statement.to_json()
+        case "csv":
+            return render_csv(statement)
+        case "markdown":
+            return render_markdown(statement)
+
+
+__all__ = ["FORMATS", "Format", "render", "render_csv", "render_markdown", "render_table"]

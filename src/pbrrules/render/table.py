@@ -1,0 +1,116 @@
+"""Statement -> a table for the terminal, readable at 100 columns; colour only when asked."""
+
+from __future__ import annotations
+
+import textwrap
+
+from pbrrules.pay import wording
+from pbrrules.statement import Line, Statement, UnitResult
+
+_RESET = "\033[0m"
+_STYLES = {"bold": "\033[1m", "green": "\033[32m", "red": "\033[31m", "yellow": "\033[33m",
+           "dim": "\033[2m"}  # fmt: skip
+
+
+class _Writer:
+    def __init__(self, colour: bool, width: int) -> None:
+        self.colour = colour
+        self.width = width
+        self.lines: list[str] = []
+
+    def style(self, text: str, style: str) -> str:
+        return f"{_STYLES[style]}{text}{_RESET}" if self.colour else text
+
+    def add(self, text: str = "") -> None:
+        self.lines.append(text)
+
+    def wrapped(self, text: str, indent: int) -> None:
+        pad = " " * indent
+        for line in textwrap.wrap(text, self.width - indent, break_on_hyphens=False) or [""]:
+            self.add(self.style(pad + line, "dim"))
+
+
+def render_table(statement: Statement, *, colour: bool = False, width: int = 100) -> str:
+    """The statement as a terminal table: per cohort its results and lines, then the totals."""
+    out = _Writer(colour, width)
+    contract = statement.contract
+    version = f" (version {contract.version})" if contract.version else ""
+    out.add(out.style(f"Payment statement: {contract.name}{version}", "bold"))
+    source = contract.source_hash[:16] + "…" if contract.source_hash else "not recorded"
+    out.add(
+        f"Currency {contract.currency} · contract source {source} · "
+        f"pbrrules {statement.engine_version}"
+    )
+    if statement.data is not None:
+        for file in statement.data.files:
+            rows = f"{wording.count(file.rows)} rows" if file.rows is not None else "rows unknown"
+            digest = f" · sha256 {file.sha256[:16]}…" if file.sha256 else ""
+            out.add(f"Data {file.path}: {rows}{digest}")
+    for unit in statement.units:
+        _unit(out, unit)
+    out.add()
+    out.add(out.style("Totals", "bold"))
+    amount_width = max([len(str(y.total)) for y in statement.years] + [len(str(statement.total))])
+    for year in statement.years:
+        label = f"contract year {year.year}" if year.year is not None else "outside contract years"
+        out.add(f"  {label:<40}{year.total!s:>{amount_width}}")
+    out.add(out.style(f"  {'overall':<40}{statement.total!s:>{amount_width}}", "bold"))
+    if statement.data is not None and statement.data.accounting:
+        out.add()
+        out.add(out.style("Records", "bold"))
+        for key, value in sorted(statement.data.accounting.items()):
+            out.wrapped(f"{key}: {value}", 2)
+    return "\n".join(out.lines) + "\n"
+
+
+def _unit(out: _Writer, unit: UnitResult) -> None:
+    figures = unit.figures
+    out.add()
+    year = f" · contract year {unit.contract_year}" if unit.contract_year is not None else ""
+    heading = (
+        f"{unit.label} · cohort {figures.cohort} · {figures.start.isoformat()} to "
+        f"{figures.end.isoformat()}{year}"
+    )
+    out.add(out.style(heading, "bold"))
+    if unit.version != "original":
+        out.add(f"  rules: {unit.version}")
+    if figures.cancelled is not None:
+        out.add(out.style(f"  cancelled: {figures.cancelled}; no payment lines", "yellow"))
+        return
+    treatment = figures.treatment
+    counted = ", ".join(
+        f"{name} {wording.count(c.reoffenders)} reoffenders / {wording.count(c.reoffences)} counted"
+        for name, c in sorted(treatment.counts.items())
+    )
+    out.wrapped(f"figures: {wording.count(treatment.offenders)} offenders; {counted}", 2)
+    if figures.control is not None:
+        control = figures.control
+        counted = ", ".join(
+            f"{name} {wording.count(c.reoffenders)} / {wording.count(c.reoffences)}"
+            for name, c in sorted(control.counts.items())
+        )
+        out.wrapped(f"control group: {wording.count(control.offenders)} offenders; {counted}", 2)
+    for reason, count in figures.excluded:
+        out.wrapped(f"excluded: {wording.count(count)} {reason}", 2)
+    for target in unit.targets:
+        colour = {"met": "green", "not met": "red", "not assessable": "yellow"}[target.verdict]
+        clause = f" ({target.clause})" if target.clause else ""
+        out.add(f"  target {target.name}{clause}: " + out.style(target.verdict, colour))
+    out.add(f"  {'term':<26}{'clause':<16}{'status':<16}{'amount':>20}")
+    for line in unit.lines:
+        _line(out, line)
+    out.add(f"  {'cohort total':<58}{unit.total!s:>20}")
+
+
+def _line(out: _Writer, line: Line) -> None:
+    status = line.status
+    colour = (
+        ("red" if line.amount.amount < 0 else "green")
+        if status == "pays"
+        else ("yellow" if status == "not assessable" else "dim")
+    )
+    term = textwrap.shorten(line.term, 25, placeholder="…")
+    clause = textwrap.shorten(line.clause or "", 15, placeholder="…")
+    amount = str(line.amount)
+    out.add(f"  {term:<26}{clause:<16}" + out.style(f"{status:<16}{amount:>20}", colour))
+    out.wrapped(line.derivation, 6)
