@@ -61,7 +61,13 @@ class DataProblem:
 
     @classmethod
     def file_problem(
-        cls, table: str, file: str, code: str, message: str, expected: str, column: str | None = None
+        cls,
+        table: str,
+        file: str,
+        code: str,
+        message: str,
+        expected: str,
+        column: str | None = None,
     ) -> DataProblem:
         """A problem of a whole file (or of a column of it), not of one row."""
         return cls(code, table, file, None, column, None, message, expected)
@@ -83,8 +89,13 @@ class DataProblem:
     def to_json(self) -> dict[str, object]:
         """The problem as a JSON-ready mapping."""
         return {
-            "code": self.code, "table": self.table, "file": self.file, "row": self.row,
-            "column": self.column, "value": self.value, "message": self.message,
+            "code": self.code,
+            "table": self.table,
+            "file": self.file,
+            "row": self.row,
+            "column": self.column,
+            "value": self.value,
+            "message": self.message,
             "expected": self.expected,
         }
 
@@ -129,7 +140,7 @@ def write_rejects(path: str | Path, problems: Iterable[DataProblem]) -> None:
         reason = f"{p.message}; expected {p.expected}"
         writer.writerow([p.table, p.file, p.row, p.code, p.column or "", p.value or "", reason])
     target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=".rejects-", dir=target.parent or Path("."))
+    fd, tmp = tempfile.mkstemp(prefix=".rejects-", dir=target.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(buffer.getvalue())

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeAlias
 
 import pyarrow as pa
 from attrs import frozen
@@ -77,7 +77,7 @@ class DataFile:
     sha256: str | None
 
 
-TableInput = str | Path | pa.Table | Sequence[Mapping[str, Any]]
+TableInput: TypeAlias = str | Path | pa.Table | Sequence[Mapping[str, Any]]
 
 
 def load_outcomes(
@@ -97,10 +97,15 @@ def load_outcomes(
         name: TableName = "index_events" if table == "index_events" else "offences"
         if given is None:
             if folder is None:
-                problems.append(DataProblem.file_problem(
-                    name, name, "PBR301", "no input given for this table",
-                    f"a file {name}.csv, .jsonl or .parquet, or records",
-                ))
+                problems.append(
+                    DataProblem.file_problem(
+                        name,
+                        name,
+                        "PBR301",
+                        "no input given for this table",
+                        f"a file {name}.csv, .jsonl or .parquet, or records",
+                    )
+                )
                 continue
             source = _find_in_folder(Path(folder), name, problems)
         else:
@@ -118,14 +123,18 @@ def _find_in_folder(folder: Path, table: TableName, problems: list[DataProblem])
         return FileSource(matches[0], SUFFIXES[matches[0].suffix.lower()])
     where = str(folder / f"{table}.*")
     if not matches:
-        problems.append(DataProblem.file_problem(
-            table, where, "PBR301", "no such file", "a file .csv, .jsonl or .parquet"
-        ))
+        problems.append(
+            DataProblem.file_problem(
+                table, where, "PBR301", "no such file", "a file .csv, .jsonl or .parquet"
+            )
+        )
     else:
         names = ", ".join(p.name for p in matches)
-        problems.append(DataProblem.file_problem(
-            table, where, "PBR301", f"more than one file ({names})", "exactly one file"
-        ))
+        problems.append(
+            DataProblem.file_problem(
+                table, where, "PBR301", f"more than one file ({names})", "exactly one file"
+            )
+        )
     return None
 
 
@@ -136,14 +145,18 @@ def _source_of(table: TableName, given: TableInput, problems: list[DataProblem])
         path = Path(given)
         fmt = SUFFIXES.get(path.suffix.lower())
         if fmt is None:
-            problems.append(DataProblem.file_problem(
-                table, str(path), "PBR301", "unknown file format", ".csv, .jsonl or .parquet"
-            ))
+            problems.append(
+                DataProblem.file_problem(
+                    table, str(path), "PBR301", "unknown file format", ".csv, .jsonl or .parquet"
+                )
+            )
             return None
         if not path.is_file():
-            problems.append(DataProblem.file_problem(
-                table, str(path), "PBR301", "no such file", "an existing file"
-            ))
+            problems.append(
+                DataProblem.file_problem(
+                    table, str(path), "PBR301", "no such file", "an existing file"
+                )
+            )
             return None
         return FileSource(path, fmt)
     return ArrowSource(records_to_arrow(given), f"<{table} records>")

@@ -8,10 +8,9 @@ checks built here (used by ``validation``) report it.
 
 from __future__ import annotations
 
-from attrs import frozen
-
 import duckdb
 import pyarrow as pa
+from attrs import frozen
 
 from pbrrules.measure.problems import DataProblem
 from pbrrules.measure.schema import NO, YES, Column, TableName, TableSchema
@@ -48,9 +47,11 @@ def register(con: duckdb.DuckDBPyConnection, table: TableName, source: Source) -
     match source:
         case FileSource(path=path, format=fmt):
             if path.stat().st_size == 0:
-                raise Unusable(DataProblem.file_problem(
-                    table, source.name, "PBR301", "the file is empty", "a header and records"
-                ))
+                raise Unusable(
+                    DataProblem.file_problem(
+                        table, source.name, "PBR301", "the file is empty", "a header and records"
+                    )
+                )
             literal = quote_text(str(path))
             if fmt == "csv":
                 scan = (
@@ -63,13 +64,14 @@ def register(con: duckdb.DuckDBPyConnection, table: TableName, source: Source) -
                 names = _describe(con, table, source.name, f"SELECT * FROM {auto}")
                 columns = ", ".join(f"{quote_text(n)}: 'VARCHAR'" for n in names)
                 scan = (
-                    f"read_json({literal}, format = 'newline_delimited', "
-                    f"columns = {{{columns}}})"
+                    f"read_json({literal}, format = 'newline_delimited', columns = {{{columns}}})"
                 )
                 body = f"SELECT row_number() OVER () AS _row, * FROM {scan}"
             else:
                 scan = f"read_parquet({literal}, file_row_number = true)"
-                body = f"SELECT * EXCLUDE (file_row_number), file_row_number + 1 AS _row FROM {scan}"
+                body = (
+                    f"SELECT * EXCLUDE (file_row_number), file_row_number + 1 AS _row FROM {scan}"
+                )
         case ArrowSource(table=arrow):
             arrow_name = f"arrow_{table}"
             con.register(arrow_name, _plain(arrow))
@@ -79,10 +81,15 @@ def register(con: duckdb.DuckDBPyConnection, table: TableName, source: Source) -
         described = con.execute(f"DESCRIBE SELECT * FROM {view}").fetchall()
         rows = _count(con, view, source)
     except duckdb.Error as exc:
-        raise Unusable(DataProblem.file_problem(
-            table, source.name, "PBR301", f"the file cannot be read ({_first_line(exc)})",
-            "a CSV, JSON Lines or Parquet file",
-        )) from None
+        raise Unusable(
+            DataProblem.file_problem(
+                table,
+                source.name,
+                "PBR301",
+                f"the file cannot be read ({_first_line(exc)})",
+                "a CSV, JSON Lines or Parquet file",
+            )
+        ) from None
     types = {str(r[0]): str(r[1]) for r in described if r[0] != "_row"}
     return RawTable(table, source.name, view, types, rows)
 
@@ -100,20 +107,25 @@ def _count(con: duckdb.DuckDBPyConnection, view: str, source: Source) -> int:
 
 def _plain(table: pa.Table) -> pa.Table:
     # A column of only missing values has Arrow's null type; read it as text.
-    fields = [pa.field(f.name, pa.string()) if pa.types.is_null(f.type) else f for f in table.schema]
+    fields = [
+        pa.field(f.name, pa.string()) if pa.types.is_null(f.type) else f for f in table.schema
+    ]
     return table.cast(pa.schema(fields)) if fields != list(table.schema) else table
 
 
-def _describe(
-    con: duckdb.DuckDBPyConnection, table: TableName, name: str, query: str
-) -> list[str]:
+def _describe(con: duckdb.DuckDBPyConnection, table: TableName, name: str, query: str) -> list[str]:
     try:
         return [str(r[0]) for r in con.execute(f"DESCRIBE {query}").fetchall()]
     except duckdb.Error as exc:
-        raise Unusable(DataProblem.file_problem(
-            table, name, "PBR301", f"the file cannot be read ({_first_line(exc)})",
-            "one JSON object per line",
-        )) from None
+        raise Unusable(
+            DataProblem.file_problem(
+                table,
+                name,
+                "PBR301",
+                f"the file cannot be read ({_first_line(exc)})",
+                "one JSON object per line",
+            )
+        ) from None
 
 
 def _first_line(exc: BaseException) -> str:
@@ -184,7 +196,10 @@ def typed_column(column: Column, db_type: str) -> TypedColumn:
                 yes = ", ".join(quote_text(v) for v in YES)
                 no = ", ".join(quote_text(v) for v in NO)
                 lowered = f"lower({text})"
-                expr = f"CASE WHEN {lowered} IN ({yes}) THEN TRUE WHEN {lowered} IN ({no}) THEN FALSE END"
+                expr = (
+                    f"CASE WHEN {lowered} IN ({yes}) THEN TRUE "
+                    f"WHEN {lowered} IN ({no}) THEN FALSE END"
+                )
         case _:
             expr = text
             if column.kind == "category":

@@ -49,14 +49,22 @@ def check_columns(raw: RawTable, schema: TableSchema, findings: Findings) -> boo
     for column in schema.columns:
         if column.name not in raw.types:
             why = "a column this contract or the data standard needs"
-            findings.add(DataProblem.file_problem(
-                raw.table, raw.name, "PBR302", "missing column", why, column.name
-            ))
+            findings.add(
+                DataProblem.file_problem(
+                    raw.table, raw.name, "PBR302", "missing column", why, column.name
+                )
+            )
             ok = False
     if raw.rows == 0 and raw.table == "index_events":
-        findings.add(DataProblem.file_problem(
-            raw.table, raw.name, "PBR301", "the file holds no records", "at least one index event"
-        ))
+        findings.add(
+            DataProblem.file_problem(
+                raw.table,
+                raw.name,
+                "PBR301",
+                "the file holds no records",
+                "at least one index event",
+            )
+        )
         ok = False
     return ok
 
@@ -83,8 +91,10 @@ def check_values(
         return
     shown = [f"CAST({quote_ident(c.column.name)} AS VARCHAR)" for c in columns]
     shown += [f"CAST({quote_ident(column)} AS VARCHAR)" for _, _, column, _, _ in extra]
-    select = ", ".join(f"{case} AS p{i}, {value} AS v{i}" for i, (case, value) in
-                       enumerate(zip(cases, shown, strict=True)))
+    select = ", ".join(
+        f"{case} AS p{i}, {value} AS v{i}"
+        for i, (case, value) in enumerate(zip(cases, shown, strict=True))
+    )
     where = " OR ".join(f"({case}) IS NOT NULL" for case in cases)
     base = f"SELECT _row, {select} FROM {raw.view} WHERE {where}"
     limit = "" if findings.keep_all else f" LIMIT {LISTED}"
@@ -101,15 +111,25 @@ def check_values(
             if i < len(columns):
                 column = columns[i].column
                 code, message = _KINDS[int(kind)]
-                findings.add(DataProblem(
-                    code, raw.table, raw.name, number, column.name, value, message,
-                    column.expected,
-                ), count=False)
+                findings.add(
+                    DataProblem(
+                        code,
+                        raw.table,
+                        raw.name,
+                        number,
+                        column.name,
+                        value,
+                        message,
+                        column.expected,
+                    ),
+                    count=False,
+                )
             else:
                 _, code, name, message, expected = extra[i - len(columns)]
-                findings.add(DataProblem(
-                    code, raw.table, raw.name, number, name, value, message, expected
-                ), count=False)
+                findings.add(
+                    DataProblem(code, raw.table, raw.name, number, name, value, message, expected),
+                    count=False,
+                )
     if not findings.keep_all and len(rows) >= LISTED:
         counts = " + ".join(f"count({case})" for case in cases)
         total = con.execute(f"SELECT {counts} FROM {raw.view} WHERE {where}").fetchone()
@@ -133,10 +153,18 @@ def check_duplicates(con: duckdb.DuckDBPyConnection, raw: RawTable, findings: Fi
     for row in candidates:
         values = tuple(row[1:])
         if values in first:
-            findings.add(DataProblem(
-                "PBR308", raw.table, raw.name, int(row[0]), None, None,
-                f"this row repeats row {first[values]} exactly", "each record once",
-            ))
+            findings.add(
+                DataProblem(
+                    "PBR308",
+                    raw.table,
+                    raw.name,
+                    int(row[0]),
+                    None,
+                    None,
+                    f"this row repeats row {first[values]} exactly",
+                    "each record once",
+                )
+            )
         else:
             first[values] = int(row[0])
 
@@ -159,10 +187,19 @@ def check_offenders(
         f"SELECT _row, {offender} FROM {offences.view} WHERE {where} ORDER BY _row{limit}"
     ).fetchall()
     for number, value in rows:
-        findings.add(DataProblem(
-            "PBR307", "offences", offences.name, int(number), "offender_id", str(value),
-            "offence for an offender with no index event", "an offender_id of the index events",
-        ), count=False)
+        findings.add(
+            DataProblem(
+                "PBR307",
+                "offences",
+                offences.name,
+                int(number),
+                "offender_id",
+                str(value),
+                "offence for an offender with no index event",
+                "an offender_id of the index events",
+            ),
+            count=False,
+        )
     found = len(rows)
     if not findings.keep_all and len(rows) >= LISTED:
         total = con.execute(f"SELECT count(*) FROM {offences.view} WHERE {where}").fetchone()

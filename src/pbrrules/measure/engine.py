@@ -1,0 +1,455 @@
+"""measure(): outcome records + a compiled contract -> cohort figures and record accounting.
+
+Runs on its own in-memory DuckDB connection (no shared state, safe from several threads):
+register the sources, check them, build the cohort units, count, and account for every record.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter, defaultdict
+from concurrent.futures import Future, ThreadPoolExecutor
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+import duckdb
+from attrs import frozen
+
+from pbrrules import rules
+from pbrrules.figures import CohortFigures, GroupFigures, MeasureCounts
+from pbrrules.measure import sqlgen, validation
+from pbrrules.measure.accounting import (
+    RecordAccounting,
+    TableAccounting,
+    rejected_by_reason,
+    table_accounting,
+)
+from pbrrules.measure.plan import Plan, plan
+from pbrrules.measure.problems import DataProblem, data_error
+from pbrrules.measure.progress import Progress
+from pbrrules.measure.schema import TableName, index_event_schema, offence_schema
+from pbrrules.measure.sources import DataFile, FileSource, OutcomeData, sha256_of
+from pbrrules.measure.tables import (
+    RawTable,
+    Unusable,
+    create_typed_view,
+    register,
+    typed_columns,
+)
+
+#: A row DuckDB returned.
+Row = tuple[Any, ...]
+
+
+@frozen
+class Measurement:
+    """What measuring gave: the figures of every cohort unit (sorted by start, cohort, area),
+    the record accounting, every rejected record's problem (empty unless rejecting), and the
+    input files with their row counts and hashes."""
+
+    figures: tuple[CohortFigures, ...]
+    accounting: RecordAccounting
+    rejected: tuple[DataProblem, ...]
+    files: tuple[DataFile, ...]
+
+
+def measure(
+    contract: rules.Contract,
+    data: OutcomeData,
+    *,
+    reject_invalid: bool = False,
+    threads: int | None = None,
+    progress: Progress | None = None,
+) -> Measurement:
+    """Measure every cohort of ``contract`` on ``data``.
+
+    By default invalid records stop the run: ``OutcomeDataError`` (an ``OutcomeRecordsError``)
+    lists the problems. With ``reject_invalid`` the valid records are measured and every
+    invalid one is returned in ``Measurement.rejected`` with its reason.
+    """
+    steps = progress or Progress(6)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        hashes = {
+            t: pool.submit(sha256_of, s.path)
+            for t, s in (("index_events", data.index_events), ("offences", data.offences))
+            if isinstance(s, FileSource)
+        }
+        con = duckdb.connect(":memory:")
+        try:
+            if threads is not None:
+                con.execute(f"SET threads = {int(threads)}")
+            result = _run(con, contract, data, reject_invalid, steps, hashes)
+        finally:
+            con.close()
+            steps.finish()
+    return result
+
+
+def _run(
+    con: duckdb.DuckDBPyConnection,
+    contract: rules.Contract,
+    data: OutcomeData,
+    reject: bool,
+    steps: Progress,
+    hashes: dict[str, Future[str]],
+) -> Measurement:
+    steps.step("reading")
+    the_plan = plan(contract)
+    codes = sqlgen.statuses(the_plan)
+    raws: dict[str, RawTable] = {}
+    unusable: list[DataProblem] = []
+    tables: tuple[TableName, TableName] = ("index_events", "offences")
+    for table in tables:
+        try:
+            raws[table] = register(con, table, data.source(table))
+        except Unusable as exc:
+            unusable.append(exc.problem)
+    if unusable:
+        raise data_error(unusable)
+    ie, off = raws["index_events"], raws["offences"]
+
+    steps.step("checking records")
+    findings = validation.Findings(keep_all=reject)
+    ie_schema = index_event_schema(contract, tuple(ie.types))
+    off_schema = offence_schema(contract)
+    ok = validation.check_columns(ie, ie_schema, findings)
+    ok = validation.check_columns(off, off_schema, findings) and ok
+    if not ok:
+        raise data_error(findings.problems, findings.total)
+    ie_cols = typed_columns(ie_schema, ie)
+    off_cols = typed_columns(off_schema, off)
+    validation.check_values(con, ie, ie_cols, findings)
+    validation.check_duplicates(con, ie, findings)
+    ie_rejected = _rejected_table(con, "index_events", findings) if reject else None
+    create_typed_view(con, ie, ie_cols, ie_rejected)
+    by_name = {c.column.name: c for c in off_cols}
+    extra = [
+        (
+            f"({by_name['disposal_date'].expr}) < ({by_name['offence_date'].expr})",
+            "PBR306",
+            "disposal_date",
+            "disposal before the offence",
+            "a disposal_date on or after the offence_date",
+        )
+    ]
+    if "court_event_id" in by_name:
+        extra.append(
+            (
+                f"({by_name['court_event_id'].expr}) IS NULL AND "
+                f"({by_name['disposal_type'].expr}) = 'conviction'",
+                "PBR303",
+                "court_event_id",
+                "missing value",
+                "a court_event_id for every conviction (reconviction events are counted)",
+            )
+        )
+    validation.check_values(con, off, off_cols, findings, extra)
+    validation.check_duplicates(con, off, findings)
+    validation.check_offenders(
+        con, off, by_name["offender_id"].expr, "SELECT offender_id FROM index_events", findings
+    )
+    off_rejected = _rejected_table(con, "offences", findings) if reject else None
+    create_typed_view(con, off, off_cols, off_rejected)
+
+    steps.step("forming cohorts")
+    has_predicted = "predicted_rate" in ie.types
+    con.execute(sqlgen.memberships_sql(the_plan, codes, has_predicted))
+    _check_same_date(con, the_plan, ie, findings, reject)
+    if findings.total and not reject:
+        raise data_error(findings.problems, findings.total)
+    con.execute(sqlgen.counted_sql(the_plan))
+
+    steps.step("counting reoffences")
+    sizes = con.execute(sqlgen.SIZES_SQL).fetchall()
+    counts = con.execute(sqlgen.counts_sql(the_plan)).fetchall() if the_plan.measures else []
+    offence_ranks = (
+        con.execute(sqlgen.offence_ranks_sql(the_plan)).fetchall() if the_plan.measures else []
+    )
+
+    steps.step("accounting")
+    unit_stats = con.execute(
+        "SELECT pid, area, status, count(*) FROM memberships GROUP BY pid, area, status"
+    ).fetchall()
+    block_stats = _block_stats(con, the_plan)
+    areas = con.execute(
+        "SELECT DISTINCT cohort, area FROM memberships WHERE area IS NOT NULL"
+    ).fetchall()
+    rejected = tuple(findings.problems) if reject else ()
+    ie_valid = ie.rows - len(findings.rejected["index_events"])
+    off_valid = off.rows - len(findings.rejected["offences"])
+    ie_ranks = _index_event_ranks(con, the_plan, unit_stats, sizes, ie_valid)
+    accounting = RecordAccounting(
+        _index_accounting(ie, ie_ranks, codes, rejected),
+        _offence_accounting(off, offence_ranks, off_valid, rejected),
+    )
+
+    steps.step("assembling figures")
+    figures = _assemble(
+        the_plan, codes, sizes, counts, unit_stats, block_stats, areas, has_predicted
+    )
+    files = tuple(
+        DataFile(
+            raw.table,
+            raw.name,
+            source.format if isinstance(source, FileSource) else "arrow",
+            raw.rows,
+            hashes[raw.table].result() if raw.table in hashes else None,
+        )
+        for raw, source in ((ie, data.index_events), (off, data.offences))
+    )
+    return Measurement(figures, accounting, rejected, files)
+
+
+def _rejected_table(
+    con: duckdb.DuckDBPyConnection, table: str, findings: validation.Findings
+) -> str:
+    name = f"rejected_{table}"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} (_row BIGINT)")
+    rows = sorted(findings.rejected[table])
+    if rows:
+        con.executemany(f"INSERT INTO {name} VALUES (?)", [(r,) for r in rows])
+    return name
+
+
+def _check_same_date(
+    con: duckdb.DuckDBPyConnection,
+    the_plan: Plan,
+    ie: RawTable,
+    findings: validation.Findings,
+    reject: bool,
+) -> None:
+    groups = con.execute(sqlgen.SAME_DATE_SQL).fetchall()
+    labels = {p.pid: (the_plan.cohort_names[p.cohort], p.label) for p in the_plan.periods}
+    labels |= {b.pid: (the_plan.cohort_names[b.cohort], "first-N blocks") for b in the_plan.blocks}
+    dropped: set[int] = set()
+    for pid, area, offender, day, rows in sorted(groups, key=lambda g: min(g[4])):
+        cohort, label = labels[pid]
+        where = f"cohort {cohort}, {label}" + (f", {area}" if area is not None else "")
+        for row in rows:
+            others = ", ".join(str(r) for r in rows if r != row)
+            findings.add(
+                DataProblem(
+                    "PBR309",
+                    "index_events",
+                    ie.name,
+                    int(row),
+                    "index_date",
+                    str(day),
+                    f"offender {offender} has another index event on this date in {where} "
+                    f"(row {others})",
+                    "one index event per offender and date in a cohort",
+                )
+            )
+            dropped.add(int(row))
+    if reject and dropped:
+        con.execute("CREATE OR REPLACE TEMP TABLE dropped (_row BIGINT)")
+        con.executemany("INSERT INTO dropped VALUES (?)", [(r,) for r in sorted(dropped)])
+        con.execute("DELETE FROM memberships WHERE _row IN (SELECT _row FROM dropped)")
+
+
+def _block_stats(
+    con: duckdb.DuckDBPyConnection, the_plan: Plan
+) -> list[tuple[int, str | None, int, datetime.date, int]]:
+    """Per block series, area, status and date: excluded and duplicate index events (to be
+    attributed to the block whose dates hold them)."""
+    if not the_plan.blocks:
+        return []
+    first = min(b.pid for b in the_plan.blocks)
+    rows = con.execute(
+        "SELECT pid, area, status, index_date, count(*) FROM memberships "
+        f"WHERE pid >= {first} AND status > 0 GROUP BY ALL "
+        "UNION ALL SELECT m.pid, m.area, 1, m.index_date, count(*) FROM memberships m "
+        f"WHERE m.pid >= {first} AND m.status = 0 AND NOT EXISTS (SELECT 1 FROM counted c "
+        "WHERE c.pid = m.pid AND c._row = m._row) GROUP BY ALL"
+    ).fetchall()
+    return [(int(r[0]), r[1], int(r[2]), r[3], int(r[4])) for r in rows]
+
+
+def _index_event_ranks(
+    con: duckdb.DuckDBPyConnection,
+    the_plan: Plan,
+    unit_stats: list[tuple[int, str | None, int, int]],
+    sizes: list[Row],
+    valid: int,
+) -> Counter[int]:
+    """How many valid index events end in each status (0 counted, 1 duplicate, ...)."""
+    ranks: Counter[int] = Counter()
+    if the_plan.disjoint():
+        # each record is in at most one unit: the per-unit figures say everything
+        counted = sum(int(s[4]) for s in sizes)
+        for _, _, status, n in unit_stats:
+            ranks[int(status)] += int(n)
+        ranks[sqlgen.DUPLICATE] = ranks.pop(sqlgen.CANDIDATE, 0) - counted
+        ranks[sqlgen.CANDIDATE] = counted
+    else:
+        rows = con.execute(
+            "SELECT rank, count(*) FROM (SELECT m._row, min(CASE WHEN m.status > 0 THEN "
+            "m.status WHEN c._row IS NULL THEN 1 WHEN c.keep THEN 0 "
+            f"ELSE {sqlgen.OUTSIDE} END) AS rank FROM memberships m LEFT JOIN counted c "
+            "ON c.pid = m.pid AND c._row = m._row GROUP BY m._row) r GROUP BY rank"
+        ).fetchall()
+        for rank, n in rows:
+            ranks[int(rank)] += int(n)
+    ranks[sqlgen.OUTSIDE] += valid - sum(ranks.values())
+    return ranks
+
+
+def _index_accounting(
+    raw: RawTable, ranks: Counter[int], codes: sqlgen.Statuses, rejected: tuple[DataProblem, ...]
+) -> TableAccounting:
+    excluded: dict[str, int] = defaultdict(int)
+    for status in sorted(ranks):
+        if status != sqlgen.CANDIDATE:
+            excluded[codes.reason(status)] += ranks[status]
+    return table_accounting(
+        "index_events",
+        raw.rows,
+        ranks[sqlgen.CANDIDATE],
+        excluded,
+        rejected_by_reason(rejected, "index_events"),
+    )
+
+
+def _offence_accounting(
+    raw: RawTable,
+    ranks: list[Row],
+    valid: int,
+    rejected: tuple[DataProblem, ...],
+) -> TableAccounting:
+    by_rank: Counter[int] = Counter({int(r): int(n) for r, n in ranks})
+    by_rank[sqlgen.NO_PAIR] += valid - sum(by_rank.values())
+    excluded = {sqlgen.OFFENCE_REASONS[r]: by_rank[r] for r in sorted(by_rank) if r != 0}
+    return table_accounting(
+        "offences", raw.rows, by_rank[0], excluded, rejected_by_reason(rejected, "offences")
+    )
+
+
+def _fraction(value: object) -> Fraction:
+    if isinstance(value, Decimal | int):
+        return Fraction(value)
+    raise TypeError(value)
+
+
+@frozen
+class _Unit:
+    cohort: int
+    label: str
+    start: datetime.date
+    end: datetime.date
+    version: int
+    area: str | None
+    cancelled: str | None
+    excluded: dict[int, int]
+
+
+def _assemble(
+    the_plan: Plan,
+    codes: sqlgen.Statuses,
+    sizes: list[Row],
+    counts: list[Row],
+    unit_stats: list[tuple[int, str | None, int, int]],
+    block_stats: list[tuple[int, str | None, int, datetime.date, int]],
+    areas: list[tuple[int, str]],
+    has_predicted: bool,
+) -> tuple[CohortFigures, ...]:
+    # (pid, block, area) -> unit; groups keyed by (pid, block, area, control)
+    cohort_areas: dict[int, list[str]] = defaultdict(list)
+    for ci, name in sorted(areas):
+        cohort_areas[int(ci)].append(name)
+    units: dict[tuple[int, int, str | None], _Unit] = {}
+    for p in the_plan.periods:
+        grouped = the_plan.cohort_rule(p.cohort, p.version).grouped_by is not None
+        unit_areas: list[str | None] = [*cohort_areas[p.cohort]] if grouped else [None]
+        for unit_area in unit_areas:
+            units[(p.pid, 0, unit_area)] = _Unit(
+                p.cohort, p.label, p.start, p.end, p.version, unit_area, p.cancelled, {}
+            )
+    candidates: Counter[tuple[int, int, str | None]] = Counter()
+    for pid, area, status, n in unit_stats:
+        key: tuple[int, int, str | None] = (int(pid), 0, area)
+        if key not in units:
+            continue
+        if int(status) == sqlgen.CANDIDATE:
+            candidates[key] += int(n)
+        elif int(status) != sqlgen.NOT_ELIGIBLE:
+            units[key].excluded[int(status)] = int(n)
+    size_of: dict[tuple[int, int, str | None, bool], tuple[int, Any, int]] = {}
+    spans: dict[tuple[int, int, str | None], list[datetime.date]] = defaultdict(list)
+    for pid, block, area, control, n, predicted, with_predicted, first, last in sizes:
+        key = (int(pid), int(block), area)
+        size_of[(*key, bool(control))] = (int(n), predicted, int(with_predicted))
+        assert isinstance(first, datetime.date)
+        assert isinstance(last, datetime.date)
+        spans[key] += [first, last]
+    for (pid, _, area), n in candidates.items():
+        counted = sum(size_of.get((pid, 0, area, c), (0, None, 0))[0] for c in (False, True))
+        if n - counted:
+            units[(pid, 0, area)].excluded[sqlgen.DUPLICATE] = n - counted
+    _block_units(the_plan, spans, block_stats, units)
+    measured: dict[tuple[int, int, str | None, bool], Row] = {
+        (int(r[0]), int(r[1]), r[2], bool(r[3])): r[4:] for r in counts
+    }
+    figures = []
+    for key, unit in units.items():
+        rule = the_plan.cohort_rule(unit.cohort, unit.version)
+        specs = the_plan.measures_for(unit.cohort, unit.start)
+        groups = []
+        for control in (False, True):
+            n, predicted, with_predicted = size_of.get((*key, control), (0, None, 0))
+            row = measured.get((*key, control))
+            tallies = {}
+            for s in specs:
+                o = int(row[2 * s.mid] or 0) if row else 0
+                r = int(row[2 * s.mid + 1] or 0) if row else 0
+                tallies[s.measure.name] = MeasureCounts(r, o)
+            total: Fraction | None = None
+            if has_predicted and with_predicted == n:
+                total = _fraction(predicted) if predicted is not None else Fraction(0)
+            groups.append(GroupFigures(n, tallies, total))
+        excluded: dict[str, int] = {}
+        for e in rule.exclusions:
+            excluded[e.reason] = excluded.get(e.reason, 0) + 0
+        for status, n in sorted(unit.excluded.items()):
+            excluded[codes.reason(status)] = excluded.get(codes.reason(status), 0) + n
+        if rule.deduplicate:
+            excluded.setdefault(sqlgen.DUPLICATE_REASON, 0)
+        figures.append(
+            CohortFigures(
+                cohort=the_plan.cohort_names[unit.cohort],
+                period=unit.label,
+                start=unit.start,
+                end=unit.end,
+                treatment=groups[0],
+                control=groups[1] if rule.control_group is not None else None,
+                area=unit.area,
+                excluded=tuple(excluded.items()),
+                cancelled=unit.cancelled,
+            )
+        )
+    figures.sort(key=lambda f: (f.start, f.cohort, f.area or "", f.end, f.period))
+    return tuple(figures)
+
+
+def _block_units(
+    the_plan: Plan,
+    spans: dict[tuple[int, int, str | None], list[datetime.date]],
+    block_stats: list[tuple[int, str | None, int, datetime.date, int]],
+    units: dict[tuple[int, int, str | None], _Unit],
+) -> None:
+    series = {b.pid: b for b in the_plan.blocks}
+    found = sorted(k for k in spans if k[0] in series)
+    for pid, block, area in found:
+        b = series[pid]
+        dates = spans[(pid, block, area)]
+        label = f"cohort {block}"
+        cancelled = next((c.reason for c in b.cancellations if c.label == label), None)
+        start = min(dates)
+        units[(pid, block, area)] = _Unit(
+            b.cohort, label, start, max(dates), b.version, area, cancelled, {}
+        )
+    for pid, area, status, day, n in block_stats:
+        holding = [k for k in found if k[0] == pid and k[2] == area and day <= units[k].end]
+        if holding and status != sqlgen.NOT_ELIGIBLE:
+            excluded = units[holding[0]].excluded
+            excluded[status] = excluded.get(status, 0) + n

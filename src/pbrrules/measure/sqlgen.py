@@ -1,0 +1,283 @@
+"""Cohort and measure rules -> the SQL that measures them (a portable subset: CTEs, joins,
+CASE, GROUP BY, one window function for first-N blocks, ``date + INTERVAL`` cast back to DATE).
+
+Tables it reads: ``index_events`` and ``offences`` (the typed views). Tables it writes:
+``memberships`` (one row per index event per unit whose period holds its date, with its status:
+0 a candidate, 2 + n excluded by the n-th exclusion reason, NOT_ELIGIBLE) and ``counted`` (one
+row per counted index event per unit).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from attrs import frozen
+
+from pbrrules import rules
+from pbrrules.measure.conditions import holds_sql
+from pbrrules.measure.plan import MeasureSpec, Plan
+from pbrrules.measure.tables import quote_ident, quote_text
+from pbrrules.values import Duration
+
+CANDIDATE = 0
+DUPLICATE = 1
+NOT_ELIGIBLE = 1_000_000
+OUTSIDE = 1_000_001
+#: What the accounting calls each non-rule status.
+DUPLICATE_REASON = (
+    "duplicate index event (a later index event of the same offender in the same cohort)"
+)
+NOT_ELIGIBLE_REASON = "not eligible for the cohort"
+OUTSIDE_REASON = "index date outside every cohort period"
+
+
+@frozen
+class Statuses:
+    """Exclusion reasons numbered across the whole contract (status = 2 + number)."""
+
+    reasons: tuple[str, ...]
+
+    def code(self, reason: str) -> int:
+        """The status code of an exclusion reason."""
+        return 2 + self.reasons.index(reason)
+
+    def reason(self, code: int) -> str:
+        """The reason a status code stands for."""
+        if code == DUPLICATE:
+            return DUPLICATE_REASON
+        if code == NOT_ELIGIBLE:
+            return NOT_ELIGIBLE_REASON
+        if code == OUTSIDE:
+            return OUTSIDE_REASON
+        return self.reasons[code - 2]
+
+
+def statuses(plan: Plan) -> Statuses:
+    """Every exclusion reason of every cohort version, in first-declared order."""
+    reasons: list[str] = []
+    for version in plan.contract.versions:
+        for cohort in version.rules.cohorts:
+            reasons += [e.reason for e in cohort.exclusions if e.reason not in reasons]
+    return Statuses(tuple(reasons))
+
+
+def _date(day: object) -> str:
+    return f"DATE '{day}'"
+
+
+def _status(cohort: rules.Cohort, codes: Statuses) -> str:
+    whens = [f"WHEN NOT {holds_sql(cohort.eligible)} THEN {NOT_ELIGIBLE}"]
+    whens += [f"WHEN {holds_sql(e.when)} THEN {codes.code(e.reason)}" for e in cohort.exclusions]
+    return f"CASE {' '.join(whens)} ELSE {CANDIDATE} END"
+
+
+def _member_columns(cohort: rules.Cohort, codes: Statuses, ci: int, has_predicted: bool) -> str:
+    area = f"CAST(e.{quote_ident(cohort.grouped_by)} AS VARCHAR)" if cohort.grouped_by else "NULL"
+    control = holds_sql(cohort.control_group, default=False)
+    predicted = "e.predicted_rate" if has_predicted else "CAST(NULL AS DECIMAL(18, 12))"
+    return (
+        f"e._row, e.offender_id, e.index_date, {ci} AS cohort, CAST({area} AS VARCHAR) AS area, "
+        f"{_status(cohort, codes)} AS status, {control} AS control, {predicted} AS predicted, "
+        f"{'TRUE' if cohort.deduplicate else 'FALSE'} AS dedup"
+    )
+
+
+def memberships_sql(plan: Plan, codes: Statuses, has_predicted: bool) -> str:
+    """``CREATE TABLE memberships``: each index event in each unit whose period holds its date."""
+    branches: list[str] = []
+    groups: dict[tuple[int, int], list[str]] = defaultdict(list)
+    for p in plan.periods:
+        groups[(p.cohort, p.version)].append(f"({p.pid}, {_date(p.start)}, {_date(p.end)})")
+    for (ci, vi), values in groups.items():
+        cohort = plan.cohort_rule(ci, vi)
+        branches.append(
+            f"SELECT p.pid, {_member_columns(cohort, codes, ci, has_predicted)} "
+            f"FROM index_events e JOIN (VALUES {', '.join(values)}) AS p(pid, first, last) "
+            "ON e.index_date BETWEEN p.first AND p.last"
+        )
+    for b in plan.blocks:
+        cohort = plan.cohort_rule(b.cohort, b.version)
+        branches.append(
+            f"SELECT {b.pid} AS pid, {_member_columns(cohort, codes, b.cohort, has_predicted)} "
+            f"FROM index_events e WHERE e.index_date >= {_date(b.rule.start)}"
+        )
+    if not branches:
+        branches.append(
+            "SELECT 0 AS pid, e._row, e.offender_id, e.index_date, 0 AS cohort, "
+            "CAST(NULL AS VARCHAR) AS area, 0 AS status, FALSE AS control, "
+            "CAST(NULL AS DECIMAL(18, 12)) AS predicted, TRUE AS dedup "
+            "FROM index_events e WHERE FALSE"
+        )
+    return "CREATE OR REPLACE TEMP TABLE memberships AS " + " UNION ALL ".join(branches)
+
+
+SAME_DATE_SQL = (
+    "SELECT pid, area, offender_id, index_date, list(_row ORDER BY _row) AS rows "
+    "FROM memberships WHERE status = 0 AND dedup "
+    "GROUP BY pid, area, offender_id, index_date HAVING count(*) > 1"
+)
+
+
+def counted_sql(plan: Plan) -> str:
+    """``CREATE TABLE counted``: one row per counted index event per unit, with its block number
+    (0 for dated periods) and ``keep`` (false beyond a block series' last cohort)."""
+    firsts = (
+        "SELECT pid, area, offender_id, arg_min(_row, index_date) AS _row, "
+        "min(index_date) AS index_date, arg_min(control, index_date) AS control, "
+        "arg_min(predicted, index_date) AS predicted, any_value(cohort) AS cohort "
+        "FROM memberships WHERE status = 0 AND dedup GROUP BY pid, area, offender_id "
+        "UNION ALL SELECT pid, area, offender_id, _row, index_date, control, predicted, cohort "
+        "FROM memberships WHERE status = 0 AND NOT dedup"
+    )
+    if not plan.blocks:
+        return (
+            f"CREATE OR REPLACE TEMP TABLE counted AS SELECT *, 0 AS block, TRUE AS keep "
+            f"FROM ({firsts}) f"
+        )
+    first_block = min(b.pid for b in plan.blocks)
+    size = " ".join(f"WHEN {b.pid} THEN {b.rule.size}" for b in plan.blocks)
+    limit = " ".join(
+        f"WHEN {b.pid} THEN {b.rule.limit if b.rule.limit is not None else 'NULL'}"
+        for b in plan.blocks
+    )
+    numbered = (
+        f"SELECT *, CAST((row_number() OVER (PARTITION BY pid, area "
+        f"ORDER BY index_date, offender_id, _row) - 1) // (CASE pid {size} END) + 1 AS INTEGER) "
+        f"AS block FROM f WHERE pid >= {first_block}"
+    )
+    return (
+        f"CREATE OR REPLACE TEMP TABLE counted AS WITH f AS ({firsts}) "
+        f"SELECT *, 0 AS block, TRUE AS keep FROM f WHERE pid < {first_block} "
+        f"UNION ALL SELECT *, COALESCE(block <= (CASE pid {limit} END), TRUE) AS keep "
+        f"FROM ({numbered}) n"
+    )
+
+
+def _plus(column: str, duration: Duration) -> str:
+    months = duration.months()
+    if months is None:
+        return f"CAST({column} + INTERVAL '{duration.amount}' DAY AS DATE)"
+    return f"CAST({column} + INTERVAL '{months}' MONTH AS DATE)"
+
+
+def _plus_both(column: str, first: Duration, then: Duration) -> str:
+    a, b = first.months(), then.months()
+    if a is not None and b is not None:
+        return _plus(column, Duration(a + b, "months"))
+    return _plus(_plus(column, first), then)
+
+
+def proven_types(measure: rules.Measure) -> tuple[str, ...]:
+    """The disposal types that prove a reoffence under ``measure`` (convictions only when it
+    counts reconviction events)."""
+    if measure.counting == "events":
+        return tuple(t for t in measure.proven_by if t == "conviction")
+    return measure.proven_by
+
+
+def proven_sql(spec: MeasureSpec) -> str:
+    """Whether the pair (counted index event c, offence o) is a proven reoffence under ``spec``."""
+    m = spec.measure
+    types = ", ".join(quote_text(t) for t in proven_types(m)) or "NULL"
+    parts = [
+        f"c.cohort = {spec.cohort}",
+        f"o.disposal_type IN ({types})",
+        f"o.offence_date < {_plus('c.index_date', m.follow_up)}",
+        f"o.disposal_date < {_plus_both('c.index_date', m.follow_up, m.waiting)}",
+    ]
+    if m.exclude_breaches:
+        parts.append("NOT o.breach")
+    return "(" + " AND ".join(parts) + ")"
+
+
+OFFENCE_REASONS = {
+    1: "a breach (breaches are not counted)",
+    2: "disposal type not counted",
+    3: "outside the follow-up window",
+    4: "disposed of after the waiting period",
+    5: "not within the follow-up window of any counted index event",
+}
+NO_PAIR = 5
+
+
+def _offence_rank(plan: Plan) -> str:
+    """Why a pair is not a proven reoffence under any measure of its cohort (0 when it is)."""
+    flags = [f"p{s.mid}" for s in plan.measures]
+    breach: list[str] = []
+    types: list[str] = []
+    window: list[str] = []
+    for ci in range(len(plan.cohort_names)):
+        specs = [s for s in plan.measures if s.cohort == ci]
+        if not specs:
+            continue
+        all_exclude = all(s.measure.exclude_breaches for s in specs)
+        breach.append(f"WHEN {ci} THEN {'o.breach' if all_exclude else 'FALSE'}")
+        counted = sorted({t for s in specs for t in proven_types(s.measure)})
+        listed = ", ".join(quote_text(t) for t in counted) or "NULL"
+        types.append(f"WHEN {ci} THEN o.disposal_type NOT IN ({listed})")
+        ends = [f"o.offence_date >= {_plus('c.index_date', s.measure.follow_up)}" for s in specs]
+        window.append(f"WHEN {ci} THEN ({' AND '.join(ends)})")
+    return (
+        f"CASE WHEN {' OR '.join(flags)} THEN 0 "
+        f"WHEN COALESCE(CASE c.cohort {' '.join(breach)} END, FALSE) THEN 1 "
+        f"WHEN COALESCE(CASE c.cohort {' '.join(types)} END, FALSE) THEN 2 "
+        f"WHEN COALESCE(CASE c.cohort {' '.join(window)} END, FALSE) THEN 3 ELSE 4 END"
+    )
+
+
+def pairs_sql(plan: Plan) -> str:
+    """Every (counted index event, offence of the same offender within the longest follow-up),
+    with a flag ``p<mid>`` per measure and the pair's offence ``rank``."""
+    follow = sorted({_plus("c.index_date", s.measure.follow_up) for s in plan.measures})
+    bound = follow[0] if len(follow) == 1 else f"GREATEST({', '.join(follow)})"
+    flags = ", ".join(f"{proven_sql(s)} AS p{s.mid}" for s in plan.measures)
+    event = "o.court_event_id" if _counts_events(plan) else "CAST(NULL AS VARCHAR)"
+    return (
+        "SELECT c.pid, c.block, c.area, c.control, c._row AS ie_row, o._row AS off_row, "
+        f"{event} AS court_event_id, {flags}, {_offence_rank(plan)} AS rank "
+        "FROM counted c JOIN offences o ON o.offender_id = c.offender_id "
+        f"AND o.offence_date >= c.index_date AND o.offence_date < {bound} WHERE c.keep"
+    )
+
+
+def _counts_events(plan: Plan) -> bool:
+    return any(s.measure.counting == "events" for s in plan.measures)
+
+
+def counts_sql(plan: Plan) -> str:
+    """Per unit and group: for each measure, reoffenders (R) and reoffences or events (O)."""
+    per_person: list[str] = []
+    per_unit: list[str] = []
+    for s in plan.measures:
+        if s.measure.counting == "events":
+            per_person.append(
+                f"count(DISTINCT CASE WHEN p{s.mid} THEN court_event_id END) AS o{s.mid}"
+            )
+        else:
+            per_person.append(f"count(*) FILTER (WHERE p{s.mid}) AS o{s.mid}")
+        per_unit.append(
+            f"sum(o{s.mid}) AS o{s.mid}, count(*) FILTER (WHERE o{s.mid} > 0) AS r{s.mid}"
+        )
+    return (
+        f"WITH pairs AS ({pairs_sql(plan)}), "
+        f"people AS (SELECT pid, block, area, control, ie_row, {', '.join(per_person)} "
+        "FROM pairs GROUP BY pid, block, area, control, ie_row) "
+        f"SELECT pid, block, area, control, {', '.join(per_unit)} FROM people "
+        "GROUP BY pid, block, area, control"
+    )
+
+
+def offence_ranks_sql(plan: Plan) -> str:
+    """How many offences end with each rank (0 counted, else the first reason that applies)."""
+    return (
+        f"WITH pairs AS ({pairs_sql(plan)}) "
+        "SELECT rank, count(*) FROM (SELECT off_row, min(rank) AS rank FROM pairs "
+        "GROUP BY off_row) r GROUP BY rank"
+    )
+
+
+SIZES_SQL = (
+    "SELECT pid, block, area, control, count(*) AS n, sum(predicted) AS predicted, "
+    "count(predicted) AS with_predicted, min(index_date) AS first, max(index_date) AS last "
+    "FROM counted WHERE keep GROUP BY pid, block, area, control"
+)
