@@ -51,8 +51,13 @@ def lit(value: Quantity) -> Literal_:
     return Literal_(value)
 
 
-HEADER = Header("contract", "Test contract", version="1", currency="GBP",
-                contract_years_start=datetime.date(2015, 1, 1))
+HEADER = Header(
+    "contract",
+    "Test contract",
+    version="1",
+    currency="GBP",
+    contract_years_start=datetime.date(2015, 1, 1),
+)
 
 
 def contract(
@@ -105,8 +110,9 @@ def unit(
     if control is not None:
         control_group = GroupFigures(control[0], {measure: MeasureCounts(control[1], control[2])})
     end = start + datetime.timedelta(days=89)
-    return CohortFigures("c", period, start, end, treatment, control_group, area,
-                         cancelled=cancelled)
+    return CohortFigures(
+        "c", period, start, end, treatment, control_group, area, cancelled=cancelled
+    )
 
 
 def quarter(index: int, n: int, r: int, o: int | None = None, **kwargs: object) -> CohortFigures:
