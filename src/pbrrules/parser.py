@@ -51,12 +51,40 @@ def grammar_text() -> str:
     return (files("pbrrules") / "grammar" / "pbr.lark").read_text(encoding="utf-8")
 
 
+#: Deeper than this, a condition or trigger is no longer readable, and later stages (which walk
+#: the rules recursively) would run out of stack.
+MAX_DEPTH = 100
+
+
 def parse(text: str, path: str = "") -> Tree[Token]:
     """Parse contract text; raise ContractError with one syntax diagnostic on failure."""
     try:
-        return _lark().parse(text)
+        tree = _lark().parse(text)
     except UnexpectedInput as exc:
         raise ContractError([_syntax_diagnostic(exc, text, path)], {path: text}) from None
+    too_deep = _too_deep(tree)
+    if too_deep is not None:
+        meta = too_deep.meta
+        span = Span(meta.line, meta.column, meta.line, meta.column + 1, path)
+        diagnostic = Diagnostic(
+            "PBR011",
+            f"this condition is nested more than {MAX_DEPTH} levels deep",
+            span,
+            help="split it into simpler conditions, or name parts of it as targets",
+        )
+        raise ContractError([diagnostic], {path: text})
+    return tree
+
+
+def _too_deep(tree: Tree[Token]) -> Tree[Token] | None:
+    """The first subtree deeper than MAX_DEPTH, found without recursion."""
+    stack: list[tuple[Tree[Token], int]] = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return node
+        stack.extend((child, depth + 1) for child in node.children if isinstance(child, Tree))
+    return None
 
 
 def _syntax_diagnostic(exc: UnexpectedInput, text: str, path: str) -> Diagnostic:
