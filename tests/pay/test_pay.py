@@ -92,8 +92,14 @@ class TestThresholds:
     def test_a_relative_threshold_compares_relative_percent(self) -> None:
         ten = Target("ten", "change", "reduction", lit(pct("10")))
         pays = term("flat", Fixed(lit(gbp("1"))), when=TargetMet("ten"))
-        rules = contract(terms=(pays,), targets=(ten,), unit="percent", comparator=lit(num("155")),
-                         kind="per_offenders", per=100)  # fmt: skip
+        rules = contract(
+            terms=(pays,),
+            targets=(ten,),
+            unit="percent",
+            comparator=lit(num("155")),
+            kind="per_offenders",
+            per=100,
+        )
         # 139.5 per 100 against 155 is exactly 10% lower
         assert amount(evaluate(rules, [unit(1000, 0, 1395)])) == Decimal("1.00")
         assert only_line(evaluate(rules, [unit(1000, 0, 1396)])).status == "not met"
@@ -109,8 +115,9 @@ class TestMeasures:
     def test_a_frequency_with_no_reoffenders_is_not_assessable_never_zero(self) -> None:
         target = Target("t", "change", "reduction")
         pays = term("flat", Fixed(lit(gbp("1"))), when=TargetMet("t"))
-        rules = contract(terms=(pays,), targets=(target,), kind="per_reoffender",
-                         comparator=lit(num("4.2")))  # fmt: skip
+        rules = contract(
+            terms=(pays,), targets=(target,), kind="per_reoffender", comparator=lit(num("4.2"))
+        )
         statement = evaluate(rules, [unit(1000, 0, 0)])
         line = only_line(statement)
         assert line.status == "not assessable"
@@ -138,8 +145,9 @@ class TestMeasures:
 
     def test_difference_adjustment_subtracts_the_change_in_predicted_rate(self) -> None:
         adjusted = Measure("m", "binary", "c", adjustment=Adjustment("difference", lit(pct("45"))))
-        statement = evaluate(contract(terms=(), measure=adjusted),
-                             [unit(1000, 400, predicted=Fraction(420))])  # fmt: skip
+        statement = evaluate(
+            contract(terms=(), measure=adjusted), [unit(1000, 400, predicted=Fraction(420))]
+        )
         # 40% − (42% − 45%) = 43%
         assert statement.units[0].measures[0].value == Fraction(43, 100)
 
@@ -150,8 +158,9 @@ class TestMeasures:
 
     def test_a_ratio_adjustment_with_zero_predicted_rate_is_not_assessable(self) -> None:
         adjusted = Measure("m", "binary", "c", adjustment=Adjustment("ratio", lit(pct("50"))))
-        statement = evaluate(contract(terms=(), measure=adjusted),
-                             [unit(1000, 400, predicted=Fraction(0))])  # fmt: skip
+        statement = evaluate(
+            contract(terms=(), measure=adjusted), [unit(1000, 400, predicted=Fraction(0))]
+        )
         assert "predicted rate is 0" in statement.units[0].measures[0].derivation
 
     def test_rates_rounded_before_comparison_decide_the_threshold(self) -> None:
@@ -166,8 +175,15 @@ class TestMeasures:
         rounding = Rounding((RoundingRule("improvements", 1, "half up", before_comparison=True),))
         ten = Target("ten", "change", "reduction", lit(pct("8.4")))
         pays = term("flat", Fixed(lit(gbp("1"))), when=TargetMet("ten"))
-        rules = contract(terms=(pays,), targets=(ten,), unit="percent", comparator=lit(num("155")),
-                         kind="per_offenders", per=100, rounding=rounding)  # fmt: skip
+        rules = contract(
+            terms=(pays,),
+            targets=(ten,),
+            unit="percent",
+            comparator=lit(num("155")),
+            kind="per_offenders",
+            per=100,
+            rounding=rounding,
+        )
         # 142 against 155 is 8.387%, 8.4% once rounded: the rounded value meets 8.4%
         statement = evaluate(rules, [unit(100, 0, 142)])
         assert statement.units[0].comparisons[0].improvement == Fraction(84, 1000)
@@ -178,8 +194,14 @@ class TestComparators:
     def test_a_control_group_comparison_uses_the_same_measure_on_the_control(self) -> None:
         target = Target("ten", "change", "reduction", lit(pct("10")))
         pays = term("flat", Fixed(lit(gbp("1"))), when=TargetMet("ten"))
-        rules = contract(terms=(pays,), targets=(target,), comparator=ControlGroup(),
-                         unit="percent", kind="per_offenders", per=100)  # fmt: skip
+        rules = contract(
+            terms=(pays,),
+            targets=(target,),
+            comparator=ControlGroup(),
+            unit="percent",
+            kind="per_offenders",
+            per=100,
+        )
         statement = evaluate(rules, [unit(1000, 0, 1420, control=(1000, 0, 1550))])
         comparison = statement.units[0].comparisons[0]
         assert comparison.improvement == Fraction(13, 155)
@@ -191,13 +213,26 @@ class TestComparators:
         assert only_line(evaluate(rules, [unit(1000, 417)])).status == "not assessable"
 
     def test_a_baseline_table_by_area(self) -> None:
-        baselines = Parameter("baseline", "rate", keyed_by="area", rows=(
-            Row(pct("49.9"), key="Cumbria"), Row(pct("55.17"), key="Northumbria")))  # fmt: skip
-        rules = contract(terms=(BONUS,), targets=(FIVE_POINTS,), comparator=Name("baseline"),
-                         parameters=(baselines,))  # fmt: skip
-        statement = evaluate(rules, [unit(1000, 417, area="Cumbria"),
-                                     unit(1000, 417, area="Northumbria"),
-                                     unit(1000, 417, area="Wales")])  # fmt: skip
+        baselines = Parameter(
+            "baseline",
+            "rate",
+            keyed_by="area",
+            rows=(Row(pct("49.9"), key="Cumbria"), Row(pct("55.17"), key="Northumbria")),
+        )
+        rules = contract(
+            terms=(BONUS,),
+            targets=(FIVE_POINTS,),
+            comparator=Name("baseline"),
+            parameters=(baselines,),
+        )
+        statement = evaluate(
+            rules,
+            [
+                unit(1000, 417, area="Cumbria"),
+                unit(1000, 417, area="Northumbria"),
+                unit(1000, 417, area="Wales"),
+            ],
+        )
         by_area = {u.area: u.lines[0] for u in statement.units}
         assert by_area["Cumbria"].amount.amount == Decimal("820000.00")
         assert by_area["Northumbria"].amount.amount == Decimal("1347000.00")
@@ -218,11 +253,12 @@ class TestComparators:
             rows=(Row(gbp("200"), effective=datetime.date(2015, 4, 1)),),
         )
         bonus = term("bonus", PerUnitOf(Name("price"), "point", "change"))
-        rules = contract(terms=(bonus,), comparator=Name("baseline"),
-                         parameters=(by_cohort, price))  # fmt: skip
+        rules = contract(terms=(bonus,), comparator=Name("baseline"), parameters=(by_cohort, price))
         statement = evaluate(rules, [quarter(0, 100, 40), quarter(1, 100, 35)])
         assert [u.lines[0].amount.amount for u in statement.units] == [
-            Decimal("1000.00"), Decimal("1000.00")]  # fmt: skip
+            Decimal("1000.00"),
+            Decimal("1000.00"),
+        ]
 
     def test_a_parameter_by_contract_year(self) -> None:
         core = Parameter(
@@ -235,7 +271,9 @@ class TestComparators:
         rules = contract(terms=(repay,), parameters=(core,))
         statement = evaluate(rules, [quarter(0, 10, 5), quarter(4, 10, 5), quarter(8, 10, 5)])
         assert [u.lines[0].amount.amount for u in statement.units[:2]] == [
-            Decimal("-10.00"), Decimal("-30.00")]  # fmt: skip
+            Decimal("-10.00"),
+            Decimal("-30.00"),
+        ]
         assert statement.units[2].lines[0].status == "not assessable"
         assert "contract year 3" in statement.units[2].lines[0].derivation
 
@@ -250,8 +288,12 @@ class TestTriggers:
         assert "term bonus does not pay" in line.derivation
 
     def test_unless_deducts_when_the_target_is_missed(self) -> None:
-        repay = term("repay", ShareOfValue(lit(pct("10")), "core"), deduction=True,
-                     when=TriggerNot(TargetMet("five")))  # fmt: skip
+        repay = term(
+            "repay",
+            ShareOfValue(lit(pct("10")), "core"),
+            deduction=True,
+            when=TriggerNot(TargetMet("five")),
+        )
         rules = contract(
             terms=(repay,),
             targets=(FIVE_POINTS,),
@@ -299,8 +341,14 @@ class TestTriggers:
         pays = term(
             "pays", Fixed(lit(gbp("1"))), when=TriggerAny(TargetMet("ten"), TargetMet("pooled"))
         )
-        rules = contract(terms=(pays,), targets=(ten, pooled), comparator=ControlGroup(),
-                         unit="percent", kind="per_offenders", per=100)  # fmt: skip
+        rules = contract(
+            terms=(pays,),
+            targets=(ten, pooled),
+            comparator=ControlGroup(),
+            unit="percent",
+            kind="per_offenders",
+            per=100,
+        )
         first = quarter(0, 1000, 0, 1480, control=(1000, 0, 1550))  # 4.5%
         second = quarter(1, 1000, 0, 1370, control=(1000, 0, 1550))  # 11.6%, pooled 8.1%
         statement = evaluate(rules, [first, second])
@@ -308,8 +356,10 @@ class TestTriggers:
         assert "pooled over 2 cohorts (2015-Q1, 2015-Q2)" in statement.units[1].lines[0].derivation
 
     def test_a_cancelled_cohort_has_no_lines_and_is_left_out_of_pools(self) -> None:
-        statement = evaluate(contract(terms=(BONUS,), targets=(FIVE_POINTS,)),
-                             [unit(1000, 417, cancelled="ended early")])  # fmt: skip
+        statement = evaluate(
+            contract(terms=(BONUS,), targets=(FIVE_POINTS,)),
+            [unit(1000, 417, cancelled="ended early")],
+        )
         assert statement.units[0].lines == ()
         assert statement.units[0].cancelled == "ended early"
         assert statement.total.amount == 0
@@ -317,8 +367,11 @@ class TestTriggers:
 
 class TestSignificance:
     def _rules(self, level: str = "95", sides: str = "one-sided", critical: str | None = None):  # type: ignore[no-untyped-def]
-        significance = Significance(lit(pct(level)), sides,  # type: ignore[arg-type]
-                                    lit(num(critical)) if critical else None)  # fmt: skip
+        significance = Significance(
+            lit(pct(level)),
+            sides,  # type: ignore[arg-type]
+            lit(num(critical)) if critical else None,
+        )
         target = Target("sig", "change", "reduction", significance=significance)
         pays = term("flat", Fixed(lit(gbp("1"))), when=TargetMet("sig"))
         return contract(terms=(pays,), targets=(target,), comparator=lit(pct("50")))
@@ -374,15 +427,17 @@ class TestAmounts:
 
     def test_price_per_reoffence_avoided_on_a_per_reoffender_frequency(self) -> None:
         pays = term("pays", PerUnitOf(lit(gbp("100")), "reoffence", "change"))
-        rules = contract(terms=(pays,), kind="per_reoffender", comparator=lit(num("5")),
-                         unit="absolute")  # fmt: skip
+        rules = contract(
+            terms=(pays,), kind="per_reoffender", comparator=lit(num("5")), unit="absolute"
+        )
         # 400 reoffences by 100 reoffenders: 4 per reoffender; (5 − 4) × 100 = 100 avoided
         assert amount(evaluate(rules, [unit(1000, 100, 400)])) == Decimal("10000.00")
 
     def test_price_per_event_avoided_on_a_per_100_frequency(self) -> None:
         pays = term("pays", PerUnitOf(lit(gbp("5000")), "event", "change"))
-        rules = contract(terms=(pays,), kind="per_offenders", per=100, comparator=ControlGroup(),
-                         unit="percent")  # fmt: skip
+        rules = contract(
+            terms=(pays,), kind="per_offenders", per=100, comparator=ControlGroup(), unit="percent"
+        )
         statement = evaluate(rules, [unit(1000, 0, 1420, control=(1000, 0, 1550))])
         assert amount(statement) == Decimal("650000.00")  # 130 events avoided
 
@@ -402,8 +457,9 @@ class TestAmounts:
         assert amount(better, "penalty") == 0
 
     def test_an_improvement_cap_bounds_the_improvement_paid_for(self) -> None:
-        capped = term("capped", PerUnitOf(lit(gbp("100")), "point", "change"),
-                      improvement_cap=lit(pp("5")))  # fmt: skip
+        capped = term(
+            "capped", PerUnitOf(lit(gbp("100")), "point", "change"), improvement_cap=lit(pp("5"))
+        )
         line = only_line(evaluate(contract(terms=(capped,)), [unit(1000, 417)]))
         assert line.amount.amount == Decimal("500.00")
         assert "counting improvement up to 5 percentage points" in line.derivation
@@ -419,20 +475,32 @@ class TestAmounts:
     def test_bands_include_their_lower_bound_and_exclude_their_upper(
         self, reoffenders: int, expected: str
     ) -> None:
-        banded = term("tiers", Banded("change", (
-            Band(Fixed(lit(gbp("1000"))), lit(pp("5.1")), lit(pp("7.2"))),
-            Band(Fixed(lit(gbp("2000"))), lit(pp("7.2"))),
-        )))  # fmt: skip
+        banded = term(
+            "tiers",
+            Banded(
+                "change",
+                (
+                    Band(Fixed(lit(gbp("1000"))), lit(pp("5.1")), lit(pp("7.2"))),
+                    Band(Fixed(lit(gbp("2000"))), lit(pp("7.2"))),
+                ),
+            ),
+        )
         # 49.9% − 44.8% = 5.1 points; 49.9% − 42.7% = 7.2 points
         assert amount(evaluate(contract(terms=(banded,)), [unit(1000, reoffenders)])) == Decimal(
             expected
         )
 
     def test_a_band_can_price_per_offender(self) -> None:
-        banded = term("tiers", Banded("change", (
-            Band(PerOffender(lit(gbp("331"))), lit(pp("2")), lit(pp("3"))),
-            Band(PerOffender(lit(gbp("551"))), lit(pp("3"))),
-        )))  # fmt: skip
+        banded = term(
+            "tiers",
+            Banded(
+                "change",
+                (
+                    Band(PerOffender(lit(gbp("331"))), lit(pp("2")), lit(pp("3"))),
+                    Band(PerOffender(lit(gbp("551"))), lit(pp("3"))),
+                ),
+            ),
+        )
         assert amount(evaluate(contract(terms=(banded,)), [unit(1000, 474)])) == Decimal(
             "331000.00"
         )
@@ -446,12 +514,26 @@ class TestAmounts:
     )
     def test_the_ljr_savings_share(self, reoffences: int, expected: str) -> None:
         five = Target("five", "change", "reduction", lit(pct("5")))
-        share = term("share", SavingsShare("change", lit(gbp("100000000")), (
-            ShareBand(lit(pct("50")), lit(pct("5"))),
-            ShareBand(lit(pct("100")), lit(pct("20")), lit(pct("5"))),
-        )), when=TargetMet("five"))  # fmt: skip
-        rules = contract(terms=(share,), targets=(five,), unit="percent", kind="per_offenders",
-                         per=100, comparator=lit(num("100")))  # fmt: skip
+        share = term(
+            "share",
+            SavingsShare(
+                "change",
+                lit(gbp("100000000")),
+                (
+                    ShareBand(lit(pct("50")), lit(pct("5"))),
+                    ShareBand(lit(pct("100")), lit(pct("20")), lit(pct("5"))),
+                ),
+            ),
+            when=TargetMet("five"),
+        )
+        rules = contract(
+            terms=(share,),
+            targets=(five,),
+            unit="percent",
+            kind="per_offenders",
+            per=100,
+            comparator=lit(num("100")),
+        )
         assert amount(evaluate(rules, [unit(1000, 0, reoffences)])) == Decimal(expected)
 
 
@@ -460,8 +542,9 @@ class TestLimitsAndRounding:
         from pbrrules.rules import Limit
 
         cap = Limit("cap", "pot", (), lit(gbp("500000")), "cohort", clause="clause 8")
-        statement = evaluate(contract(terms=(BONUS,), targets=(FIVE_POINTS,), limits=(cap,)),
-                             [unit(1000, 417)])  # fmt: skip
+        statement = evaluate(
+            contract(terms=(BONUS,), targets=(FIVE_POINTS,), limits=(cap,)), [unit(1000, 417)]
+        )
         line = only_line(statement)
         assert line.amount.amount == Decimal("500000.00")
         assert line.limits[0].describe() == (
@@ -472,8 +555,11 @@ class TestLimitsAndRounding:
         from pbrrules.rules import Limit
 
         cap = Limit("cap", "pot", (), lit(gbp("820000.01")), "contract")
-        line = only_line(evaluate(contract(terms=(BONUS,), targets=(FIVE_POINTS,), limits=(cap,)),
-                                  [unit(1000, 417)]))  # fmt: skip
+        line = only_line(
+            evaluate(
+                contract(terms=(BONUS,), targets=(FIVE_POINTS,), limits=(cap,)), [unit(1000, 417)]
+            )
+        )
         assert line.amount.amount == Decimal("820000.00")
         assert line.limits == ()
 
@@ -482,10 +568,14 @@ class TestLimitsAndRounding:
 
         cap = Limit("cap", "pot", ("bonus",), lit(gbp("1000000")), "contract")
         rules = contract(terms=(BONUS,), targets=(FIVE_POINTS,), limits=(cap,))
-        statement = evaluate(rules, [quarter(0, 1000, 417), quarter(1, 1000, 417),
-                                     quarter(2, 1000, 417)])  # fmt: skip
+        statement = evaluate(
+            rules, [quarter(0, 1000, 417), quarter(1, 1000, 417), quarter(2, 1000, 417)]
+        )
         assert [u.lines[0].amount.amount for u in statement.units] == [
-            Decimal("820000.00"), Decimal("180000.00"), Decimal("0.00")]  # fmt: skip
+            Decimal("820000.00"),
+            Decimal("180000.00"),
+            Decimal("0.00"),
+        ]
         assert statement.total.amount == Decimal("1000000.00")
 
     def test_a_cap_per_contract_year_starts_afresh_each_year(self) -> None:
@@ -493,22 +583,32 @@ class TestLimitsAndRounding:
 
         cap = Limit("cap", "pot", (), lit(gbp("1000000")), "contract year")
         rules = contract(terms=(BONUS,), targets=(FIVE_POINTS,), limits=(cap,))
-        statement = evaluate(rules, [quarter(0, 1000, 417), quarter(1, 1000, 417),
-                                     quarter(4, 1000, 417)])  # fmt: skip
+        statement = evaluate(
+            rules, [quarter(0, 1000, 417), quarter(1, 1000, 417), quarter(4, 1000, 417)]
+        )
         assert [u.lines[0].amount.amount for u in statement.units] == [
-            Decimal("820000.00"), Decimal("180000.00"), Decimal("820000.00")]  # fmt: skip
+            Decimal("820000.00"),
+            Decimal("180000.00"),
+            Decimal("820000.00"),
+        ]
         assert [(y.year, y.total.amount) for y in statement.years] == [
-            (1, Decimal("1000000.00")), (2, Decimal("820000.00"))]  # fmt: skip
+            (1, Decimal("1000000.00")),
+            (2, Decimal("820000.00")),
+        ]
 
     def test_a_collar_bounds_deductions(self) -> None:
         from pbrrules.rules import Limit
 
         penalty = term("penalty", PerUnitOf(lit(gbp("100000")), "point", "change"), deduction=True)
         collar = Limit("collar", "floor", (), lit(gbp("250000")), "contract", clause="clause 9")
-        statement = evaluate(contract(terms=(penalty,), limits=(collar,)),
-                             [quarter(0, 1000, 519), quarter(1, 1000, 519)])  # fmt: skip
+        statement = evaluate(
+            contract(terms=(penalty,), limits=(collar,)),
+            [quarter(0, 1000, 519), quarter(1, 1000, 519)],
+        )
         assert [u.lines[0].amount.amount for u in statement.units] == [
-            Decimal("-200000.00"), Decimal("-50000.00")]  # fmt: skip
+            Decimal("-200000.00"),
+            Decimal("-50000.00"),
+        ]
         assert statement.units[1].lines[0].limits[0].describe() == (
             "collared from -£200,000.00 to -£50,000.00 by collar floor (clause 9)"
         )
@@ -545,9 +645,13 @@ def test_units_are_met_in_cohort_order_whatever_order_they_come_in() -> None:
 
 
 def test_figures_with_a_measure_the_contract_does_not_know_are_ignored() -> None:
-    extra = CohortFigures("c", "2015-Q1", datetime.date(2015, 1, 1), datetime.date(2015, 3, 31),
-                          GroupFigures(1000, {"m": MeasureCounts(417, 417),
-                                              "other": MeasureCounts(1, 1)}))  # fmt: skip
+    extra = CohortFigures(
+        "c",
+        "2015-Q1",
+        datetime.date(2015, 1, 1),
+        datetime.date(2015, 3, 31),
+        GroupFigures(1000, {"m": MeasureCounts(417, 417), "other": MeasureCounts(1, 1)}),
+    )
     assert amount(evaluate(contract(terms=(BONUS,), targets=(FIVE_POINTS,)), [extra])) == Decimal(
         "820000.00"
     )

@@ -35,16 +35,25 @@ DECIMAL_MODES: dict[RoundingMode, str] = {
 @pytest.mark.parametrize(
     ("value", "mode", "expected"),
     [
-        ("2.5", "half up", "3"), ("-2.5", "half up", "-3"),
-        ("2.5", "half down", "2"), ("-2.5", "half down", "-2"),
-        ("2.5", "half even", "2"), ("3.5", "half even", "4"), ("-2.5", "half even", "-2"),
-        ("2.1", "up", "3"), ("-2.1", "up", "-3"),
-        ("2.9", "down", "2"), ("-2.9", "down", "-2"),
-        ("2.9", "floor", "2"), ("-2.1", "floor", "-3"),
-        ("2.1", "ceiling", "3"), ("-2.9", "ceiling", "-2"),
-        ("2.4999", "half up", "2"), ("2.5001", "half down", "3"),
+        ("2.5", "half up", "3"),
+        ("-2.5", "half up", "-3"),
+        ("2.5", "half down", "2"),
+        ("-2.5", "half down", "-2"),
+        ("2.5", "half even", "2"),
+        ("3.5", "half even", "4"),
+        ("-2.5", "half even", "-2"),
+        ("2.1", "up", "3"),
+        ("-2.1", "up", "-3"),
+        ("2.9", "down", "2"),
+        ("-2.9", "down", "-2"),
+        ("2.9", "floor", "2"),
+        ("-2.1", "floor", "-3"),
+        ("2.1", "ceiling", "3"),
+        ("-2.9", "ceiling", "-2"),
+        ("2.4999", "half up", "2"),
+        ("2.5001", "half down", "3"),
     ],
-)  # fmt: skip
+)
 def test_each_mode_rounds_as_the_decimal_module_does(
     value: str, mode: RoundingMode, expected: str
 ) -> None:
