@@ -16,7 +16,7 @@ from lark.tree import Meta
 from pbrrules import literals, rules
 from pbrrules.build_values import BaseBuild, Item
 from pbrrules.errors import Span
-from pbrrules.values import Duration, Quantity, Value
+from pbrrules.values import Duration, Quantity, Unit, Value
 
 
 @v_args(inline=True, meta=True)
@@ -64,7 +64,8 @@ class RulesBuild(BaseBuild):
         self, meta: Meta, condition: rules.Condition, reason: Token, ref: str | None
     ) -> Item:
         span = self._span(meta)
-        return Item("exclude", rules.Exclusion(condition, literals.unquote(reason), ref, span), span)
+        exclusion = rules.Exclusion(condition, literals.unquote(reason), ref, span)
+        return Item("exclude", exclusion, span)
 
     def quarterly(self, meta: Meta, start: Token, end: Token) -> Item:
         span = self._span(meta)
@@ -247,7 +248,8 @@ class RulesBuild(BaseBuild):
         direction = self._single(items, "direction", "what it requires", owner)
         if direction is None:
             self._missing(
-                "requirement", owner, span, "reduction in COMPARISON of at least 5 percentage points"
+                "requirement", owner, span,
+                "reduction in COMPARISON of at least 5 percentage points",
             )
             direction = ("reduction", "", None, span)
         kind, comparison, threshold, comparison_span = direction
@@ -304,7 +306,7 @@ class RulesBuild(BaseBuild):
         pay = self._single(items, "pay", "pay or deduct", owner)
         if pay is None:
             self._missing("payment", owner, span, "pay £100,000 per percentage point of COMPARISON")
-            pay = (False, rules.Fixed(rules.Literal_(Quantity(Fraction(0), literals.Unit.MONEY))))
+            pay = (False, rules.Fixed(rules.Literal_(Quantity(Fraction(0), Unit.MONEY))))
         deduction, amount = pay
         amount = self._attach_bands(amount, items, owner)
         return rules.Term(

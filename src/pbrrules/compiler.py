@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import attrs
 
@@ -36,12 +37,16 @@ def compile_file(path: str | Path, loader: Loader | None = None) -> rules.Contra
     try:
         text = read(path)
     except (OSError, UnicodeDecodeError) as exc:
-        diagnostic = Diagnostic("PBR010", f"cannot read {path}: {_reason(exc)}", Span(1, 1, 1, 1, path))
+        diagnostic = Diagnostic(
+            "PBR010", f"cannot read {path}: {_reason(exc)}", Span(1, 1, 1, 1, path)
+        )
         raise ContractError([diagnostic], {path: ""}) from None
     return compile_contract(text, path, loader=read)
 
 
-def compile_contract(text: str, path: str = "<contract>", loader: Loader | None = None) -> rules.Contract:
+def compile_contract(
+    text: str, path: str = "<contract>", loader: Loader | None = None
+) -> rules.Contract:
     """Compile contract text; raise ContractError listing every problem found."""
     session = _Session(loader or _read)
     contract = session.compile(text, path)
@@ -224,15 +229,19 @@ def _sections(
     yield marker, current
 
 
+def _effective(section: tuple[rules.VariationStart | None, Sequence[rules.Declaration]]) -> Any:
+    marker = section[0]
+    assert marker is not None, "every section after the first starts at a variation line"
+    return marker.effective_from
+
+
 def _assemble(
     header: rules.Header,
     sections: Sequence[tuple[rules.VariationStart | None, Sequence[rules.Declaration]]],
     sources: dict[str, str],
 ) -> rules.Contract:
     """Versions from sections: the first is the contract as let, each later one a variation."""
-    ordered = [sections[0]] + sorted(
-        (s for s in sections[1:] if s[0] is not None), key=lambda s: s[0].effective_from  # type: ignore[union-attr]  # filtered on the line
-    )
+    ordered = [sections[0], *sorted(sections[1:], key=_effective)]
     versions: list[rules.Version] = []
     current = _apply(rules.Rules(), ordered[0][1])
     versions.append(rules.Version(header.name, None, current, header.clause))
@@ -277,7 +286,7 @@ def _apply(base: rules.Rules, declarations: Sequence[rules.Declaration]) -> rule
                 field = {"term": "terms", "target": "targets", "limit": "limits",
                          "parameter": "parameters"}[kind]
                 kept = tuple(d for d in getattr(current, field) if d.name != name)
-                current = attrs.evolve(current, **{field: kept})
+                current = _replace(current, field, kept)
             case rules.Example() | rules.VariationStart():
                 pass
             case _:
@@ -285,13 +294,19 @@ def _apply(base: rules.Rules, declarations: Sequence[rules.Declaration]) -> rule
                 existing = getattr(current, field)
                 replaced = [d for d in existing if d.name != declaration.name]
                 if len(replaced) == len(existing):
-                    current = attrs.evolve(current, **{field: (*existing, declaration)})
+                    current = _replace(current, field, (*existing, declaration))
                 else:
                     kept = tuple(
                         declaration if d.name == declaration.name else d for d in existing
                     )
-                    current = attrs.evolve(current, **{field: kept})
+                    current = _replace(current, field, kept)
     return current
+
+
+def _replace(current: rules.Rules, field: str, declarations: tuple[Any, ...]) -> rules.Rules:
+    """``current`` with one of its tuples of declarations replaced."""
+    changes: dict[str, Any] = {field: declarations}
+    return attrs.evolve(current, **changes)
 
 
 def _set(current: rules.Rules, value: rules.SetValue) -> rules.Rules:

@@ -198,7 +198,7 @@ def _declaration(declaration: rules.Declaration) -> Iterator[_Line]:
 
 
 def _one(span: Span, text: str) -> _Line:
-    return _Line(text, span.line, span.line if span.end_line == span.line else span.line)
+    return _Line(text, span.line, span.line)
 
 
 def _item(span: Span, text: str) -> _Line:
@@ -410,15 +410,19 @@ def _example(e: rules.Example) -> Iterator[_Line]:
     for x in e.expectations:
         where = f" in {_q(x.period)}" if x.period is not None else ""
         where += f" in {_q(x.area)}" if x.area is not None else ""
-        text = {
-            "pays": lambda: f"expect {x.subject} pays {_vref(x.value)}",
-            "total": lambda: f"expect total pays {_vref(x.value)}",
-            "met": lambda: f"expect {x.subject} is met",
-            "not met": lambda: f"expect {x.subject} is not met",
-            "not assessable": lambda: f"expect {x.subject} is not assessable",
-            "equals": lambda: f"expect {x.subject} = {_vref(x.value)}",
-        }[x.kind]()
-        yield _item(x.span, text + where)
+        yield _item(x.span, _expectation(x) + where)
+
+
+def _expectation(x: rules.Expectation) -> str:
+    match x.kind:
+        case "pays":
+            return f"expect {x.subject} pays {_vref(x.value)}"
+        case "total":
+            return f"expect total pays {_vref(x.value)}"
+        case "equals":
+            return f"expect {x.subject} = {_vref(x.value)}"
+        case _:
+            return f"expect {x.subject} is {x.kind}"
 
 
 _FIGURES = {"offenders": "offenders", "reoffenders": "reoffenders", "reoffences": "reoffences",

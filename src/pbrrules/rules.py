@@ -290,6 +290,10 @@ class Cohort:
 # Measures
 
 MeasureKind = Literal["binary", "per_reoffender", "per_offenders"]
+
+#: SPEC §4 defaults: 12 months' follow-up, then 6 months for the offence to be proven.
+FOLLOW_UP = Duration(12, "months")
+WAITING = Duration(6, "months")
 CountingUnit = Literal["offences", "events"]
 MixForm = Literal["ratio", "difference"]
 
@@ -322,8 +326,8 @@ class Measure:
     cohort: str
     per: int = 1
     counting: CountingUnit = "offences"
-    follow_up: Duration = Duration(12, "months")
-    waiting: Duration = Duration(6, "months")
+    follow_up: Duration = FOLLOW_UP
+    waiting: Duration = WAITING
     proven_by: tuple[str, ...] = ("conviction", "caution")
     exclude_breaches: bool = True
     adjustment: Adjustment | None = None
@@ -524,7 +528,7 @@ class ShareBand:
 
 @frozen
 class SavingsShare:
-    """``pay share of savings in demand_change valued at baseline_cost`` followed by ``share`` lines.
+    """``pay share of savings in demand_change valued at baseline_cost`` + ``share`` lines.
 
     Savings at an improvement r are ``r × value``; each share line pays its share of the savings
     that fall in its improvement range (LJR: 50% up to 5%, all savings from 5% to 20%).

@@ -3,6 +3,7 @@ hurdles do not go round in a circle, and a lot file supplies every template para
 
 from __future__ import annotations
 
+import datetime
 import difflib
 from collections.abc import Iterator, Sequence
 
@@ -81,7 +82,7 @@ def check(
 
 def _ordered(sections: Sequence[Section]) -> list[Section]:
     """Sections in the order their versions are built: the original, then by effective date."""
-    later = sorted((s for s in sections[1:] if s[0] is not None), key=lambda s: s[0].effective_from)  # type: ignore[union-attr]  # filtered on the line
+    later = sorted(sections[1:], key=lambda s: s[0].effective_from if s[0] else datetime.date.min)
     return [sections[0], *later]
 
 
@@ -186,10 +187,10 @@ def _amount_uses(amount: rules.Amount, clause: str | None) -> Iterator[Use]:
                                 span=span):
             yield Use(comparison, ("comparison",), span, clause)
             yield from _ref(valued_at, clause)
-            for share in shares:
-                yield from _ref(share.share, clause)
-                yield from _ref(share.lower, clause)
-                yield from _ref(share.upper, clause)
+            for share_band in shares:
+                yield from _ref(share_band.share, clause)
+                yield from _ref(share_band.lower, clause)
+                yield from _ref(share_band.upper, clause)
 
 
 def _example_uses(example: rules.Example) -> Iterator[Use]:

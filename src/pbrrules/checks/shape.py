@@ -4,6 +4,7 @@ and offender-mix clauses stand on measures that support them."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator, Sequence
 from fractions import Fraction
 
@@ -110,7 +111,8 @@ def _cohort_dates(cohort: rules.Cohort) -> Iterator[Diagnostic]:
             if window.label in labels:
                 yield _diagnostic("PBR124", f"cohort '{cohort.name}' has two periods called "
                                   f"'{window.label}'", rule.span,
-                                  help="periods of one cohort must not overlap", clause=cohort.clause)
+                                  help="periods of one cohort must not overlap",
+                                  clause=cohort.clause)
             labels[window.label] = rule.span
     for cancellation in cohort.cancellations:
         if cancellation.label not in labels and not any(
@@ -152,7 +154,7 @@ def _table(parameter: rules.Parameter, header: rules.Header) -> Iterator[Diagnos
                               help=f"the first is at line {seen[marker].line}",
                               clause=parameter.clause)
         seen[marker] = row.span
-    for earlier, later in zip(dated, dated[1:], strict=False):
+    for earlier, later in itertools.pairwise(dated):
         if later.effective is not None and earlier.effective is not None and \
                 later.effective <= earlier.effective:
             yield _diagnostic("PBR211", f"the values of '{parameter.name}' are not in date order",
@@ -183,8 +185,8 @@ def _measures(version: rules.Rules) -> Iterator[Diagnostic]:
         if target.significance is None:
             continue
         comparison = version.comparison(target.comparison)
-        measure = version.measure(comparison.measure) if comparison else None
-        if measure is not None and measure.kind != "binary":
+        tested = version.measure(comparison.measure) if comparison else None
+        if tested is not None and tested.kind != "binary":
             yield _diagnostic("PBR207", f"'{target.name}' tests the significance of a frequency",
                               target.significance.span,
                               help="the significance test is defined for binary rates "
@@ -238,7 +240,7 @@ def _bands(term: rules.Term) -> Iterator[Diagnostic]:
                               help="write 'from LOWER below UPPER' with LOWER < UPPER",
                               clause=term.clause)
     ordered = sorted(ranges, key=lambda r: (r[0] is not None, r[0] or 0))
-    for (low1, high1, _), (low2, _, span2) in zip(ordered, ordered[1:], strict=False):
+    for (low1, high1, _), (low2, _, span2) in itertools.pairwise(ordered):
         if high1 is None or low2 is None or (low1 is not None and high1 <= low1):
             if high1 is None:
                 yield _diagnostic("PBR209", f"{what}s of '{term.name}' overlap", span2,

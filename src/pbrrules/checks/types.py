@@ -275,11 +275,11 @@ def _amount(c: _Checker, term: rules.Term, amount: rules.Amount) -> Iterator[Dia
             yield from c.expect(valued_at, (Unit.MONEY,), f"the savings value of '{term.name}'",
                                 term.clause)
             comparison = _comparison_of(c, amount)
-            for share in shares:
-                yield from c.expect(share.share, (Unit.PERCENT,),
+            for share_band in shares:
+                yield from c.expect(share_band.share, (Unit.PERCENT,),
                                     f"a share of savings in '{term.name}'", term.clause)
                 if comparison is not None:
-                    for bound in (share.lower, share.upper):
+                    for bound in (share_band.lower, share_band.upper):
                         yield from c.expect(bound, improvement_units(comparison),
                                             f"a savings bound of '{term.name}'", term.clause)
 

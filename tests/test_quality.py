@@ -1,0 +1,28 @@
+"""The code stays typed and lint-clean: mypy --strict and ruff over src/ (as CI runs them)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parents[1]
+
+
+@pytest.mark.slow
+def test_mypy_strict_is_clean_on_src() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "src"],
+        cwd=ROOT, capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_ruff_is_clean_on_src() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "src"],
+        cwd=ROOT, capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
