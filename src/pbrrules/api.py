@@ -13,12 +13,9 @@ exceptions, which carry their diagnostics: ``ContractError`` (the contract), ``O
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
-
-import attrs
+from typing import TYPE_CHECKING
 
 from pbrrules.compiler import compile_contract as _compile_contract
 from pbrrules.compiler import compile_file
@@ -29,6 +26,11 @@ from pbrrules.render import Format, render
 from pbrrules.rules import Contract
 from pbrrules.statement import DataFile, DataInfo, Statement
 from pbrrules.values import Value
+
+if TYPE_CHECKING:
+    from pbrrules.measure import DataFile as MeasuredFile
+    from pbrrules.measure import Measurement, OutcomeData
+    from pbrrules.measure.sources import TableInput
 
 __all__ = [
     "DataInfo",
@@ -71,70 +73,49 @@ def evaluate_folder(
 ) -> Statement:
     """Measure the outcome files in ``folder`` (index_events.* and offences.*) and pay on them.
 
-    With ``reject_invalid`` the valid records are used and the rejected ones are listed in the
-    statement's record accounting; otherwise any invalid record raises OutcomeDataError.
+    With ``reject_invalid`` the valid records are used and the rejected ones are counted in the
+    statement's record accounting (``measured`` also returns them, to be written out); otherwise
+    any invalid record raises OutcomeDataError before anything is paid.
     """
-    data = _measure_module().load_outcomes(folder)
-    return measured(contract, data, reject_invalid=reject_invalid)[0]
+    from pbrrules.measure import load_outcomes
+
+    return measured(contract, load_outcomes(folder), reject_invalid=reject_invalid)[0]
 
 
 def evaluate_records(
     contract: Contract,
-    index_events: Sequence[Mapping[str, Any]] | Any,
-    offences: Sequence[Mapping[str, Any]] | Any,
+    index_events: TableInput,
+    offences: TableInput,
     *,
     reject_invalid: bool = False,
 ) -> Statement:
-    """Measure records held in memory (sequences of mappings, or Arrow tables) and pay on them."""
-    data = _measure_module().load_outcomes(index_events=index_events, offences=offences)
+    """Measure records held in memory (sequences of mappings, Arrow tables, or file paths) and
+    pay on them."""
+    from pbrrules.measure import load_outcomes
+
+    data = load_outcomes(index_events=index_events, offences=offences)
     return measured(contract, data, reject_invalid=reject_invalid)[0]
 
 
 def measured(
-    contract: Contract, data: Any, *, reject_invalid: bool = False
-) -> tuple[Statement, Any]:
+    contract: Contract, data: OutcomeData, *, reject_invalid: bool = False
+) -> tuple[Statement, Measurement]:
     """Measure loaded outcome ``data`` and pay on the figures; also returns the measurement
-    (its ``rejected`` records, for a caller that writes them out)."""
-    measurement = _measure_module().measure(contract, data, reject_invalid=reject_invalid)
+    (with its ``rejected`` records, for a caller that writes them out)."""
+    # The measure stage needs DuckDB; importing it only here keeps ``import pbrrules`` light for
+    # callers that pay on figures they already hold.
+    from pbrrules.measure import measure
+
+    measurement = measure(contract, data, reject_invalid=reject_invalid)
     info = DataInfo(
-        tuple(_data_file(f) for f in getattr(measurement, "files", ())),
-        _json_ready_mapping(getattr(measurement, "accounting", None)),
+        tuple(_data_file(f) for f in measurement.files),
+        measurement.accounting.to_json(),
     )
-    statement = _evaluate(contract, measurement.figures, data=info)
-    return statement, measurement
+    return _evaluate(contract, measurement.figures, data=info), measurement
 
 
-def _measure_module() -> Any:
-    # The measure stage needs DuckDB; importing it only when records are measured keeps
-    # ``import pbrrules`` light for callers that pay on figures they already hold.
-    return importlib.import_module("pbrrules.measure")
-
-
-def _data_file(file: Any) -> DataFile:
-    name = getattr(file, "name", None) or getattr(file, "path", None) or str(file)
-    table = getattr(file, "table", None)
-    path = f"{table}: {name}" if table and str(table) not in str(name) else str(name)
-    return DataFile(path, getattr(file, "rows", None), getattr(file, "sha256", None))
-
-
-def _json_ready(value: object) -> object:
-    cls = type(value)
-    if attrs.has(cls):
-        return {field.name: _json_ready(getattr(value, field.name)) for field in attrs.fields(cls)}
-    if isinstance(value, Mapping):
-        return {str(k): _json_ready(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
-    if isinstance(value, list | tuple):
-        return [_json_ready(v) for v in value]
-    if value is None or isinstance(value, bool | int | str):
-        return value
-    return str(value)
-
-
-def _json_ready_mapping(value: object) -> Mapping[str, object] | None:
-    if value is None:
-        return None
-    ready = _json_ready(value)
-    return ready if isinstance(ready, dict) else {"records": ready}
+def _data_file(file: MeasuredFile) -> DataFile:
+    return DataFile(f"{file.table}: {file.name}", file.rows, file.sha256)
 
 
 def render_statement(statement: Statement, format: Format = "json") -> str:

@@ -74,8 +74,10 @@ def run_command(args: argparse.Namespace) -> int:
     except ContractError as exc:
         print(exc.render() + "\n", file=sys.stderr)
         return EXIT_PROBLEMS
+    from pbrrules.measure import load_outcomes, write_rejects  # DuckDB: only when measuring
+
     try:
-        data = api._measure_module().load_outcomes(args.data)
+        data = load_outcomes(args.data)
         statement, measurement = api.measured(
             contract, data, reject_invalid=args.reject_invalid is not None
         )
@@ -83,8 +85,9 @@ def run_command(args: argparse.Namespace) -> int:
         _report_data_error(exc, sys.stderr)
         return EXIT_PROBLEMS
     if args.reject_invalid is not None:
-        problems = api._measure_module().problems
-        problems.write_rejects(args.reject_invalid, getattr(measurement, "rejected", ()))
+        write_rejects(args.reject_invalid, measurement.rejected)
+        rejected = len(measurement.rejected)
+        print(f"{rejected} rejected record(s) written to {args.reject_invalid}", file=sys.stderr)
     colour = (
         args.format == "table"
         and args.output is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pbrrules.pay import wording
+from pbrrules.render.accounting import accounting_lines
 from pbrrules.statement import Statement, UnitResult
 
 
@@ -36,8 +37,8 @@ def render_markdown(statement: Statement) -> str:
         out += _unit(unit)
     if statement.data is not None and statement.data.accounting:
         out += ["## Records", ""]
-        for key, value in sorted(statement.data.accounting.items()):
-            out.append(f"- {key}: {value}")
+        for line in accounting_lines(statement.data.accounting):
+            out.append(f"- {line}")
         out.append("")
     return "\n".join(out).rstrip("\n") + "\n"
 
@@ -59,6 +60,8 @@ def _unit(unit: UnitResult) -> list[str]:
     if figures.control is not None:
         out.append(f"The control group has {wording.count(figures.control.offenders)} offenders.")
     for reason, count in figures.excluded:
+        if count == 0:
+            continue
         out.append(f"{wording.count(count)} index events were excluded: {reason}.")
     out.append("")
     for measure in unit.measures:

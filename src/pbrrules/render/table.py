@@ -5,6 +5,8 @@ from __future__ import annotations
 import textwrap
 
 from pbrrules.pay import wording
+from pbrrules.render.accounting import accounting_lines
+from pbrrules.figures import GroupFigures
 from pbrrules.statement import Line, Statement, UnitResult
 
 _RESET = "\033[0m"
@@ -47,7 +49,7 @@ def render_table(statement: Statement, *, colour: bool = False, width: int = 100
             digest = f" · sha256 {file.sha256[:16]}…" if file.sha256 else ""
             out.add(f"Data {file.path}: {rows}{digest}")
     for unit in statement.units:
-        _unit(out, unit)
+        _unit(out, unit, several_versions=unit.version != contract.name)
     out.add()
     out.add(out.style("Totals", "bold"))
     amount_width = max([len(str(y.total)) for y in statement.years] + [len(str(statement.total))])
@@ -58,12 +60,12 @@ def render_table(statement: Statement, *, colour: bool = False, width: int = 100
     if statement.data is not None and statement.data.accounting:
         out.add()
         out.add(out.style("Records", "bold"))
-        for key, value in sorted(statement.data.accounting.items()):
-            out.wrapped(f"{key}: {value}", 2)
+        for line in accounting_lines(statement.data.accounting):
+            out.wrapped(line, 2)
     return "\n".join(out.lines) + "\n"
 
 
-def _unit(out: _Writer, unit: UnitResult) -> None:
+def _unit(out: _Writer, unit: UnitResult, several_versions: bool) -> None:
     figures = unit.figures
     out.add()
     year = f" · contract year {unit.contract_year}" if unit.contract_year is not None else ""
@@ -72,25 +74,17 @@ def _unit(out: _Writer, unit: UnitResult) -> None:
         f"{figures.end.isoformat()}{year}"
     )
     out.add(out.style(heading, "bold"))
-    if unit.version != "original":
+    if several_versions:
         out.add(f"  rules: {unit.version}")
     if figures.cancelled is not None:
         out.add(out.style(f"  cancelled: {figures.cancelled}; no payment lines", "yellow"))
         return
-    treatment = figures.treatment
-    counted = ", ".join(
-        f"{name} {wording.count(c.reoffenders)} reoffenders / {wording.count(c.reoffences)} counted"
-        for name, c in sorted(treatment.counts.items())
-    )
-    out.wrapped(f"figures: {wording.count(treatment.offenders)} offenders; {counted}", 2)
+    out.wrapped(f"figures: {_group(figures.treatment)}", 2)
     if figures.control is not None:
-        control = figures.control
-        counted = ", ".join(
-            f"{name} {wording.count(c.reoffenders)} / {wording.count(c.reoffences)}"
-            for name, c in sorted(control.counts.items())
-        )
-        out.wrapped(f"control group: {wording.count(control.offenders)} offenders; {counted}", 2)
+        out.wrapped(f"control group: {_group(figures.control)}", 2)
     for reason, count in figures.excluded:
+        if count == 0:
+            continue
         out.wrapped(f"excluded: {wording.count(count)} {reason}", 2)
     for target in unit.targets:
         colour = {"met": "green", "not met": "red", "not assessable": "yellow"}[target.verdict]
@@ -100,6 +94,14 @@ def _unit(out: _Writer, unit: UnitResult) -> None:
     for line in unit.lines:
         _line(out, line)
     out.add(f"  {'cohort total':<58}{unit.total!s:>20}")
+
+
+def _group(group: GroupFigures) -> str:
+    counted = "; ".join(
+        f"{name}: {wording.count(c.reoffenders)} reoffenders, {wording.count(c.reoffences)} counted"
+        for name, c in sorted(group.counts.items())
+    )
+    return f"{wording.count(group.offenders)} offenders" + (f"; {counted}" if counted else "")
 
 
 def _line(out: _Writer, line: Line) -> None:
