@@ -34,7 +34,7 @@ def render_markdown(statement: Statement) -> str:
         out.append(f"| {label} | {year.total} |")
     out += [f"| **Overall** | **{statement.total}** |", ""]
     for unit in statement.units:
-        out += _unit(unit)
+        out += _unit(unit, several_versions=unit.version != contract.name)
     if statement.data is not None and statement.data.accounting:
         out += ["## Records", ""]
         for line in accounting_lines(statement.data.accounting):
@@ -43,14 +43,14 @@ def render_markdown(statement: Statement) -> str:
     return "\n".join(out).rstrip("\n") + "\n"
 
 
-def _unit(unit: UnitResult) -> list[str]:
+def _unit(unit: UnitResult, several_versions: bool) -> list[str]:
     figures = unit.figures
     year = f", contract year {unit.contract_year}" if unit.contract_year is not None else ""
     out = [
         f"## {unit.label} (cohort {figures.cohort})",
         "",
-        f"Index dates {figures.start.isoformat()} to {figures.end.isoformat()}{year}; "
-        f"rules: {unit.version}.",
+        f"Index dates {figures.start.isoformat()} to {figures.end.isoformat()}{year}"
+        + (f"; rules as varied by {unit.version}." if several_versions else "."),
         "",
     ]
     if figures.cancelled is not None:
@@ -68,7 +68,7 @@ def _unit(unit: UnitResult) -> list[str]:
         group_words = " (control group)" if measure.group == "control" else ""
         out.append(
             f"- Measure **{measure.name}**{group_words}{_clause(measure.clause)}: "
-            f"{measure.derivation}."
+            f"{measure.derivation.removeprefix(measure.name + ': ')}."
         )
     for comparison in unit.comparisons:
         out.append(
@@ -89,7 +89,7 @@ def _unit(unit: UnitResult) -> list[str]:
         }
         out.append(
             f"**Term {line.term}**{_clause(line.clause)} {what[line.status]} "
-            f"**{line.amount}**. {line.derivation}."
+            f"**{line.amount}**: {line.derivation.removeprefix('not due: ')}."
         )
         for applied in line.limits:
             out.append(f"  The amount was {applied.describe()}.")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import textwrap
 
+from pbrrules.figures import GroupFigures
 from pbrrules.pay import wording
 from pbrrules.render.accounting import accounting_lines
-from pbrrules.figures import GroupFigures
 from pbrrules.statement import Line, Statement, UnitResult
 
 _RESET = "\033[0m"
