@@ -17,7 +17,7 @@ from attrs import frozen
 
 from pbrrules.errors import OutcomeDataError
 from pbrrules.measure.problems import DataProblem
-from pbrrules.measure.schema import TableName
+from pbrrules.measure.schema import INDEX_EVENT_COLUMNS, OFFENCE_COLUMNS, TableName
 
 FileFormat = Literal["csv", "jsonl", "parquet"]
 SUFFIXES: dict[str, FileFormat] = {
@@ -159,7 +159,11 @@ def _source_of(table: TableName, given: TableInput, problems: list[DataProblem])
             )
             return None
         return FileSource(path, fmt)
-    return ArrowSource(records_to_arrow(given), f"<{table} records>")
+    arrow = records_to_arrow(given)
+    if arrow.num_columns == 0:
+        standard = INDEX_EVENT_COLUMNS if table == "index_events" else OFFENCE_COLUMNS
+        arrow = pa.table({c.name: pa.array([], pa.string()) for c in standard})
+    return ArrowSource(arrow, f"<{table} records>")
 
 
 def records_to_arrow(records: Sequence[Mapping[str, Any]]) -> pa.Table:

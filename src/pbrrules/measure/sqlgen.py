@@ -228,8 +228,19 @@ def _offence_rank(plan: Plan) -> str:
 def pairs_sql(plan: Plan) -> str:
     """Every (counted index event, offence of the same offender within the longest follow-up),
     with a flag ``p<mid>`` per measure and the pair's offence ``rank``."""
-    follow = sorted({_plus("c.index_date", s.measure.follow_up) for s in plan.measures})
-    bound = follow[0] if len(follow) == 1 else f"GREATEST({', '.join(follow)})"
+    bounds: list[str] = []
+    for ci in range(len(plan.cohort_names)):
+        ends = sorted(
+            {_plus("c.index_date", s.measure.follow_up) for s in plan.measures if s.cohort == ci}
+        )
+        if ends:
+            end = ends[0] if len(ends) == 1 else f"GREATEST({', '.join(ends)})"
+            bounds.append(f"WHEN {ci} THEN {end}")
+    bound = (
+        bounds[0].split(" THEN ", 1)[1]
+        if len(bounds) == 1 and len(plan.cohort_names) == 1
+        else f"CASE c.cohort {' '.join(bounds)} END"
+    )
     flags = ", ".join(f"{proven_sql(s)} AS p{s.mid}" for s in plan.measures)
     event = "o.court_event_id" if _counts_events(plan) else "CAST(NULL AS VARCHAR)"
     return (
