@@ -21,6 +21,7 @@ from pbrrules.pay import wording
 from pbrrules.pay.evaluate import evaluate
 from pbrrules.pay.rounding import minor_digits, round_to, to_decimal
 from pbrrules.rules import (
+    Cancellation,
     Cohort,
     Contract,
     Example,
@@ -99,6 +100,16 @@ def _cohorts(contract: Contract) -> list[Cohort]:
     return list(seen.values())
 
 
+def _cancellations(contract: Contract, cohort: str) -> list[Cancellation]:
+    return [
+        cancellation
+        for version in contract.versions
+        for rule in version.rules.cohorts
+        if rule.name == cohort
+        for cancellation in rule.cancellations
+    ]
+
+
 def _measures(contract: Contract, cohort: str) -> list[Measure]:
     seen: dict[str, Measure] = {}
     for version in contract.versions:
@@ -144,7 +155,21 @@ def example_figures(contract: Contract, example: Example) -> list[CohortFigures]
         treatment = _group(by_group.get(False, {"offenders": Fraction(0)}), measures, label)
         control = _group(by_group[True], measures, label) if True in by_group else None
         end = window.end or window.start
-        units.append(CohortFigures(cohort_name, label, window.start, end, treatment, control, area))
+        cancelled = next(
+            (c.reason for c in _cancellations(contract, cohort_name) if c.label == label), None
+        )
+        units.append(
+            CohortFigures(
+                cohort_name,
+                label,
+                window.start,
+                end,
+                treatment,
+                control,
+                area,
+                cancelled=cancelled,
+            )
+        )
     return units
 
 
