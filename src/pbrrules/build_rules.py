@@ -118,13 +118,24 @@ class RulesBuild(BaseBuild):
         return rules.OneOf(str(column), tuple(values), self._span(meta))
 
     def equals(self, meta: Meta, column: Token, value: Value) -> rules.FieldTest:
-        return rules.FieldTest(str(column), "=", value, self._span(meta))
+        return rules.FieldTest(str(column), "=", value, span=self._span(meta))
+
+    def equals_parameter(self, meta: Meta, column: Token, name: Token) -> rules.FieldTest:
+        return rules.FieldTest(str(column), "=", "", str(name), self._span(meta))
+
+    def not_equals_parameter(self, meta: Meta, column: Token, name: Token) -> rules.FieldTest:
+        return rules.FieldTest(str(column), "!=", "", str(name), self._span(meta))
+
+    def compare_parameter(
+        self, meta: Meta, column: Token, op: Token, name: Token
+    ) -> rules.FieldTest:
+        return rules.FieldTest(str(column), str(op), "", str(name), self._span(meta))  # type: ignore[arg-type]  # COMPARE admits only these
 
     def not_equals(self, meta: Meta, column: Token, value: Value) -> rules.FieldTest:
-        return rules.FieldTest(str(column), "!=", value, self._span(meta))
+        return rules.FieldTest(str(column), "!=", value, span=self._span(meta))
 
     def compare(self, meta: Meta, column: Token, op: Token, value: Value) -> rules.FieldTest:
-        return rules.FieldTest(str(column), str(op), value, self._span(meta))  # type: ignore[arg-type]  # COMPARE admits only these
+        return rules.FieldTest(str(column), str(op), value, span=self._span(meta))  # type: ignore[arg-type]  # COMPARE admits only these
 
     def between(self, meta: Meta, column: Token, low: Value, high: Value) -> rules.Between:
         return rules.Between(str(column), low, high, self._span(meta))

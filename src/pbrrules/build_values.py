@@ -189,7 +189,7 @@ class BaseBuild(Transformer[Token, Any]):
         name: Token,
         type_: rules.ParamType,
         keyed_by: rules.KeyKind | None,
-        value: rules.Literal_ | None,
+        value: rules.Literal_ | rules.Name | tuple[tuple[str, rules.ValueRef], ...] | None,
         ref: str | None,
         *rows: Item,
     ) -> rules.Parameter:
@@ -197,8 +197,9 @@ class BaseBuild(Transformer[Token, Any]):
             name=str(name),
             type=type_,
             keyed_by=keyed_by,
-            value=plain_value(value),
+            value=plain_value(value) if isinstance(value, rules.Literal_) else None,
             rows=tuple(row.value for row in rows if row.kind == "row"),
+            formula=_formula(value),
             illustrative=self._single(rows, "illustrative", "illustrative", f"'{name}'"),
             clause=ref,
             span=self._span(meta),
@@ -287,6 +288,12 @@ class BaseBuild(Transformer[Token, Any]):
 
     # -- values ---------------------------------------------------------------------------------
 
+    def plus(self, meta: Meta, left: Any, right: rules.ValueRef) -> tuple[Any, ...]:
+        return (*_terms(left), ("+", right))
+
+    def minus(self, meta: Meta, left: Any, _minus: Token, right: rules.ValueRef) -> tuple[Any, ...]:
+        return (*_terms(left), ("-", right))
+
     def name_ref(self, meta: Meta, name: Token) -> rules.Name:
         return rules.Name(str(name), span=self._tspan(name))
 
@@ -367,6 +374,19 @@ class BaseBuild(Transformer[Token, Any]):
 
     def literal_flag(self, meta: Meta, flag: bool) -> bool:
         return flag
+
+
+def _terms(value: Any) -> tuple[tuple[str, rules.ValueRef], ...]:
+    return value if isinstance(value, tuple) else (("+", value),)
+
+
+def _formula(value: object) -> tuple[tuple[Any, rules.ValueRef], ...]:
+    """The signed terms of ``= a - b`` (a single name is a formula of one term)."""
+    if isinstance(value, tuple):
+        return value
+    if isinstance(value, rules.Name):
+        return (("+", value),)
+    return ()
 
 
 _MISPLACED_HELP = {

@@ -20,6 +20,7 @@ from pbrrules import rules
 from pbrrules.builder import build
 from pbrrules.checks import check
 from pbrrules.errors import ContractError, Diagnostic, Span
+from pbrrules.fold import fold
 from pbrrules.parser import parse
 
 #: Reads a file named by ``based on`` / ``amended by``: (path) -> text; raises OSError.
@@ -116,7 +117,8 @@ class _Session:
     ) -> rules.Contract | None:
         if self.problems:
             return None
-        contract = _assemble(base.header, sections, self.sources)
+        contract, problems = _assemble(base.header, sections, self.sources)
+        self.problems.extend(problems)
         self.problems.extend(check(contract, base, sections))
         return contract
 
@@ -173,7 +175,11 @@ class _Session:
             )
             return None
         merged_header = _merge_headers(template.header, header)
-        declarations = (*template.declarations, *source.declarations)
+        # The lot's own lines before any variation of its own belong to the contract as let,
+        # even when the template goes on with variations: a lot's 'set' holds from the start.
+        template_head, template_tail = _split_at_variation(template.declarations)
+        lot_head, lot_tail = _split_at_variation(source.declarations)
+        declarations = (*template_head, *lot_head, *template_tail, *lot_tail)
         return rules.SourceFile(merged_header, declarations, path=source.path)
 
     def _variation_file(
@@ -202,6 +208,16 @@ class _Session:
                 yield start, declarations
             else:
                 yield marker, declarations
+
+
+def _split_at_variation(
+    declarations: Sequence[rules.Declaration],
+) -> tuple[tuple[rules.Declaration, ...], tuple[rules.Declaration, ...]]:
+    """The declarations before the first ``variation`` line, and the rest."""
+    for index, declaration in enumerate(declarations):
+        if isinstance(declaration, rules.VariationStart):
+            return tuple(declarations[:index]), tuple(declarations[index:])
+    return tuple(declarations), ()
 
 
 def _merge_headers(template: rules.Header, lot: rules.Header) -> rules.Header:
@@ -239,27 +255,34 @@ def _assemble(
     header: rules.Header,
     sections: Sequence[tuple[rules.VariationStart | None, Sequence[rules.Declaration]]],
     sources: dict[str, str],
-) -> rules.Contract:
-    """Versions from sections: the first is the contract as let, each later one a variation."""
+) -> tuple[rules.Contract, list[Diagnostic]]:
+    """Versions from sections: the first is the contract as let, each later one a variation;
+    with any problem met working out formulas (each reported once)."""
     ordered = [sections[0], *sorted(sections[1:], key=_effective)]
     versions: list[rules.Version] = []
+    problems: list[Diagnostic] = []
     current = _apply(rules.Rules(), ordered[0][1])
-    versions.append(rules.Version(header.name, None, current, header.clause))
+    folded, found = fold(current)
+    problems.extend(found)
+    versions.append(rules.Version(header.name, None, folded, header.clause))
     for marker, declarations in ordered[1:]:
         assert marker is not None, "only the first section has no variation line"
         current = _apply(current, declarations)
-        versions.append(rules.Version(marker.name, marker.effective_from, current, marker.clause))
+        folded, found = fold(current)
+        problems.extend(p for p in found if p not in problems)
+        versions.append(rules.Version(marker.name, marker.effective_from, folded, marker.clause))
     examples = tuple(d for _, decls in sections for d in decls if isinstance(d, rules.Example))
     digest = hashlib.sha256()
     for path in sorted(sources):
         digest.update(sources[path].encode("utf-8"))
-    return rules.Contract(
+    contract = rules.Contract(
         header=header,
         versions=tuple(versions),
         examples=examples,
         source_hash="sha256:" + digest.hexdigest(),
         sources=tuple(sorted(sources)),
     )
+    return contract, problems
 
 
 _FIELDS: dict[type, str] = {
@@ -287,6 +310,8 @@ def _apply(base: rules.Rules, declarations: Sequence[rules.Declaration]) -> rule
                          "parameter": "parameters"}[kind]
                 kept = tuple(d for d in getattr(current, field) if d.name != name)
                 current = _replace(current, field, kept)
+                if kind == "term":
+                    current = _replace(current, "limits", _without_term(current.limits, name))
             case rules.Example() | rules.VariationStart():
                 pass
             case _:
@@ -301,6 +326,20 @@ def _apply(base: rules.Rules, declarations: Sequence[rules.Declaration]) -> rule
                     )
                     current = _replace(current, field, kept)
     return current
+
+
+def _without_term(limits: tuple[rules.Limit, ...], term: str) -> tuple[rules.Limit, ...]:
+    """Limits no longer naming a removed term; a limit that named only that term goes too."""
+    kept = []
+    for limit in limits:
+        if term not in limit.terms:
+            kept.append(limit)
+        elif len(limit.terms) > 1:
+            pairs = [(t, s) for t, s in zip(limit.terms, limit.term_spans or limit.terms,
+                                            strict=False) if t != term]
+            spans = tuple(s for _, s in pairs if isinstance(s, Span))
+            kept.append(attrs.evolve(limit, terms=tuple(t for t, _ in pairs), term_spans=spans))
+    return tuple(kept)
 
 
 def _replace(current: rules.Rules, field: str, declarations: tuple[Any, ...]) -> rules.Rules:

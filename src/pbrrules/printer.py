@@ -211,7 +211,12 @@ def _parameter(p: rules.Parameter | rules.SetValue) -> Iterator[_Line]:
         head += f" by {p.keyed_by}" if p.keyed_by else ""
     else:
         head = f"set {p.name}"
-    head += f" = {_value(p.value)}" if p.value is not None else ""
+    if p.value is not None:
+        head += f" = {_value(p.value)}"
+    elif isinstance(p, rules.Parameter) and p.formula:
+        terms = [f"{'- ' if sign == '-' else '+ '}{_vref(ref)}" for sign, ref in p.formula]
+        first = terms[0][2:] if p.formula[0][0] == "+" else terms[0]
+        head += " = " + " ".join([first, *terms[1:]])
     yield _Line(head + _sref(p.clause), p.span.line, p.span.line)
     for row in p.rows:
         if row.key is not None:
@@ -382,12 +387,10 @@ def _condition(condition: rules.Condition, level: int = 0) -> str:
             return f"({text})" if level > 1 else text
         case rules.Not(operand=operand):
             return f"not {_condition(operand, 2)}"
-        case rules.FieldTest(column=column, op="=", value=value):
-            return f"{column} is {_literal(value)}"
-        case rules.FieldTest(column=column, op="!=", value=value):
-            return f"{column} is not {_literal(value)}"
-        case rules.FieldTest(column=column, op=op, value=value):
-            return f"{column} {op} {_literal(value)}"
+        case rules.FieldTest(column=column, op=op, value=value, parameter=parameter):
+            compared = parameter if parameter is not None else _literal(value)
+            words = {"=": "is", "!=": "is not"}.get(op, op)
+            return f"{column} {words} {compared}"
         case rules.OneOf(column=column, values=values):
             return f"{column} is one of " + ", ".join(_literal(v) for v in values)
         case rules.Between(column=column, low=low, high=high):

@@ -101,14 +101,18 @@ class Parameter:
     keyed_by: KeyKind | None = None
     value: Value | None = None
     rows: tuple[Row, ...] = ()
+    #: ``= maximum_annual_payment - fee_for_service``: signed terms the compiler works out
+    #: (into ``value`` or ``rows``) in each version of the rules.
+    formula: tuple[tuple[Literal["+", "-"], ValueRef], ...] = ()
     illustrative: str | None = None
     clause: str | None = None
     span: Span = field(default=NOWHERE, eq=False, repr=False)
 
     @property
     def has_value(self) -> bool:
-        """Whether the parameter holds a value (plain, tabled or dated), or waits for a ``set``."""
-        return self.value is not None or bool(self.rows)
+        """Whether the parameter holds a value (plain, tabled, dated or worked out), or waits for
+        a ``set``."""
+        return self.value is not None or bool(self.rows) or bool(self.formula)
 
 
 @frozen
@@ -131,11 +135,16 @@ CompareOp = Literal["<", "<=", ">", ">=", "=", "!="]
 
 @frozen
 class FieldTest:
-    """``disposal is "community_order"``, ``sentence_months < 12``, ``sex is not "female"``."""
+    """``disposal is "community_order"``, ``sentence_months < 12``, ``sex is not "female"``.
+
+    ``area is contract_area`` compares with a parameter: ``parameter`` names it, and the
+    compiler fills ``value`` with the parameter's value in each version of the rules.
+    """
 
     column: str
     op: CompareOp
     value: Value
+    parameter: str | None = None
     span: Span = field(default=NOWHERE, eq=False, repr=False)
 
 

@@ -191,19 +191,21 @@ def _measures(version: rules.Rules) -> Iterator[Diagnostic]:
                               target.significance.span,
                               help="the significance test is defined for binary rates "
                               "(docs/significance.md)", clause=target.clause)
-        yield from _critical_value(target.significance, target.clause)
+        yield from _critical_value(version, target.significance, target.clause)
 
 
-def _critical_value(significance: rules.Significance, clause: str | None) -> Iterator[Diagnostic]:
+def _critical_value(
+    version: rules.Rules, significance: rules.Significance, clause: str | None
+) -> Iterator[Diagnostic]:
     if significance.critical_value is not None:
         return
-    level = significance.level
-    if not (isinstance(level, rules.Literal_) and isinstance(level.value, Quantity)):
+    level = _bound(significance.level, version)
+    if level is None:
         return
-    if (level.value.value, significance.sides) not in CRITICAL_VALUES:
+    if (level, significance.sides) not in CRITICAL_VALUES:
         yield _diagnostic(
             "PBR208",
-            f"no conventional critical value for {level.value.value * 100}% {significance.sides}",
+            f"no conventional critical value for {level * 100}% {significance.sides}",
             significance.span,
             help="use 90%, 95% or 99%, or give it: significant at 97.5% one-sided, critical "
             "value 1.960",
