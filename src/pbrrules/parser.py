@@ -33,7 +33,12 @@ _TERMINAL_WORDS = {
 
 @functools.cache
 def _lark() -> Lark:
-    """The LALR parser, built once on first use (building the tables takes a few tenths of a s)."""
+    """The LALR parser, built once per process on first use.
+
+    Building the tables takes about a quarter of a second, so Lark keeps them in a cache file
+    in the temporary folder, keyed by a hash of the grammar and these options; a changed grammar
+    gets a new cache file, and an unwritable temporary folder only costs the build.
+    """
     return Lark.open_from_package(
         "pbrrules",
         "pbr.lark",
@@ -41,6 +46,7 @@ def _lark() -> Lark:
         parser="lalr",
         propagate_positions=True,
         maybe_placeholders=True,
+        cache=True,
     )
 
 
