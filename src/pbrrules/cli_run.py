@@ -108,7 +108,7 @@ def _report_data_error(exc: OutcomeDataError, out: TextIO) -> None:
     for problem in exc.problems[:50]:
         render_problem = getattr(problem, "render", None)
         text = render_problem() if callable(render_problem) else str(problem)
-        if text != str(exc):
+        if text not in str(exc):
             print(f"  {text}", file=out)
     if len(exc.problems) > 50:
         print(f"  ... and {len(exc.problems) - 50} more", file=out)

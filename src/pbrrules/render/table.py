@@ -26,10 +26,18 @@ class _Writer:
     def add(self, text: str = "") -> None:
         self.lines.append(text)
 
-    def wrapped(self, text: str, indent: int) -> None:
+    def wrapped(self, text: str, indent: int, style: str = "dim", hanging: int = 0) -> None:
         pad = " " * indent
-        for line in textwrap.wrap(text, self.width - indent, break_on_hyphens=False) or [""]:
-            self.add(self.style(pad + line, "dim"))
+        lines = textwrap.wrap(
+            text,
+            self.width,
+            initial_indent=pad,
+            subsequent_indent=pad + " " * hanging,
+            break_on_hyphens=False,
+            break_long_words=True,
+        )
+        for line in lines or [pad]:
+            self.add(self.style(line, style) if style else line)
 
 
 def render_table(statement: Statement, *, colour: bool = False, width: int = 100) -> str:
@@ -37,7 +45,7 @@ def render_table(statement: Statement, *, colour: bool = False, width: int = 100
     out = _Writer(colour, width)
     contract = statement.contract
     version = f" (version {contract.version})" if contract.version else ""
-    out.add(out.style(f"Payment statement: {contract.name}{version}", "bold"))
+    out.wrapped(f"Payment statement: {contract.name}{version}", 0, "bold")
     source = contract.source_hash[:16] + "…" if contract.source_hash else "not recorded"
     out.add(
         f"Currency {contract.currency} · contract source {source} · "
@@ -47,7 +55,7 @@ def render_table(statement: Statement, *, colour: bool = False, width: int = 100
         for file in statement.data.files:
             rows = f"{wording.count(file.rows)} rows" if file.rows is not None else "rows unknown"
             digest = f" · sha256 {file.sha256[:16]}…" if file.sha256 else ""
-            out.add(f"Data {file.path}: {rows}{digest}")
+            out.wrapped(f"Data {file.path}: {rows}{digest}", 0, "", 2)
     for unit in statement.units:
         _unit(out, unit, several_versions=unit.version != contract.name)
     out.add()
@@ -73,11 +81,11 @@ def _unit(out: _Writer, unit: UnitResult, several_versions: bool) -> None:
         f"{unit.label} · cohort {figures.cohort} · {figures.start.isoformat()} to "
         f"{figures.end.isoformat()}{year}"
     )
-    out.add(out.style(heading, "bold"))
+    out.wrapped(heading, 0, "bold")
     if several_versions:
         out.add(f"  rules: {unit.version}")
     if figures.cancelled is not None:
-        out.add(out.style(f"  cancelled: {figures.cancelled}; no payment lines", "yellow"))
+        out.wrapped(f"cancelled: {figures.cancelled}; no payment lines", 2, "yellow")
         return
     out.wrapped(f"figures: {_group(figures.treatment)}", 2)
     if figures.control is not None:
@@ -89,8 +97,8 @@ def _unit(out: _Writer, unit: UnitResult, several_versions: bool) -> None:
     for target in unit.targets:
         colour = {"met": "green", "not met": "red", "not assessable": "yellow"}[target.verdict]
         clause = f" ({target.clause})" if target.clause else ""
-        out.add(f"  target {target.name}{clause}: " + out.style(target.verdict, colour))
-    out.add(f"  {'term':<26}{'clause':<16}{'status':<16}{'amount':>20}")
+        out.wrapped(f"target {target.name}: {target.verdict}{clause}", 2, colour, 4)
+    out.add(f"  {'term':<42}{'status':<16}{'amount':>20}")
     for line in unit.lines:
         _line(out, line)
     out.add(f"  {'cohort total':<58}{unit.total!s:>20}")
@@ -111,8 +119,8 @@ def _line(out: _Writer, line: Line) -> None:
         if status == "pays"
         else ("yellow" if status == "not assessable" else "dim")
     )
-    term = textwrap.shorten(line.term, 25, placeholder="…")
-    clause = textwrap.shorten(line.clause or "", 15, placeholder="…")
+    term = line.term if len(line.term) <= 40 else line.term[:39] + "…"
     amount = str(line.amount)
-    out.add(f"  {term:<26}{clause:<16}" + out.style(f"{status:<16}{amount:>20}", colour))
-    out.wrapped(line.derivation, 6)
+    out.add(f"  {term:<42}" + out.style(f"{status:<16}{amount:>20}", colour))
+    clause = f"{line.clause}: " if line.clause else ""
+    out.wrapped(clause + line.derivation, 6)
