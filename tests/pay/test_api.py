@@ -65,3 +65,19 @@ def test_compile_contract_from_text_and_run_its_examples() -> None:
     text = (ROOT / "contracts" / "rikers.pbr").read_text(encoding="utf-8")
     contract = api.compile_contract(text, "rikers.pbr")
     assert all(result.passed for result in api.run_examples(contract))
+
+
+def test_the_order_of_records_never_changes_the_statement() -> None:
+    import random
+
+    contract = api.load_contract(ROOT / "contracts" / "doncaster.pbr")
+    index_events, offences = _records("index_events.csv"), _records("offences.csv")
+    shuffle = random.Random(7)
+    shuffle.shuffle(index_events)
+    shuffle.shuffle(offences)
+    shuffled = api.evaluate_records(contract, index_events, offences)
+    ordered = api.evaluate_records(
+        contract, _records("index_events.csv"), _records("offences.csv")
+    )
+    assert shuffled.units == ordered.units
+    assert shuffled.total == ordered.total

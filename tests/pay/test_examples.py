@@ -127,3 +127,11 @@ def test_a_fractional_count_is_reported_not_raised() -> None:
     (result,) = run_examples(contract)
     assert not result.passed
     assert "whole number" in (result.problem or "")
+
+
+def test_a_given_value_can_set_a_measure_directly() -> None:
+    checks = _run(
+        'example "measure given":\n  given adult_demand = 88\n'
+        "  expect demand_change = 12%\n  expect reinvestment pays £9,500,000\n"
+    )
+    assert [passed for passed, _, _ in checks] == [True, True]

@@ -16,6 +16,7 @@ from fractions import Fraction
 from attrs import frozen
 
 from pbrrules.figures import CohortFigures
+from pbrrules.pay import wording
 from pbrrules.rules import Literal_, Name, Parameter, Rules, ValueRef
 from pbrrules.values import Quantity, Unit, Value, add_months
 
@@ -134,7 +135,5 @@ def describe(ref: ValueRef) -> str:
     """How a value reference reads in an explanation: the parameter's name or the literal."""
     if isinstance(ref, Name):
         return ref.name
-    from pbrrules.pay import wording
-
     value = ref.value
     return wording.quantity(value) if isinstance(value, Quantity) else str(value)
