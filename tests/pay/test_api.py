@@ -76,8 +76,6 @@ def test_the_order_of_records_never_changes_the_statement() -> None:
     shuffle.shuffle(index_events)
     shuffle.shuffle(offences)
     shuffled = api.evaluate_records(contract, index_events, offences)
-    ordered = api.evaluate_records(
-        contract, _records("index_events.csv"), _records("offences.csv")
-    )
+    ordered = api.evaluate_records(contract, _records("index_events.csv"), _records("offences.csv"))
     assert shuffled.units == ordered.units
     assert shuffled.total == ordered.total

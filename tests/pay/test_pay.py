@@ -655,3 +655,43 @@ def test_figures_with_a_measure_the_contract_does_not_know_are_ignored() -> None
     assert amount(evaluate(contract(terms=(BONUS,), targets=(FIVE_POINTS,)), [extra])) == Decimal(
         "820000.00"
     )
+
+
+def test_a_variation_applies_to_cohorts_from_its_effective_date_and_both_stay_evaluable() -> None:
+    from pbrrules.rules import Contract, Version
+
+    original = contract(terms=(BONUS,), targets=(FIVE_POINTS,))
+    cheaper = term("bonus", PerUnitOf(lit(gbp("50000")), "point", "change"), when=TargetMet("five"))
+    varied_rules = contract(terms=(cheaper,), targets=(FIVE_POINTS,)).rules
+    varied = Contract(
+        original.header,
+        (
+            original.versions[0],
+            Version("2015 variation", datetime.date(2015, 4, 1), varied_rules),
+        ),
+    )
+    statement = evaluate(varied, [quarter(0, 1000, 417), quarter(1, 1000, 417)])
+    assert [u.version for u in statement.units] == ["original", "2015 variation"]
+    assert [u.lines[0].amount.amount for u in statement.units] == [
+        Decimal("820000.00"),
+        Decimal("410000.00"),
+    ]
+
+
+def test_a_significant_increase_triggers_a_deduction() -> None:
+    significance = Significance(lit(pct("95")), "one-sided")
+    rise = Target("rise", "change", "increase", significance=significance)
+    penalty = term("penalty", Fixed(lit(gbp("1000"))), deduction=True, when=TargetMet("rise"))
+    rules = contract(terms=(penalty,), targets=(rise,), comparator=lit(pct("50")))
+    # 54.5% of 400 against 50%: z = 1.8 ≥ 1.645; 52% gives z = 0.8
+    assert amount(evaluate(rules, [unit(400, 218)])) == Decimal("-1000.00")
+    assert amount(evaluate(rules, [unit(400, 208)])) == 0
+
+
+def test_a_term_on_another_cohorts_comparison_is_not_assessed_for_this_cohort() -> None:
+    other = CohortFigures(
+        "other", "2015-Q1", datetime.date(2015, 1, 1), datetime.date(2015, 3, 31),
+        GroupFigures(1000, {}),
+    )  # fmt: skip
+    statement = evaluate(contract(terms=(BONUS,), targets=(FIVE_POINTS,)), [other])
+    assert statement.units[0].lines == ()
