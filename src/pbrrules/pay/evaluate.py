@@ -124,9 +124,8 @@ def _unit(
     version = contract.version_for(unit.start)
     rules = version.rules
     year = contract_year(contract.header.contract_years_start, unit.start)
-    zero = Money(to_decimal(Fraction(0), minor_digits(currency)), currency)
     if unit.cancelled is not None:
-        return UnitResult(unit, year, version.name, (), (), (), (), zero)
+        return UnitResult(unit, year, version.name, (), (), (), (), _zero(currency))
     resolver = Resolver(rules, unit, year, overrides)
     assessment = UnitAssessment(
         rules, unit, resolver, currency, lambda: pooled_figures(unit, units)
@@ -134,7 +133,7 @@ def _unit(
     lines = []
     for term in rules.terms:
         if assessment.assesses(term):
-            lines.append(_line(term, assessment.draft(term), rules.limits, resolver, year, ledger))
+            lines.append(_line(term, assessment.draft(term), resolver, year, ledger))
     measures, comparisons, targets = assessment.results()
     total = Money(_sum((line.amount.amount for line in lines), currency), currency)
     return UnitResult(unit, year, version.name, measures, comparisons, targets, tuple(lines), total)
@@ -143,13 +142,12 @@ def _unit(
 def _line(
     term: Term,
     draft: Draft,
-    limits: tuple[object, ...],
     resolver: Resolver,
     year: int | None,
     ledger: LimitLedger,
 ) -> Line:
     currency = ledger.currency
-    zero = Money(to_decimal(Fraction(0), minor_digits(currency)), currency)
+    zero = _zero(currency)
     if draft.amount is None:
         return Line(
             term.name, term.clause, term.deduction, draft.status, zero, None, draft.derivation
@@ -238,6 +236,10 @@ def _year_totals(results: list[UnitResult], currency: str) -> tuple[YearTotal, .
         )
         for year in years
     )
+
+
+def _zero(currency: str) -> Money:
+    return Money(to_decimal(Fraction(0), minor_digits(currency)), currency)
 
 
 def _sum(amounts: Iterable[Decimal], currency: str) -> Decimal:
