@@ -39,12 +39,13 @@ class _Line:
 def format_text(text: str, path: str = "<contract>") -> str:
     """The contract in canonical layout, with its comments; raises ContractError if invalid."""
     source = load_source(text, path)
-    return _place_comments(list(_file(source)), _comments(text))
+    blank = {number for number, line in enumerate(text.splitlines(), start=1) if not line.strip()}
+    return _place_comments(list(_file(source, blank)), _comments(text))
 
 
 def unparse(source: rules.SourceFile) -> str:
     """The file's rules as canonical contract text, without comments."""
-    return "\n".join(line.text for line in _file(source)).rstrip() + "\n"
+    return "\n".join(line.text for line in _file(source, None)).rstrip() + "\n"
 
 
 # -- comments -------------------------------------------------------------------------------------
@@ -120,17 +121,35 @@ def _span_lines(span: Span) -> tuple[int, int]:
     return span.line, span.end_line
 
 
-def _file(source: rules.SourceFile) -> Iterator[_Line]:
-    """The header, then each declaration after a blank line; one-line declarations of one kind
-    (a run of parameters, of comparisons, of caps) stay together as a block."""
+#: Declarations a lawyer lists like the rows of a schedule: a run of them may stay together.
+_LISTED = (rules.Parameter, rules.SetValue, rules.Comparison, rules.Limit, rules.Removal)
+
+
+def _file(source: rules.SourceFile, blank: set[int] | None) -> Iterator[_Line]:
+    """The header, then each declaration after a blank line. Runs of parameters, values set,
+    comparisons, caps and removals stay together where the author kept them together (with no
+    blank line between them); without the original text, one-line ones of one kind do."""
     yield from _header(source.header)
-    previous: tuple[type, int] | None = None
+    previous: tuple[rules.Declaration, int] | None = None
     for declaration in source.declarations:
         lines = list(_declaration(declaration))
-        if previous is None or previous != (type(declaration), 1) or len(lines) != 1:
+        if previous is None or not _together(previous, declaration, len(lines), blank):
             yield _Line("", 0, 0)
         yield from lines
-        previous = (type(declaration), len(lines))
+        previous = (declaration, len(lines))
+
+
+def _together(
+    previous: tuple[rules.Declaration, int], declaration: rules.Declaration, length: int,
+    blank: set[int] | None,
+) -> bool:
+    before, before_length = previous
+    if not (isinstance(before, _LISTED) and isinstance(declaration, _LISTED)):
+        return False
+    if blank is None:
+        return type(before) is type(declaration) and before_length == length == 1
+    between = range(before.span.end_line + 1, declaration.span.line)
+    return not any(number in blank for number in between)
 
 
 def _header(header: rules.Header) -> Iterator[_Line]:
