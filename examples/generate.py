@@ -1,0 +1,361 @@
+#!/usr/bin/env python3
+"""Write the example outcome records in examples/: synthetic, deterministic, small.
+
+Real offender records are confidential, so these are made up - but built so that measuring them
+as each contract in contracts/ says reproduces the published figures (domain.md):
+
+- peterborough/: cohort 1, 142 against 155 reconviction events per 100 (an 8.4% reduction) and
+  a 2.3-point lower reconviction rate than the control's 55.7%; cohort 2 (not published, chosen)
+  so that the two cohorts together show the published 9% reduction.
+- doncaster/: year 1 reconviction 5.7 points and year 2 3.3 points below the (illustrative)
+  2009 rate of 58.0%.
+- transforming-rehabilitation/: one extract holding three quarterly cohorts each for Cumbria and
+  Lancashire (2015-Q4: 41.7% against its 49.9% baseline), Northumbria and Merseyside; each area
+  file pays on its own area's records.
+
+Besides the counted records, every dataset holds records each contract must leave out:
+ineligible and excluded index events (with the reason in a column the contract names),
+breaches, cautions where only convictions count, offences before the index date or after the
+12-month follow-up, disposals after the 6-month waiting period, and boundary cases (an offence
+on the index date counts; one exactly 12 months later does not).
+
+Standard library only; a fixed seed, so the files are the same on every run:
+
+    python examples/generate.py            # rewrites the CSV files next to this script
+"""
+
+from __future__ import annotations
+
+import calendar
+import csv
+import datetime
+import random
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SEED = 20100909  # the day the Peterborough pilot began
+
+INDEX_COLUMNS = [
+    "offender_id", "index_date", "area", "disposal", "sex", "age", "sentence_months",
+    "predicted_rate", "group",
+]
+OFFENCE_COLUMNS = [
+    "offender_id", "offence_date", "disposal_date", "disposal_type", "breach", "court_event_id",
+]
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day n months later, or the last day of that month (SPEC §4)."""
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def days(n: int) -> datetime.timedelta:
+    return datetime.timedelta(days=n)
+
+
+class Dataset:
+    """The rows of one dataset folder, and the helpers that make offenders and offences."""
+
+    def __init__(self, name: str, prefix: str, extra_columns: list[str], rng: random.Random):
+        self.name = name
+        self.prefix = prefix
+        self.extra = extra_columns
+        self.rng = rng
+        self.index_rows: list[dict[str, str]] = []
+        self.offence_rows: list[dict[str, str]] = []
+        self.serial = 0
+        self.court_serial = 0
+
+    # -- index events ----------------------------------------------------------------------
+
+    def person(self, index_date: datetime.date, **columns: object) -> str:
+        self.serial += 1
+        offender = f"{self.prefix}{self.serial:05d}"
+        row = {"offender_id": offender, "index_date": index_date.isoformat()}
+        for column in INDEX_COLUMNS[2:] + self.extra:
+            value = columns.get(column, "")
+            if isinstance(value, bool):
+                value = "yes" if value else "no"
+            row[column] = str(value)
+        self.index_rows.append(row)
+        return offender
+
+    def dates(self, start: datetime.date, end: datetime.date, n: int) -> list[datetime.date]:
+        """n index dates spread over [start, end], sorted."""
+        span = (end - start).days
+        return sorted(start + days(self.rng.randint(0, span)) for _ in range(n))
+
+    # -- offences --------------------------------------------------------------------------
+
+    def court_event(self) -> str:
+        self.court_serial += 1
+        return f"{self.prefix}C{self.court_serial:05d}"
+
+    def offence(self, offender: str, offence: datetime.date, disposal: datetime.date,
+                disposal_type: str = "conviction", breach: bool = False,
+                court_event: str | None = None) -> None:
+        assert disposal >= offence
+        self.offence_rows.append({
+            "offender_id": offender,
+            "offence_date": offence.isoformat(),
+            "disposal_date": disposal.isoformat(),
+            "disposal_type": disposal_type,
+            "breach": "yes" if breach else "no",
+            "court_event_id": court_event or self.court_event(),
+        })
+
+    def proven(self, offender: str, d: datetime.date, units: int, per_event: tuple[int, int],
+               types: tuple[str, ...] = ("conviction",), first_on_index_date: bool = False) -> None:
+        """``units`` court events, each of per_event[0]..per_event[1] offences, all proven within
+        the follow-up (offence in [d, d + 12 months)) and the waiting period (disposal before
+        d + 18 months). With per_event (1, 1) each offence is its own court event."""
+        for unit in range(units):
+            sitting = self.court_event()
+            offences = self.rng.randint(*per_event)
+            first = 0 if (first_on_index_date and unit == 0) else self.rng.randint(0, 300)
+            later = self.rng.sample(range(first + 1, min(360, first + 40) + 1), offences - 1)
+            dates = sorted([first] + later)  # distinct days: no two rows alike
+            disposal = d + days(dates[-1] + self.rng.randint(14, 150))
+            disposal_type = self.rng.choice(types)
+            for day in dates:
+                self.offence(offender, d + days(day), disposal, disposal_type, court_event=sitting)
+
+    def noise(self, offender: str, d: datetime.date, convictions_only: bool) -> None:
+        """One offence that no measure in contracts/ counts for an index event dated d."""
+        kinds = ["breach", "before", "after", "late_disposal", "exactly_12_months"]
+        if convictions_only:
+            kinds.append("caution")
+        kind = self.rng.choice(kinds)
+        if kind == "breach":
+            offence = d + days(self.rng.randint(0, 300))
+            self.offence(offender, offence, offence + days(30), "conviction", breach=True)
+        elif kind == "before":
+            offence = d - days(self.rng.randint(20, 200))
+            self.offence(offender, offence, offence + days(self.rng.randint(0, 19)))
+        elif kind == "after":
+            offence = add_months(d, 12) + days(self.rng.randint(1, 120))
+            self.offence(offender, offence, offence + days(30))
+        elif kind == "late_disposal":
+            offence = d + days(self.rng.randint(200, 300))
+            self.offence(offender, offence, add_months(d, 18) + days(self.rng.randint(0, 60)))
+        elif kind == "exactly_12_months":
+            offence = add_months(d, 12)
+            self.offence(offender, offence, offence + days(20))
+        else:  # a caution, where only convictions count
+            offence = d + days(self.rng.randint(0, 300))
+            self.offence(offender, offence, offence + days(10), "caution")
+
+    def split(self, total: int, parts: int, most: int) -> list[int]:
+        """``total`` split into ``parts`` whole numbers, each from 1 to ``most``."""
+        assert parts <= total <= parts * most
+        counts = [1] * parts
+        left = total - parts
+        while left:
+            i = self.rng.randrange(parts)
+            if counts[i] < most:
+                counts[i] += 1
+                left -= 1
+        return counts
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def write(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        self.rng.shuffle(self.offence_rows)
+        _write(folder / "index_events.csv", INDEX_COLUMNS + self.extra, self.index_rows)
+        self.offence_rows.sort(key=lambda r: (r["offender_id"], r["offence_date"], r["court_event_id"]))
+        _write(folder / "offences.csv", OFFENCE_COLUMNS, self.offence_rows)
+
+
+def _write(path: Path, columns: list[str], rows: list[dict[str, str]]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def group_of(ds: Dataset, start: datetime.date, end: datetime.date, n: int, reoffenders: int,
+             units: int, per_event: tuple[int, int], types: tuple[str, ...],
+             convictions_only: bool, most: int, noise_share: float, predicted: float,
+             **columns: object) -> None:
+    """n counted offenders in [start, end]: ``reoffenders`` of them with ``units`` proven units
+    between them; ``noise_share`` of everyone also gets one uncounted offence. Half the
+    offenders are predicted 5 points above ``predicted`` and half 5 below (n is even), so the
+    group's mean predicted rate is exactly ``predicted``. A column given as a function is drawn
+    afresh for each offender."""
+    assert n % 2 == 0
+    dates = ds.dates(start, end, n)
+    who = list(range(n))
+    ds.rng.shuffle(who)
+    counts = dict(zip(who[:reoffenders], ds.split(units, reoffenders, most)))
+    for i, d in enumerate(dates):
+        rate = predicted + (0.05 if i % 2 == 0 else -0.05)
+        person = {k: (v() if callable(v) else v) for k, v in columns.items()}
+        offender = ds.person(d, predicted_rate=f"{rate:.4f}".rstrip("0"), **person)
+        if i in counts:
+            ds.proven(offender, d, counts[i], per_event, types, first_on_index_date=(i % 97 == 0))
+        if ds.rng.random() < noise_share:
+            ds.noise(offender, d, convictions_only)
+
+
+# ------------------------------------------------------------------------------------------------
+# Peterborough (contracts/peterborough.pbr)
+
+def peterborough(rng: random.Random) -> Dataset:
+    ds = Dataset("peterborough", "PB", ["released_from_court"], rng)
+    common = dict(area="Peterborough", disposal="custody_release", sex="male",
+                  released_from_court=False)
+    cohorts = [
+        # period, treatment (reoffenders, events), control (reoffenders, events)
+        ("cohort 1", datetime.date(2010, 9, 9), datetime.date(2012, 6, 30), (534, 1420), (557, 1550)),
+        ("cohort 2", datetime.date(2012, 7, 1), datetime.date(2014, 6, 30), (530, 1401), (556, 1550)),
+    ]
+    for _label, start, end, (t_r, t_e), (c_r, c_e) in cohorts:
+        for group, (r, e) in (("treatment", (t_r, t_e)), ("control", (c_r, c_e))):
+            area = common["area"] if group == "treatment" else "other prisons"
+            group_of(ds, start, end, 1000, r, e, (1, 2), ("conviction",), True, 12, 0.06, 0.55,
+                     **{**common, "area": area}, group=group,
+                     age=lambda: rng.randint(18, 60),
+                     sentence_months=lambda: rng.choice([1, 2, 3, 4, 6, 9]))
+        # Left out by the contract: liberated from court; women; sentences of 12 months or more.
+        for d in ds.dates(start, end, 20):
+            who = ds.person(d, **{**common, "released_from_court": True}, group="treatment",
+                            age=30, sentence_months=2, predicted_rate="0.5")
+            ds.proven(who, d, 2, (1, 2))
+        for d in ds.dates(start, end, 20):
+            who = ds.person(d, **{**common, "sex": "female"}, group="treatment", age=30,
+                            sentence_months=3, predicted_rate="0.5")
+            ds.proven(who, d, 1, (1, 1))
+        for d in ds.dates(start, end, 20):
+            ds.person(d, **common, group="control", age=35, sentence_months=18,
+                      predicted_rate="0.5")
+    return ds
+
+
+# ------------------------------------------------------------------------------------------------
+# Doncaster (contracts/doncaster.pbr): year 1 from 2011-10-01, year 2 from 2012-10-01.
+
+def doncaster(rng: random.Random) -> Dataset:
+    extra = ["deported_or_removed_to_irc", "time_served_on_remand", "breach_sentence"]
+    ds = Dataset("doncaster", "DN", extra, rng)
+    plain = dict(area="Doncaster", disposal="custody_release", sex="male", group="treatment",
+                 deported_or_removed_to_irc=False, time_served_on_remand=False,
+                 breach_sentence=False)
+    years = [
+        (datetime.date(2011, 10, 1), datetime.date(2012, 9, 30), 523),  # 52.3% = 58.0 - 5.7
+        (datetime.date(2012, 10, 1), datetime.date(2013, 9, 30), 547),  # 54.7% = 58.0 - 3.3
+    ]
+    for start, end, reconvicted in years:
+        group_of(ds, start, end, 1000, reconvicted, reconvicted * 3 // 2, (1, 1), ("conviction",),
+                 True, 5, 0.1, 0.55, **plain, age=lambda: rng.randint(18, 60),
+                 sentence_months=lambda: rng.choice([2, 6, 12, 24, 48]))
+        for reason in extra:
+            for d in ds.dates(start, end, 15):
+                who = ds.person(d, **{**plain, reason: True}, age=40, sentence_months=6,
+                                predicted_rate="0.5")
+                ds.proven(who, d, 1, (1, 1))
+    return ds
+
+
+# ------------------------------------------------------------------------------------------------
+# Transforming Rehabilitation (contracts/transforming-rehabilitation/<area>.pbr)
+
+TR_AREAS = {
+    # area: (baseline predicted rate, [(quarter start, offenders, reoffenders, reoffences)])
+    # 2015-Q4 figures are those of each area file's first worked example; later quarters are
+    # illustrative.
+    "cumbria-lancashire": ("Cumbria and Lancashire", 0.499, [
+        (datetime.date(2015, 10, 1), 1000, 417, 1877),  # 41.7% against 49.9% (published)
+        (datetime.date(2016, 1, 1), 300, 129, 596),
+        (datetime.date(2016, 4, 1), 300, 134, 616),
+    ]),
+    "northumbria": ("Northumbria", 0.5517, [
+        (datetime.date(2015, 10, 1), 1000, 500, 2450),  # 50.0%, 4.9 against 55.17%, 5.15
+        (datetime.date(2016, 1, 1), 300, 153, 750),
+        (datetime.date(2016, 4, 1), 300, 159, 795),
+    ]),
+    "merseyside": ("Merseyside", 0.475, [
+        (datetime.date(2015, 10, 1), 1000, 440, 1760),  # 44.0%, 4.0 against 47.5%, 4.17
+        (datetime.date(2016, 1, 1), 300, 135, 567),
+        (datetime.date(2016, 4, 1), 300, 147, 645),
+    ]),
+}
+
+
+def transforming_rehabilitation(rng: random.Random) -> Dataset:
+    """One extract for three areas: each area file pays on its own area's records only."""
+    ds = Dataset("transforming-rehabilitation", "", ["allocated_to_nps", "single_em_requirement"],
+                 rng)
+    for stem in TR_AREAS:
+        ds.prefix = stem[:2].upper()
+        ds.serial = ds.court_serial = 0
+        _tr_area(ds, stem)
+    return ds
+
+
+def _tr_area(ds: Dataset, stem: str) -> None:
+    rng = ds.rng
+    name, predicted, quarters = TR_AREAS[stem]
+    for start, n, reoffenders, reoffences in quarters:
+        end = add_months(start, 3) - days(1)
+        disposals = ["community_order", "suspended_sentence_order", "custody_release"]
+        base = dict(area=name, sex="male", group="treatment", allocated_to_nps=False,
+                    single_em_requirement=False)
+        # The counted cohort, in three disposal groups of equal size.
+        third = n // 3 // 2 * 2
+        sizes = [third, third, n - 2 * third]
+        rates = [min(r, s) for r, s in zip(_share(reoffenders, sizes), sizes)]
+        units = _share(reoffences, rates)
+        for disposal, size, r, u in zip(disposals, sizes, rates, units):
+            group_of(ds, start, end, size, r, u, (1, 1), ("conviction", "conviction", "caution"),
+                     False, 15, 0.05, predicted, **base, disposal=disposal,
+                     age=lambda: rng.randint(18, 65),
+                     sentence_months=lambda: rng.choice([6, 12, 18, 24]))
+        # Left out by the template: NPS-allocated; an order whose only requirement is electronic
+        # monitoring; a caution (not a CRC disposal); a second order in the same quarter.
+        for d in ds.dates(start, end, 20):
+            who = ds.person(d, **{**base, "allocated_to_nps": True}, disposal="community_order",
+                            age=40, sentence_months=12, predicted_rate="0.3")
+            ds.proven(who, d, 2, (1, 1))
+        for d in ds.dates(start, end, 10):
+            ds.person(d, **{**base, "single_em_requirement": True},
+                      disposal="suspended_sentence_order", age=30, sentence_months=6,
+                      predicted_rate="0.4")
+        for d in ds.dates(start, end, 10):
+            ds.person(d, **base, disposal="caution", age=25, sentence_months=0,
+                      predicted_rate="0.4")
+        firsts = [r for r in ds.index_rows
+                  if r["index_date"] >= start.isoformat() and r["index_date"] <= end.isoformat()
+                  and r["area"] == name and r["disposal"] == "community_order"
+                  and r["allocated_to_nps"] == "no"]
+        for row in firsts[:10]:  # a later, second order for the same person: counted once
+            first = datetime.date.fromisoformat(row["index_date"])
+            if first < end:
+                again = dict(row, index_date=(first + days(1)).isoformat(),
+                             disposal="suspended_sentence_order")
+                ds.index_rows.append(again)
+
+
+def _share(total: int, weights: list[int]) -> list[int]:
+    """``total`` shared in proportion to ``weights`` (largest remainders), in whole numbers."""
+    whole = sum(weights)
+    exact = [total * w / whole for w in weights]
+    shares = [int(x) for x in exact]
+    for i in sorted(range(len(weights)), key=lambda i: exact[i] - shares[i], reverse=True):
+        if sum(shares) == total:
+            break
+        shares[i] += 1
+    return shares
+
+
+def main() -> None:
+    rng = random.Random(SEED)
+    peterborough(rng).write(HERE / "peterborough")
+    doncaster(rng).write(HERE / "doncaster-published")
+    transforming_rehabilitation(rng).write(HERE / "transforming-rehabilitation")
+
+
+if __name__ == "__main__":
+    main()
