@@ -50,7 +50,7 @@ def assess_target(target: Target, value: ComparisonValue, resolver: Resolver) ->
     if target.threshold is None:
         met = change > 0
         if not met:
-            parts[-1] += f", not a {target.direction}"
+            parts[-1] += f", not {_article(target.direction)} {target.direction}"
     else:
         threshold = resolver.quantity(target.threshold)
         expected = _UNIT_OF.get(comparison.unit)
@@ -64,7 +64,9 @@ def assess_target(target: Target, value: ComparisonValue, resolver: Resolver) ->
         if same_direction or change == 0:
             parts[-1] += f" {'≥' if met else '<'} {wanted}"
         else:
-            parts[-1] += f", not a {target.direction} of at least {wanted}"
+            parts[-1] += (
+                f", not {_article(target.direction)} {target.direction} of at least {wanted}"
+            )
     if target.significance is not None:
         tested = significance.test(target.significance, value, target.direction, resolver)
         parts.append(tested.derivation)
@@ -125,3 +127,7 @@ def _either(left: Truth, right: Truth) -> Truth:
         if passing:
             return Truth(verdict, "; ".join(passing))
     return Truth("not met", f"{left.reason}; {right.reason}")
+
+
+def _article(direction: str) -> str:
+    return "an" if direction == "increase" else "a"
