@@ -80,6 +80,7 @@ def generate(n: int, seed: int = 20150101) -> tuple[pa.Table, pa.Table]:
     breach = np.where(rng.random(m) < 0.07, "yes", "no")
     court = np.char.add(np.char.add("C", owner.astype(str)), np.char.add("-", sitting.astype(str)))
     offences = pa.table({
+        "offence_id": np.char.add("O", np.arange(m).astype(str)),
         "offender_id": offender[owner],
         "offence_date": pa.array(offence_day.astype("datetime64[D]"), pa.date32()),
         "disposal_date": pa.array(disposal_day.astype("datetime64[D]"), pa.date32()),

@@ -325,7 +325,7 @@ def _unit(name, label, start, end, vi, c, area, group, status, cancelled, fates,
     for _, mine in sorted(candidates.items()):
         mine.sort(key=lambda re: re[1]["index_date"])
         dates = [e["index_date"] for _, e in mine]
-        if c.deduplicate and len(set(dates)) != len(dates):
+        if c.deduplicate and dates.count(dates[0]) > 1:
             raise SameDate(mine)
         keep = mine[:1] if c.deduplicate else mine
         for r, e in keep:
@@ -362,7 +362,7 @@ def _blocks(contract, name, c, rule, rows, status, area_of, cancel, fates, rank,
         for _, mine in candidates.items():
             mine.sort(key=lambda re: re[1]["index_date"])
             dates = [e["index_date"] for _, e in mine]
-            if c.deduplicate and len(set(dates)) != len(dates):
+            if c.deduplicate and dates.count(dates[0]) > 1:
                 raise SameDate(mine)
             keep = mine[:1] if c.deduplicate else mine
             firsts += keep

@@ -155,17 +155,17 @@ def _run(
     steps.step("forming cohorts")
     has_predicted = "predicted_rate" in ie.types
     con.execute(sqlgen.memberships_sql(the_plan, codes, has_predicted))
-    _check_same_date(con, the_plan, ie, findings, reject)
+    con.execute(sqlgen.counted_sql(the_plan))
+    while _check_same_date(con, the_plan, ie, findings, reject):
+        con.execute(sqlgen.counted_sql(the_plan))
     if findings.total and not reject:
         raise data_error(findings.problems, findings.total)
-    con.execute(sqlgen.counted_sql(the_plan))
 
     steps.step("counting reoffences")
     sizes = con.execute(sqlgen.SIZES_SQL).fetchall()
-    counts = con.execute(sqlgen.counts_sql(the_plan)).fetchall() if the_plan.measures else []
-    offence_ranks = (
-        con.execute(sqlgen.offence_ranks_sql(the_plan)).fetchall() if the_plan.measures else []
-    )
+    grouped = con.execute(sqlgen.counts_sql(the_plan)).fetchall() if the_plan.measures else []
+    counts = [r[1:5] + r[7:] for r in grouped if r[0] == 1]
+    offence_ranks = [(r[5], r[6]) for r in grouped if r[0] == 0]
 
     steps.step("accounting")
     unit_stats = con.execute(
@@ -218,16 +218,17 @@ def _check_same_date(
     ie: RawTable,
     findings: validation.Findings,
     reject: bool,
-) -> None:
-    groups = con.execute(sqlgen.SAME_DATE_SQL).fetchall()
+) -> bool:
+    """Report index events tied on a person's earliest date in a unit; when rejecting, drop
+    them and return True (the units must be formed again)."""
+    ties = con.execute(sqlgen.SAME_DATE_SQL).fetchall()
     labels = {p.pid: (the_plan.cohort_names[p.cohort], p.label) for p in the_plan.periods}
     labels |= {b.pid: (the_plan.cohort_names[b.cohort], "first-N blocks") for b in the_plan.blocks}
     dropped: set[int] = set()
-    for pid, area, offender, day, rows in sorted(groups, key=lambda g: min(g[4])):
+    for pid, area, offender, day, first, last in sorted(ties, key=lambda t: (t[4], t[5])):
         cohort, label = labels[pid]
         where = f"cohort {cohort}, {label}" + (f", {area}" if area is not None else "")
-        for row in rows:
-            others = ", ".join(str(r) for r in rows if r != row)
+        for row, other in ((first, last), (last, first)):
             findings.add(
                 DataProblem(
                     "PBR309",
@@ -237,15 +238,17 @@ def _check_same_date(
                     "index_date",
                     str(day),
                     f"offender {offender} has another index event on this date in {where} "
-                    f"(row {others})",
-                    "one index event per offender and date in a cohort",
+                    f"(row {other}), so which one counts would depend on row order",
+                    "one index event per offender on their earliest date in a cohort",
                 )
             )
             dropped.add(int(row))
-    if reject and dropped:
-        con.execute("CREATE OR REPLACE TEMP TABLE dropped (_row BIGINT)")
-        con.executemany("INSERT INTO dropped VALUES (?)", [(r,) for r in sorted(dropped)])
-        con.execute("DELETE FROM memberships WHERE _row IN (SELECT _row FROM dropped)")
+    if not (reject and dropped):
+        return False
+    con.execute("CREATE OR REPLACE TEMP TABLE dropped (_row BIGINT)")
+    con.executemany("INSERT INTO dropped VALUES (?)", [(r,) for r in sorted(dropped)])
+    con.execute("DELETE FROM memberships WHERE _row IN (SELECT _row FROM dropped)")
+    return True
 
 
 def _block_stats(

@@ -27,6 +27,8 @@ class DatedPeriod:
     end: datetime.date
     version: int
     cancelled: str | None
+    #: Which period rule of the contract gave this period (periods of one rule never overlap).
+    rule: int = 0
 
 
 @frozen
@@ -107,7 +109,7 @@ def plan(contract: rules.Contract) -> Plan:
             if cohort is None:
                 continue
             cancelled = {c.label: c.reason for c in cohort.cancellations}
-            for rule in cohort.periods:
+            for ri, rule in enumerate(cohort.periods):
                 if isinstance(rule, rules.Blocks):
                     if version_index(contract, rule.start) == vi:
                         blocks.append(BlockSeries(0, ci, rule, vi, cohort.cancellations))
@@ -124,10 +126,11 @@ def plan(contract: rules.Contract) -> Plan:
                                 window.end,
                                 vi,
                                 cancelled.get(window.label),
+                                ri,
                             )
                         )
     numbered = tuple(
-        DatedPeriod(i, p.cohort, p.label, p.start, p.end, p.version, p.cancelled)
+        DatedPeriod(i, p.cohort, p.label, p.start, p.end, p.version, p.cancelled, p.rule)
         for i, p in enumerate(dated)
     )
     numbered_blocks = tuple(

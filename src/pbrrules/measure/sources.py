@@ -10,14 +10,16 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal, TypeAlias
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
-import pyarrow as pa
 from attrs import frozen
 
 from pbrrules.errors import OutcomeDataError
 from pbrrules.measure.problems import DataProblem
 from pbrrules.measure.schema import INDEX_EVENT_COLUMNS, OFFENCE_COLUMNS, TableName
+
+if TYPE_CHECKING:  # pyarrow is imported only when records come from memory (start-up time)
+    import pyarrow as pa
 
 FileFormat = Literal["csv", "jsonl", "parquet"]
 SUFFIXES: dict[str, FileFormat] = {
@@ -77,7 +79,7 @@ class DataFile:
     sha256: str | None
 
 
-TableInput: TypeAlias = str | Path | pa.Table | Sequence[Mapping[str, Any]]
+TableInput: TypeAlias = "str | Path | pa.Table | Sequence[Mapping[str, Any]]"
 
 
 def load_outcomes(
@@ -139,8 +141,6 @@ def _find_in_folder(folder: Path, table: TableName, problems: list[DataProblem])
 
 
 def _source_of(table: TableName, given: TableInput, problems: list[DataProblem]) -> Source | None:
-    if isinstance(given, pa.Table):
-        return ArrowSource(given, f"<{table} records>")
     if isinstance(given, str | Path):
         path = Path(given)
         fmt = SUFFIXES.get(path.suffix.lower())
@@ -159,6 +159,10 @@ def _source_of(table: TableName, given: TableInput, problems: list[DataProblem])
             )
             return None
         return FileSource(path, fmt)
+    import pyarrow as pa
+
+    if isinstance(given, pa.Table):
+        return ArrowSource(given, f"<{table} records>")
     arrow = records_to_arrow(given)
     if arrow.num_columns == 0:
         standard = INDEX_EVENT_COLUMNS if table == "index_events" else OFFENCE_COLUMNS
@@ -169,6 +173,8 @@ def _source_of(table: TableName, given: TableInput, problems: list[DataProblem])
 def records_to_arrow(records: Sequence[Mapping[str, Any]]) -> pa.Table:
     """Plain records (mappings of column to value) as an Arrow table; a column takes the type of
     its values, and one with mixed types is read as text (then checked like a CSV column)."""
+    import pyarrow as pa
+
     names: dict[str, None] = {}
     for record in records:
         names.update(dict.fromkeys(record))

@@ -83,17 +83,22 @@ def _member_columns(cohort: rules.Cohort, codes: Statuses, ci: int, has_predicte
 
 
 def memberships_sql(plan: Plan, codes: Statuses, has_predicted: bool) -> str:
-    """``CREATE TABLE memberships``: each index event in each unit whose period holds its date."""
+    """``CREATE TABLE memberships``: each index event in each unit whose period holds its date.
+
+    The periods of one period rule never overlap, so each rule's unit is one CASE over the
+    index date; rules that overlap (quarters and contract years) are separate branches."""
     branches: list[str] = []
-    groups: dict[tuple[int, int], list[str]] = defaultdict(list)
+    groups: dict[tuple[int, int, int], list[str]] = defaultdict(list)
     for p in plan.periods:
-        groups[(p.cohort, p.version)].append(f"({p.pid}, {_date(p.start)}, {_date(p.end)})")
-    for (ci, vi), values in groups.items():
+        groups[(p.cohort, p.version, p.rule)].append(
+            f"WHEN e.index_date BETWEEN {_date(p.start)} AND {_date(p.end)} THEN {p.pid}"
+        )
+    for (ci, vi, _), whens in groups.items():
         cohort = plan.cohort_rule(ci, vi)
         branches.append(
-            f"SELECT p.pid, {_member_columns(cohort, codes, ci, has_predicted)} "
-            f"FROM index_events e JOIN (VALUES {', '.join(values)}) AS p(pid, first, last) "
-            "ON e.index_date BETWEEN p.first AND p.last"
+            f"SELECT * FROM (SELECT CASE {' '.join(whens)} END AS pid, "
+            f"{_member_columns(cohort, codes, ci, has_predicted)} "
+            "FROM index_events e) m WHERE pid IS NOT NULL"
         )
     for b in plan.blocks:
         cohort = plan.cohort_rule(b.cohort, b.version)
@@ -111,23 +116,29 @@ def memberships_sql(plan: Plan, codes: Statuses, has_predicted: bool) -> str:
     return "CREATE OR REPLACE TEMP TABLE memberships AS " + " UNION ALL ".join(branches)
 
 
+#: Ties at a person's earliest date in a unit: the two rows (first and last at that date).
 SAME_DATE_SQL = (
-    "SELECT pid, area, offender_id, index_date, list(_row ORDER BY _row) AS rows "
-    "FROM memberships WHERE status = 0 AND dedup "
-    "GROUP BY pid, area, offender_id, index_date HAVING count(*) > 1"
+    "SELECT pid, area, offender_id, index_date, _row, tie_row FROM counted WHERE tie_row <> _row"
 )
+_SHIFT = 4294967296  # 2**32: (days, row) packed in one BIGINT, so min() picks the earliest
 
 
 def counted_sql(plan: Plan) -> str:
     """``CREATE TABLE counted``: one row per counted index event per unit, with its block number
-    (0 for dated periods) and ``keep`` (false beyond a block series' last cohort)."""
+    (0 for dated periods), ``keep`` (false beyond a block series' last cohort) and ``tie_row``
+    (another row on the same earliest date, which makes the data invalid)."""
+    days = "(index_date - DATE '1970-01-01')"
     firsts = (
-        "SELECT pid, area, offender_id, arg_min(_row, index_date) AS _row, "
-        "min(index_date) AS index_date, arg_min(control, index_date) AS control, "
-        "arg_min(predicted, index_date) AS predicted, any_value(cohort) AS cohort "
+        "SELECT pid, area, offender_id, "
+        f"CAST(min({days} * {_SHIFT} + _row) % {_SHIFT} AS BIGINT) AS _row, "
+        f"CAST(max(_row - {days} * {_SHIFT}) + min({days}) * {_SHIFT} AS BIGINT) AS tie_row, "
+        "min(index_date) AS index_date, "
+        f"arg_min(control, {days} * {_SHIFT} + _row) AS control, "
+        f"arg_min(predicted, {days} * {_SHIFT} + _row) AS predicted, "
+        "any_value(cohort) AS cohort "
         "FROM memberships WHERE status = 0 AND dedup GROUP BY pid, area, offender_id "
-        "UNION ALL SELECT pid, area, offender_id, _row, index_date, control, predicted, cohort "
-        "FROM memberships WHERE status = 0 AND NOT dedup"
+        "UNION ALL SELECT pid, area, offender_id, _row, _row AS tie_row, index_date, control, "
+        "predicted, cohort FROM memberships WHERE status = 0 AND NOT dedup"
     )
     if not plan.blocks:
         return (
@@ -256,7 +267,9 @@ def _counts_events(plan: Plan) -> bool:
 
 
 def counts_sql(plan: Plan) -> str:
-    """Per unit and group: for each measure, reoffenders (R) and reoffences or events (O)."""
+    """One pass over the pairs, two groupings: per unit and group, each measure's reoffenders
+    (R) and reoffences or events (O) (rows with ``per_person`` = 1); and how many offences end
+    with each rank, 0 counted, else the first reason that applies (``per_person`` = 0)."""
     per_person: list[str] = []
     per_unit: list[str] = []
     for s in plan.measures:
@@ -271,19 +284,12 @@ def counts_sql(plan: Plan) -> str:
         )
     return (
         f"WITH pairs AS ({pairs_sql(plan)}), "
-        f"people AS (SELECT pid, block, area, control, ie_row, {', '.join(per_person)} "
-        "FROM pairs GROUP BY pid, block, area, control, ie_row) "
-        f"SELECT pid, block, area, control, {', '.join(per_unit)} FROM people "
-        "GROUP BY pid, block, area, control"
-    )
-
-
-def offence_ranks_sql(plan: Plan) -> str:
-    """How many offences end with each rank (0 counted, else the first reason that applies)."""
-    return (
-        f"WITH pairs AS ({pairs_sql(plan)}) "
-        "SELECT rank, count(*) FROM (SELECT off_row, min(rank) AS rank FROM pairs "
-        "GROUP BY off_row) r GROUP BY rank"
+        "g AS (SELECT GROUPING(off_row) AS per_person, pid, block, area, control, "
+        f"min(rank) AS rank, {', '.join(per_person)} FROM pairs GROUP BY GROUPING SETS "
+        "((pid, block, area, control, ie_row), (off_row))) "
+        "SELECT per_person, pid, block, area, control, "
+        "CASE WHEN per_person = 1 THEN NULL ELSE rank END AS rank_key, count(*) AS rows, "
+        f"{', '.join(per_unit)} FROM g GROUP BY per_person, pid, block, area, control, rank_key"
     )
 
 

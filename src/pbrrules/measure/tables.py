@@ -8,13 +8,17 @@ checks built here (used by ``validation``) report it.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import duckdb
-import pyarrow as pa
 from attrs import frozen
 
 from pbrrules.measure.problems import DataProblem
 from pbrrules.measure.schema import NO, YES, Column, TableName, TableSchema
 from pbrrules.measure.sources import ArrowSource, FileSource, Source
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 RAW = {"index_events": "raw_index_events", "offences": "raw_offences"}
 TYPED = {"index_events": "index_events", "offences": "offences"}
@@ -29,6 +33,9 @@ class RawTable:
     view: str
     types: dict[str, str]
     rows: int
+    #: Whether values are text as written (CSV, JSON Lines): then whitespace around them is
+    #: ignored and an empty value is a missing one.
+    written: bool
 
 
 def quote_ident(name: str) -> str:
@@ -91,7 +98,8 @@ def register(con: duckdb.DuckDBPyConnection, table: TableName, source: Source) -
             )
         ) from None
     types = {str(r[0]): str(r[1]) for r in described if r[0] != "_row"}
-    return RawTable(table, source.name, view, types, rows)
+    written = isinstance(source, FileSource) and source.format in ("csv", "jsonl")
+    return RawTable(table, source.name, view, types, rows, written)
 
 
 def _count(con: duckdb.DuckDBPyConnection, view: str, source: Source) -> int:
@@ -106,6 +114,8 @@ def _count(con: duckdb.DuckDBPyConnection, view: str, source: Source) -> int:
 
 
 def _plain(table: pa.Table) -> pa.Table:
+    import pyarrow as pa
+
     # A column of only missing values has Arrow's null type; read it as text.
     fields = [
         pa.field(f.name, pa.string()) if pa.types.is_null(f.type) else f for f in table.schema
@@ -160,10 +170,16 @@ def _is_text(db_type: str) -> bool:
     return db_type == "VARCHAR"
 
 
-def typed_column(column: Column, db_type: str) -> TypedColumn:
-    """The reading of ``column`` from a raw column of DuckDB type ``db_type``."""
+def typed_column(column: Column, db_type: str, written: bool = True) -> TypedColumn:
+    """The reading of ``column`` from a raw column of DuckDB type ``db_type``; ``written`` text
+    is trimmed and an empty value is missing."""
     raw = quote_ident(column.name)
-    text = f"NULLIF(trim({raw}), '')" if _is_text(db_type) else f"CAST({raw} AS VARCHAR)"
+    if not _is_text(db_type):
+        text = f"CAST({raw} AS VARCHAR)"
+    elif written:
+        text = f"NULLIF(trim({raw}), '')"
+    else:
+        text = f"NULLIF({raw}, '')"
     present = f"{text} IS NOT NULL"
     not_allowed = None
     out_of_range = None
@@ -212,7 +228,11 @@ def typed_column(column: Column, db_type: str) -> TypedColumn:
 
 def typed_columns(schema: TableSchema, raw: RawTable) -> list[TypedColumn]:
     """The typed reading of every schema column present in ``raw``."""
-    return [typed_column(c, raw.types[c.name]) for c in schema.columns if c.name in raw.types]
+    return [
+        typed_column(c, raw.types[c.name], raw.written)
+        for c in schema.columns
+        if c.name in raw.types
+    ]
 
 
 def create_typed_view(
