@@ -116,7 +116,8 @@ def test(
         met = difference > 0 and z_squared >= c * c
         z_text = f"{formula} = {_z(difference, z_squared)}"
     if difference <= 0:
-        outcome = f"{z_text}; the change is not {'an' if direction == 'increase' else 'a'} {direction}: not significant"
+        article = "an" if direction == "increase" else "a"
+        outcome = f"{z_text}; the change is not {article} {direction}: not significant"
     elif z_squared is None:
         outcome = f"{z_text}: significant"
     else:
