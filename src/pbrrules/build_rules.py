@@ -274,6 +274,7 @@ class RulesBuild(BaseBuild):
             clause=ref,
             comparison_span=comparison_span,
             span=span,
+            written=tuple(item.kind for item in items),
         )
 
     def reduction(self, meta: Meta, comparison: Token, threshold: rules.ValueRef | None) -> Item:
@@ -497,7 +498,15 @@ class RulesBuild(BaseBuild):
         self, meta: Meta, subject: str, places: Token, _places_word: Any, mode: str,
         before: bool | None,
     ) -> rules.RoundingRule:
-        return rules.RoundingRule(subject, int(places), mode, bool(before), self._span(meta))  # type: ignore[arg-type]  # subject and mode come from closed keyword sets
+        canonical = "half up" if mode == "half away from zero" else mode
+        return rules.RoundingRule(
+            subject,  # type: ignore[arg-type]  # the grammar admits only these subjects
+            int(places),
+            canonical,  # type: ignore[arg-type]  # and only these modes
+            bool(before),
+            self._span(meta),
+            mode_written=mode,
+        )
 
     def before_comparison(self, meta: Meta) -> bool:
         return True
@@ -516,6 +525,9 @@ class RulesBuild(BaseBuild):
 
     def half_up(self, meta: Meta) -> str:
         return "half up"
+
+    def half_away_from_zero(self, meta: Meta) -> str:
+        return "half away from zero"
 
     def half_down(self, meta: Meta) -> str:
         return "half down"
@@ -565,6 +577,7 @@ class RulesBuild(BaseBuild):
 
     def figure(self, meta: Meta, amount: Fraction, name: str) -> tuple[str, rules.ValueRef]:
         return (name, rules.Literal_(literals.plain(amount), self._span(meta)))
+
 
     def fig_offenders(self, meta: Meta) -> str:
         return "offenders"

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from fractions import Fraction
 from typing import Any, TypeVar
 
+import attrs
 from attrs import frozen
 from lark import Token, Transformer, v_args
 from lark.tree import Meta
@@ -45,9 +46,10 @@ def _token_span(token: Token, path: str) -> Span:
 class BaseBuild(Transformer[Token, Any]):
     """Callbacks for the header, parameters and values, plus the helpers every callback uses."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, text: str = "") -> None:
         super().__init__()
         self.path = path
+        self.source_text = text
         self.problems: list[Diagnostic] = []
 
     # -- helpers --------------------------------------------------------------------------------
@@ -56,6 +58,13 @@ class BaseBuild(Transformer[Token, Any]):
         if meta.empty:
             return Span(1, 1, 1, 1, self.path)
         return Span(meta.line, meta.column, meta.end_line, meta.end_column, self.path)
+
+    def _written(self, meta: Meta, value: Quantity) -> Quantity:
+        """``value`` carrying the literal as written, so formatting keeps ``58.0%`` as it is."""
+        if meta.empty or not self.source_text:
+            return value
+        written = " ".join(self.source_text[meta.start_pos : meta.end_pos].split())
+        return attrs.evolve(value, text=written)
 
     def _tspan(self, token: Token) -> Span:
         return _token_span(token, self.path)
@@ -298,16 +307,19 @@ class BaseBuild(Transformer[Token, Any]):
         return rules.Name(str(name), span=self._tspan(name))
 
     def value(self, meta: Meta, inner: Value) -> rules.Literal_:
+        if isinstance(inner, Quantity):
+            inner = self._written(meta, inner)
         return rules.Literal_(inner, span=self._span(meta))
 
     def percentage(self, meta: Meta, amount: Fraction) -> rules.Literal_:
-        return rules.Literal_(literals.percentage(amount), span=self._span(meta))
+        written = self._written(meta, literals.percentage(amount))
+        return rules.Literal_(written, span=self._span(meta))
 
     def points(self, meta: Meta, amount: Fraction, _word: Any) -> rules.Literal_:
-        return rules.Literal_(literals.points(amount), span=self._span(meta))
+        return rules.Literal_(self._written(meta, literals.points(amount)), span=self._span(meta))
 
     def plain_number(self, meta: Meta, amount: Fraction) -> rules.Literal_:
-        return rules.Literal_(literals.plain(amount), span=self._span(meta))
+        return rules.Literal_(self._written(meta, literals.plain(amount)), span=self._span(meta))
 
     def date(self, meta: Meta, token: Token) -> rules.Literal_:
         return rules.Literal_(self._date(token), span=self._span(meta))
@@ -364,10 +376,10 @@ class BaseBuild(Transformer[Token, Any]):
         return literals.unquote(token)
 
     def literal_number(self, meta: Meta, amount: Fraction) -> Quantity:
-        return literals.plain(amount)
+        return self._written(meta, literals.plain(amount))
 
     def literal_percentage(self, meta: Meta, amount: Fraction) -> Quantity:
-        return literals.percentage(amount)
+        return self._written(meta, literals.percentage(amount))
 
     def literal_date(self, meta: Meta, token: Token) -> datetime.date:
         return self._date(token)

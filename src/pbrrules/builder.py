@@ -15,9 +15,14 @@ from pbrrules.errors import Diagnostic
 from pbrrules.rules import SourceFile
 
 
-def build(tree: Tree[Token], path: str = "") -> tuple[SourceFile, list[Diagnostic]]:
-    """Turn a parse tree into the file's typed rules, with any problems the tree shows."""
-    builder = RulesBuild(path)
+def build(
+    tree: Tree[Token], path: str = "", text: str = ""
+) -> tuple[SourceFile, list[Diagnostic]]:
+    """Turn a parse tree into the file's typed rules, with any problems the tree shows.
+
+    ``text`` is the parsed text; with it, literals remember how they were written (for fmt).
+    """
+    builder = RulesBuild(path, text)
     source = builder.transform(tree)
     assert isinstance(source, SourceFile), "the grammar's start rule builds a SourceFile"
     return source, builder.problems

@@ -58,7 +58,7 @@ def compile_contract(
 
 def load_source(text: str, path: str = "<contract>") -> rules.SourceFile:
     """Parse and build one file on its own (no template or variation files): for ``fmt``."""
-    source, problems = build(parse(text, path), path)
+    source, problems = build(parse(text, path), path, text)
     if problems:
         raise ContractError(problems, {path: text})
     return source
@@ -125,7 +125,7 @@ class _Session:
     def _source(self, text: str, path: str) -> rules.SourceFile | None:
         self.sources[path] = text
         try:
-            source, problems = build(parse(text, path), path)
+            source, problems = build(parse(text, path), path, text)
         except ContractError as exc:
             self.problems.extend(exc.diagnostics)
             return None

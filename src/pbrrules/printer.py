@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from fractions import Fraction
 
+import attrs
 from attrs import frozen
 
 from pbrrules import rules
@@ -57,17 +58,20 @@ class _Comment:
     text: str
     trailing: bool
     blank_before: bool
+    blank_after: bool = False
 
 
 def _comments(text: str) -> list[_Comment]:
     """Every ``//`` or ``#`` comment outside quoted text, with its line."""
     found = []
+    lines = text.splitlines()
     previous_blank = False
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(lines, start=1):
         start = _comment_start(line)
         if start is not None:
             trailing = bool(line[:start].strip())
-            found.append(_Comment(number, line[start:].rstrip(), trailing, previous_blank))
+            after = number < len(lines) and not lines[number].strip()
+            found.append(_Comment(number, line[start:].rstrip(), trailing, previous_blank, after))
         previous_blank = not line.strip()
     return found
 
@@ -83,21 +87,31 @@ def _comment_start(line: str) -> int | None:
 
 
 def _place_comments(lines: list[_Line], comments: list[_Comment]) -> str:
+    """Put each comment back: at the end of the line it ended, or (a run of comment lines on
+    their own) before the next line, or after the previous one when the run hangs from it (no
+    blank line above, a blank line below)."""
     before: dict[int, list[_Comment]] = {}
     after: dict[int, list[str]] = {}
+    hanging: dict[int, list[_Comment]] = {}
     tail: list[_Comment] = []
-    for comment in comments:
-        if comment.trailing:
-            holders = [i for i, ln in enumerate(lines) if ln.first <= comment.line <= ln.last]
+    for group in _runs(comments):
+        first, last = group[0], group[-1]
+        if first.trailing:
+            holders = [i for i, ln in enumerate(lines) if ln.first <= first.line <= ln.last]
             if holders:
                 after.setdefault(max(holders, key=lambda i: lines[i].first), []).append(
-                    comment.text)
+                    first.text)
                 continue
-        following = [i for i, ln in enumerate(lines) if ln.first > comment.line and ln.text]
-        if following:
-            before.setdefault(following[0], []).append(comment)
+            first = attrs.evolve(first, trailing=False)
+            group = [first]
+        previous = [i for i, ln in enumerate(lines) if ln.text and ln.last < first.line]
+        following = [i for i, ln in enumerate(lines) if ln.text and ln.first > last.line]
+        if previous and following and not first.blank_before and last.blank_after:
+            hanging.setdefault(previous[-1], []).extend(group)
+        elif following:
+            before.setdefault(following[0], []).extend(group)
         else:
-            tail.append(comment)
+            tail.extend(group)
     out: list[str] = []
     for index, line in enumerate(lines):
         indent = line.text[: len(line.text) - len(line.text.lstrip())]
@@ -105,13 +119,28 @@ def _place_comments(lines: list[_Line], comments: list[_Comment]) -> str:
             if i > 0 and comment.blank_before and out and out[-1]:
                 out.append("")
             out.append(indent + comment.text if line.text else comment.text)
-        text = line.text + "".join("  " + c for c in after.get(index, []))
-        out.append(text)
-    for i, comment in enumerate(tail):
-        if (i == 0 or comment.blank_before) and out and out[-1]:
+            # A comment set apart from what follows it reads as a heading: keep it apart.
+            if comment.blank_after and not indent and line.text:
+                out.append("")
+        out.append(line.text + "".join("  " + c for c in after.get(index, [])))
+        out.extend(comment.text for comment in hanging.get(index, []))
+    for comment in tail:
+        if comment.blank_before and out and out[-1]:
             out.append("")
         out.append(comment.text)
     return "\n".join(out).rstrip() + "\n"
+
+
+def _runs(comments: list[_Comment]) -> list[list[_Comment]]:
+    """Comments grouped into runs of consecutive lines; a trailing comment stands alone."""
+    runs: list[list[_Comment]] = []
+    for comment in comments:
+        if runs and not comment.trailing and not runs[-1][-1].trailing and \
+                runs[-1][-1].line + 1 == comment.line:
+            runs[-1].append(comment)
+        else:
+            runs.append([comment])
+    return runs
 
 
 # -- declarations ---------------------------------------------------------------------------------
@@ -204,7 +233,7 @@ def _declaration(declaration: rules.Declaration) -> Iterator[_Line]:
                 places = "place" if rule.places == 1 else "places"
                 before = " before comparison" if rule.before_comparison else ""
                 yield _item(rule.span, f"{rule.subject} to {rule.places} decimal {places}, "
-                            f"{rule.mode}{before}")
+                            f"{rule.mode_written or rule.mode}{before}")
         case rules.Example():
             yield from _example(declaration)
         case rules.VariationStart():
@@ -331,6 +360,8 @@ def _target(t: rules.Target) -> Iterator[_Line]:
         yield _item(s.span, f"significant at {_vref(s.level)} {s.sides}{critical}")
     if t.pooled:
         yield _Line(INDENT + "pooled over all cohorts so far", t.span.end_line, t.span.end_line)
+    elif "pooled" in t.written:
+        yield _Line(INDENT + "for each cohort", t.span.end_line, t.span.end_line)
 
 
 def _term(t: rules.Term) -> Iterator[_Line]:
@@ -497,6 +528,8 @@ def _value(value: Value | None) -> str:
             return _duration(value)
         case str():
             return _q(value)
+        case Quantity(text=str(written)):
+            return written
         case Quantity(value=amount, unit=unit, currency=currency):
             return _quantity(amount, unit, currency)
     raise AssertionError(value)  # pragma: no cover - Value is a closed union

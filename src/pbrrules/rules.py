@@ -413,6 +413,8 @@ class Target:
     clause: str | None = None
     comparison_span: Span = field(default=NOWHERE, eq=False, repr=False)
     span: Span = field(default=NOWHERE, eq=False, repr=False)
+    #: The lines the author wrote (e.g. "pooled" for ``for each cohort``), for fmt.
+    written: tuple[str, ...] = field(default=(), eq=False, repr=False)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -604,6 +606,8 @@ class RoundingRule:
     mode: RoundingMode
     before_comparison: bool = False
     span: Span = field(default=NOWHERE, eq=False, repr=False)
+    #: How the mode was written ("half away from zero" is "half up"), for fmt.
+    mode_written: str | None = field(default=None, eq=False, repr=False)
 
 
 @frozen

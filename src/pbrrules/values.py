@@ -12,7 +12,7 @@ from enum import Enum
 from fractions import Fraction
 from typing import Literal
 
-from attrs import frozen
+from attrs import field, frozen
 
 
 class Unit(Enum):
@@ -50,10 +50,13 @@ class Quantity:
     value: Fraction
     unit: Unit
     currency: str | None = None
+    #: The literal as the contract wrote it (``58.0%``, ``£2.5 million``), for ``fmt``; it takes
+    #: no part in equality, so ``58.0%`` and ``58%`` are the same value.
+    text: str | None = field(default=None, eq=False, repr=False)
 
     def with_unit(self, unit: Unit) -> Quantity:
         """The same number seen as another unit (a ``%`` literal resolved to rate or percent)."""
-        return Quantity(self.value, unit, self.currency)
+        return Quantity(self.value, unit, self.currency, self.text)
 
 
 DurationUnit = Literal["days", "months", "years"]

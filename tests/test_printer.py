@@ -1,0 +1,63 @@
+"""pbr-eval fmt: canonical layout that keeps what the lawyer wrote (comments, literals, grouping)."""
+
+from __future__ import annotations
+
+from pbrrules.compiler import compile_contract
+from pbrrules.printer import format_text
+
+BASE = """contract "Layout"
+  currency GBP
+
+cohort starts:
+  eligible when disposal is "community_order"
+  quarterly from 2015-10-01 to 2015-12-31
+
+measure binary_rate:
+  binary rate of starts
+
+comparison change: binary_rate against 47.5% in percentage points
+
+target met:
+  reduction in change of at least 3 percentage points
+
+term reward:
+  when met
+  pay £1,000
+"""
+
+
+def test_messy_layout_becomes_canonical_and_means_the_same() -> None:
+    messy = BASE.replace("\n  ", "\n      ").replace("target met:\n      reduction", "target met: reduction")
+    formatted = format_text(messy)
+    assert formatted == BASE
+    assert compile_contract(formatted) == compile_contract(messy)
+
+
+def test_literals_keep_the_form_they_were_written_in() -> None:
+    text = BASE.replace("47.5%", "47.50%").replace("3 percentage points", "3pp").replace(
+        "£1,000", "£0.001 million")
+    formatted = format_text(text)
+    assert "47.50%" in formatted and "3pp" in formatted and "£0.001 million" in formatted
+
+
+def test_comments_stay_where_they_were() -> None:
+    text = BASE.replace(
+        "cohort starts:", "// --- Who is measured ---\n\n// clause 3: the cohort\ncohort starts:"
+    ).replace("  pay £1,000", "  pay £1,000  // the fixed sum of clause 6\n// (amended in 2016)")
+    formatted = format_text(text)
+    assert "// --- Who is measured ---\n\n// clause 3: the cohort\ncohort starts:" in formatted
+    assert "  pay £1,000  // the fixed sum of clause 6\n// (amended in 2016)" in formatted
+    assert format_text(formatted) == formatted
+
+
+def test_a_run_of_parameters_the_author_kept_together_stays_together() -> None:
+    text = BASE.replace(
+        "cohort starts:",
+        "parameter a: rate = 1%\n  illustrative \"assumed\"\nparameter b: rate = 2%\n\ncohort starts:",
+    )
+    assert "illustrative \"assumed\"\nparameter b" in format_text(text)
+
+
+def test_half_away_from_zero_is_kept_as_written() -> None:
+    text = BASE + "\nrounding:\n  payments to 2 decimal places, half away from zero\n"
+    assert "half away from zero" in format_text(text)
