@@ -695,3 +695,19 @@ def test_a_term_on_another_cohorts_comparison_is_not_assessed_for_this_cohort() 
     )  # fmt: skip
     statement = evaluate(contract(terms=(BONUS,), targets=(FIVE_POINTS,)), [other])
     assert statement.units[0].lines == ()
+
+
+def test_a_worked_out_parameter_follows_an_examples_given_input() -> None:
+    pot = Parameter(
+        "pot", "money", value=gbp("1000"), formula=(("+", Name("map")), ("-", Name("ffs")))
+    )
+    inputs = (
+        Parameter("map", "money", value=gbp("1100")),
+        Parameter("ffs", "money", value=gbp("100")),
+    )
+    pays = term("pays", Fixed(Name("pot")))
+    rules = contract(terms=(pays,), parameters=(pot, *inputs))
+    assert amount(evaluate(rules, [unit(10, 1)])) == Decimal("1000.00")
+    assert amount(evaluate(rules, [unit(10, 1)], overrides={"map": gbp("1500")})) == Decimal(
+        "1400.00"
+    )

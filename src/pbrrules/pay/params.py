@@ -72,7 +72,19 @@ class Resolver:
         parameter = self.rules.parameter(name)
         if parameter is None:
             raise NotAssessable(f"parameter {name} is not declared")
+        if any(
+            isinstance(ref, Name) and ref.name in self.overrides for _, ref in parameter.formula
+        ):
+            return self._worked_out(parameter)
         return self._row_value(parameter)
+
+    def _worked_out(self, parameter: Parameter) -> Quantity:
+        """``pot = maximum_annual_payment - fee_for_service`` again, when an example has given
+        one of its inputs (the compiler has worked it out from the contract's own values)."""
+        terms = [(sign, self.quantity(ref)) for sign, ref in parameter.formula]
+        value = sum((q.value if sign == "+" else -q.value for sign, q in terms), Fraction(0))
+        first = terms[0][1]
+        return Quantity(value, first.unit, first.currency)
 
     def quantity(self, ref: ValueRef) -> Quantity:
         """The value ``ref`` stands for, which must be a number of some unit."""
