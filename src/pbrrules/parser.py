@@ -7,6 +7,7 @@ expected there.
 
 from __future__ import annotations
 
+import difflib
 import functools
 
 from lark import Lark, Token, Tree
@@ -99,11 +100,12 @@ def _syntax_diagnostic(exc: UnexpectedInput, text: str, path: str) -> Diagnostic
         case UnexpectedToken(token=token) if token.type != "$END":
             width = max(1, len(str(token.value).split("\n", 1)[0]))
             span = Span(line, column, line, column + width, path)
+            expected = exc.accepts or exc.expected
             return Diagnostic(
                 "PBR001",
                 f"unexpected {_describe_token(token)}",
                 span,
-                help=_expected(exc.accepts or exc.expected),
+                help=_did_you_mean(str(token.value), expected) or _expected(expected),
             )
         case UnexpectedCharacters(char=char):
             span = Span(line, column, line, column + 1, path)
@@ -123,6 +125,15 @@ def _syntax_diagnostic(exc: UnexpectedInput, text: str, path: str) -> Diagnostic
                 span,
                 help=_expected(expected) if expected else None,
             )
+
+
+def _did_you_mean(found: str, names: set[str] | frozenset[str]) -> str | None:
+    """``did you mean 'term'?`` when a word is a near miss for a keyword allowed here."""
+    keywords = sorted({w.strip("'") for w in map(_describe_terminal, names) if w.startswith("'")})
+    close = difflib.get_close_matches(found, keywords, n=1, cutoff=0.7)
+    if not close or close[0] == found:
+        return None
+    return f"did you mean '{close[0]}'? ({_expected(names)})"
 
 
 def _position(exc: UnexpectedInput, text: str) -> tuple[int, int]:
