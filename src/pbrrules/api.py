@@ -43,6 +43,7 @@ __all__ = [
     "load_contract",
     "measured",
     "render",
+    "render_statement",
     "run_examples",
 ]
 

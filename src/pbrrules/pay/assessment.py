@@ -119,9 +119,14 @@ class UnitAssessment:
         try:
             truth = assess_target(target, source.comparison(target.comparison), self.resolver)
         except NotAssessable as problem:
-            return Truth("not assessable", f"target {name} is not assessable: {problem.reason}")
+            return Truth(
+                "not assessable",
+                f"target {name} is not assessable: {problem.reason}",
+                f"target {name} not assessable",
+            )
         if target.pooled:
-            truth = Truth(truth.verdict, f"{_pooled_words(source.figures)}: {truth.reason}")
+            reason = f"{_pooled_words(source.figures)}: {truth.reason}"
+            truth = Truth(truth.verdict, reason, truth.summary)
         return truth
 
     def pooled(self) -> UnitAssessment:

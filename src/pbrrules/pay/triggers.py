@@ -30,11 +30,18 @@ class Truth:
 
     verdict: Verdict
     reason: str
+    #: The verdict in a few words ("target five_points met"), for a hurdle that cites it.
+    summary: str = ""
 
     @property
     def met(self) -> bool:
         """Whether the verdict is "met"."""
         return self.verdict == "met"
+
+    @property
+    def short(self) -> str:
+        """The summary, or the whole reason when there is none."""
+        return self.summary or self.reason
 
 
 _UNIT_OF = {"points": Unit.POINTS, "percent": Unit.PERCENT}
@@ -72,7 +79,8 @@ def assess_target(target: Target, value: ComparisonValue, resolver: Resolver) ->
         parts.append(tested.derivation)
         met = met and tested.met
     verdict: Verdict = "met" if met else "not met"
-    return Truth(verdict, "; ".join(parts) + f": target {target.name} {verdict}")
+    summary = f"target {target.name} {verdict}"
+    return Truth(verdict, "; ".join(parts) + f": {summary}", summary)
 
 
 def evaluate_trigger(
@@ -86,7 +94,8 @@ def evaluate_trigger(
             return target(name)
         case TermPays(name):
             inner = term(name)
-            return Truth(inner.verdict, f"term {name} {_pays(inner.verdict)} ({inner.reason})")
+            summary = f"term {name} {_pays(inner.verdict)}"
+            return Truth(inner.verdict, f"{summary} ({inner.short})", summary)
         case TriggerNot(operand):
             inner = evaluate_trigger(operand, target, term)
             flipped: Verdict = {
@@ -94,7 +103,7 @@ def evaluate_trigger(
                 "not met": "met",
                 "not assessable": "not assessable",
             }[inner.verdict]  # type: ignore[assignment]
-            return Truth(flipped, inner.reason)
+            return Truth(flipped, inner.reason, inner.summary)
         case TriggerAll(left, right):
             return _both(
                 evaluate_trigger(left, target, term), evaluate_trigger(right, target, term)
@@ -114,19 +123,23 @@ def _pays(verdict: Verdict) -> str:
 def _both(left: Truth, right: Truth) -> Truth:
     verdict: Verdict
     for verdict in ("not met", "not assessable"):
-        failing = [t.reason for t in (left, right) if t.verdict == verdict]
+        failing = [t for t in (left, right) if t.verdict == verdict]
         if failing:
-            return Truth(verdict, "; ".join(failing))
-    return Truth("met", f"{left.reason}; {right.reason}")
+            return _joined(verdict, failing)
+    return _joined("met", [left, right])
 
 
 def _either(left: Truth, right: Truth) -> Truth:
     verdict: Verdict
     for verdict in ("met", "not assessable"):
-        passing = [t.reason for t in (left, right) if t.verdict == verdict]
+        passing = [t for t in (left, right) if t.verdict == verdict]
         if passing:
-            return Truth(verdict, "; ".join(passing))
-    return Truth("not met", f"{left.reason}; {right.reason}")
+            return _joined(verdict, passing)
+    return _joined("not met", [left, right])
+
+
+def _joined(verdict: Verdict, truths: list[Truth]) -> Truth:
+    return Truth(verdict, "; ".join(t.reason for t in truths), "; ".join(t.short for t in truths))
 
 
 def _article(direction: str) -> str:
