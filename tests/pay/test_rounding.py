@@ -93,8 +93,8 @@ def test_a_payments_rule_to_whole_pounds_still_gives_whole_pence() -> None:
 
 
 def test_a_rule_with_more_places_than_the_currency_ends_at_the_minor_unit() -> None:
-    rule = RoundingRule("payments", 4, "half even")
-    assert round_money(Fraction("0.12345"), "GBP", rule) == Decimal("0.12")
+    rule = RoundingRule("payments", 4, "half up")
+    assert round_money(Fraction("0.12449"), "GBP", rule) == Decimal("0.12")  # rounded once
 
 
 def test_rates_round_to_places_of_the_percentage_only_before_comparison() -> None:

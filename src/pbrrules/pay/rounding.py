@@ -77,14 +77,13 @@ def to_decimal(value: Fraction, places: int) -> Decimal:
 def round_money(value: Fraction, currency: str, rule: RoundingRule | None) -> Decimal:
     """A payment line rounded as the contract declares, always a whole number of minor units.
 
-    A rule with more places than the minor unit has is applied first, then the result is taken
-    to the minor unit with the same mode: money is never paid in fractions of a penny.
+    Money is never paid in fractions of a penny: a rule asking for more places than the minor
+    unit has rounds once, with its mode, to the minor unit (never twice, which could move a
+    half: 0.12449 is 0.12, not 0.1245 and then 0.13).
     """
     digits = minor_digits(currency)
     mode: RoundingMode = rule.mode if rule is not None else DEFAULT_MODE
     places = min(rule.places, digits) if rule is not None else digits
-    if rule is not None and rule.places > digits:
-        value = round_to(value, rule.places, mode)
     return to_decimal(round_to(value, places, mode), digits)
 
 
