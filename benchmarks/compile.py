@@ -35,9 +35,7 @@ def main() -> None:
     files = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "contracts").rglob("*.pbr"))
     lines = sum(len((ROOT / f).read_text(encoding="utf-8").splitlines()) for f in files)
     floor = _median_seconds([sys.executable, "-c", "pass"], args.runs)
-    check = _median_seconds(
-        [sys.executable, "-m", "pbrrules", "check", *files], args.runs
-    )
+    check = _median_seconds([sys.executable, "-m", "pbrrules", "check", *files], args.runs)
     print(f"contracts: {len(files)} files, {lines} lines")
     print(f"pbr-eval check, whole process, median of {args.runs}: {check * 1000:.0f} ms")
     print(f"python -c pass (start-up floor), median of {args.runs}: {floor * 1000:.0f} ms")
@@ -54,8 +52,10 @@ def main() -> None:
         start = time.perf_counter()
         compile_file(ROOT / name)
         per_file.append(time.perf_counter() - start)
-    print(f"in process, per file: median {statistics.median(per_file) * 1000:.1f} ms, "
-          f"max {max(per_file) * 1000:.1f} ms, all {sum(per_file) * 1000:.0f} ms")
+    print(
+        f"in process, per file: median {statistics.median(per_file) * 1000:.1f} ms, "
+        f"max {max(per_file) * 1000:.1f} ms, all {sum(per_file) * 1000:.0f} ms"
+    )
 
 
 if __name__ == "__main__":

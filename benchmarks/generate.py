@@ -55,18 +55,21 @@ def generate(n: int, seed: int = 20150101) -> tuple[pa.Table, pa.Table]:
     age = rng.integers(16, 75, n)
     sentence = np.where(disposal == "custody_release", rng.integers(1, 48, n), 0)
     predicted = rng.integers(50, 951, n)  # thousandths: 0.050 .. 0.950
-    index_events = pa.table({
-        "offender_id": offender,
-        "index_date": pa.array(days.astype("datetime64[D]"), pa.date32()),
-        "area": area,
-        "disposal": disposal,
-        "sex": sex,
-        "age": age,
-        "sentence_months": sentence,
-        "predicted_rate": pa.array([f"0.{p:03d}" for p in predicted.tolist()])
-        .cast(pa.decimal128(6, 3)),
-        "group": np.full(n, "treatment"),
-    })
+    index_events = pa.table(
+        {
+            "offender_id": offender,
+            "index_date": pa.array(days.astype("datetime64[D]"), pa.date32()),
+            "area": area,
+            "disposal": disposal,
+            "sex": sex,
+            "age": age,
+            "sentence_months": sentence,
+            "predicted_rate": pa.array([f"0.{p:03d}" for p in predicted.tolist()]).cast(
+                pa.decimal128(6, 3)
+            ),
+            "group": np.full(n, "treatment"),
+        }
+    )
     reoffends = rng.random(n) < 0.45
     counts = np.where(reoffends, np.minimum(rng.geometric(0.27, n), 12), 0)
     owner = np.repeat(np.arange(n), counts)
@@ -79,15 +82,17 @@ def generate(n: int, seed: int = 20150101) -> tuple[pa.Table, pa.Table]:
     disposal_type = np.where(rng.random(m) < 0.8, "conviction", "caution")
     breach = np.where(rng.random(m) < 0.07, "yes", "no")
     court = np.char.add(np.char.add("C", owner.astype(str)), np.char.add("-", sitting.astype(str)))
-    offences = pa.table({
-        "offence_id": np.char.add("O", np.arange(m).astype(str)),
-        "offender_id": offender[owner],
-        "offence_date": pa.array(offence_day.astype("datetime64[D]"), pa.date32()),
-        "disposal_date": pa.array(disposal_day.astype("datetime64[D]"), pa.date32()),
-        "disposal_type": disposal_type,
-        "breach": breach,
-        "court_event_id": court,
-    })
+    offences = pa.table(
+        {
+            "offence_id": np.char.add("O", np.arange(m).astype(str)),
+            "offender_id": offender[owner],
+            "offence_date": pa.array(offence_day.astype("datetime64[D]"), pa.date32()),
+            "disposal_date": pa.array(disposal_day.astype("datetime64[D]"), pa.date32()),
+            "disposal_type": disposal_type,
+            "breach": breach,
+            "court_event_id": court,
+        }
+    )
     return index_events, offences.take(rng.permutation(m))
 
 

@@ -29,9 +29,11 @@ def tr_contract():  # type: ignore[no-untyped-def]
     cohort = rules.Cohort(
         "crc",
         eligible=rules.OneOf("disposal", DISPOSALS),
-        exclusions=(rules.Exclusion(
-            rules.FieldTest("age", "<", Quantity(Fraction(18), Unit.NUMBER)), "under 18"
-        ),),
+        exclusions=(
+            rules.Exclusion(
+                rules.FieldTest("age", "<", Quantity(Fraction(18), Unit.NUMBER)), "under 18"
+            ),
+        ),
         periods=(rules.Quarterly(START, END),),
         grouped_by="area",
     )
@@ -64,8 +66,17 @@ def run_pbrrules(folder: Path) -> str:
         dups = dict(f.excluded).get(
             "duplicate index event (a later index event of the same offender in the same cohort)", 0
         )
-        rows.append((f.period, f.area or "", t.offenders, t.predicted or Fraction(0),
-                     t.counts["binary"].reoffenders, t.counts["binary"].reoffences, dups))
+        rows.append(
+            (
+                f.period,
+                f.area or "",
+                t.offenders,
+                t.predicted or Fraction(0),
+                t.counts["binary"].reoffenders,
+                t.counts["binary"].reoffences,
+                dups,
+            )
+        )
     return digest(rows)
 
 
@@ -113,8 +124,9 @@ def run_duckdb(folder: Path, fmt: str) -> str:
 
     sql = BARE_SQL.format(ie=scan("index_events"), off=scan("offences"))
     rows = duckdb.connect().execute(sql).fetchall()
-    return digest([(q, a, int(n), Fraction(p), int(r), int(o), int(d))
-                   for q, a, n, p, r, o, d in rows])
+    return digest(
+        [(q, a, int(n), Fraction(p), int(r), int(o), int(d)) for q, a, n, p, r, o, d in rows]
+    )
 
 
 def run_pandas(folder: Path, fmt: str) -> str:
@@ -132,29 +144,40 @@ def run_pandas(folder: Path, fmt: str) -> str:
         ie[col] = pd.to_datetime(ie[col])
     for col in ("offence_date", "disposal_date"):
         off[col] = pd.to_datetime(off[col])
-    ie = ie[ie["disposal"].isin(DISPOSALS) & ~(ie["age"] < 18)
-            & ie["index_date"].between(pd.Timestamp(START), pd.Timestamp(END))].copy()
+    ie = ie[
+        ie["disposal"].isin(DISPOSALS)
+        & ~(ie["age"] < 18)
+        & ie["index_date"].between(pd.Timestamp(START), pd.Timestamp(END))
+    ].copy()
     # exact sums: predicted rates have three decimal places in this data
     ie["milli"] = (ie["predicted_rate"].astype(float) * 1000).round().astype("int64")
     ie["q"] = ie["index_date"].dt.year.astype(str) + "-Q" + ie["index_date"].dt.quarter.astype(str)
     ie = ie.sort_values(["q", "area", "offender_id", "index_date"])
     firsts = ie.drop_duplicates(["q", "area", "offender_id"], keep="first")
-    dups = (ie.groupby(["q", "area"]).size() - firsts.groupby(["q", "area"]).size())
+    dups = ie.groupby(["q", "area"]).size() - firsts.groupby(["q", "area"]).size()
     off = off[off["disposal_type"].isin(["conviction", "caution"]) & (off["breach"] == "no")]
     pairs = firsts[["q", "area", "offender_id", "index_date"]].merge(
-        off[["offender_id", "offence_date", "disposal_date"]], on="offender_id")
+        off[["offender_id", "offence_date", "disposal_date"]], on="offender_id"
+    )
     d = pairs["index_date"]
-    ok = ((pairs["offence_date"] >= d) & (pairs["offence_date"] < d + pd.DateOffset(months=12))
-          & (pairs["disposal_date"] < d + pd.DateOffset(months=18)))
+    ok = (
+        (pairs["offence_date"] >= d)
+        & (pairs["offence_date"] < d + pd.DateOffset(months=12))
+        & (pairs["disposal_date"] < d + pd.DateOffset(months=18))
+    )
     people = pairs[ok].groupby(["q", "area", "offender_id"]).size()
     counts = people.groupby(["q", "area"]).agg(["size", "sum"])
     sizes = firsts.groupby(["q", "area"]).agg(n=("offender_id", "size"), milli=("milli", "sum"))
     rows = []
     for (q, area), s in sizes.iterrows():
-        r, o = (int(counts.loc[(q, area), "size"]), int(counts.loc[(q, area), "sum"])) \
-            if (q, area) in counts.index else (0, 0)
-        rows.append((q, area, int(s["n"]), Fraction(int(s["milli"]), 1000), r, o,
-                     int(dups.loc[(q, area)])))
+        r, o = (
+            (int(counts.loc[(q, area), "size"]), int(counts.loc[(q, area), "sum"]))
+            if (q, area) in counts.index
+            else (0, 0)
+        )
+        rows.append(
+            (q, area, int(s["n"]), Fraction(int(s["milli"]), 1000), r, o, int(dups.loc[(q, area)]))
+        )
     return digest(rows)
 
 

@@ -42,8 +42,14 @@ def plus(day: datetime.date, duration: Duration) -> datetime.date:
 
 def plus_both(day: datetime.date, first: Duration, then: Duration) -> datetime.date:
     if first.unit != "days" and then.unit != "days":
-        return plus(day, Duration(first.amount * (12 if first.unit == "years" else 1)
-                                  + then.amount * (12 if then.unit == "years" else 1), "months"))
+        return plus(
+            day,
+            Duration(
+                first.amount * (12 if first.unit == "years" else 1)
+                + then.amount * (12 if then.unit == "years" else 1),
+                "months",
+            ),
+        )
     return plus(plus(day, first), then)
 
 
@@ -62,8 +68,12 @@ def _test(left: Any, op: str, right: Any) -> bool | None:
     if isinstance(left, Fraction | int) and isinstance(right, Fraction | int):
         left, right = Fraction(left), Fraction(right)
     return {
-        "<": left < right, "<=": left <= right, ">": left > right, ">=": left >= right,
-        "=": left == right, "!=": left != right,
+        "<": left < right,
+        "<=": left <= right,
+        ">": left > right,
+        ">=": left >= right,
+        "=": left == right,
+        "!=": left != right,
     }[op]
 
 
@@ -112,7 +122,9 @@ def version_of(contract: rules.Contract, day: datetime.date) -> int:
     return chosen
 
 
-def windows(rule: rules.PeriodRule, years_start: datetime.date | None) -> list[tuple[str, Any, Any]]:
+def windows(
+    rule: rules.PeriodRule, years_start: datetime.date | None
+) -> list[tuple[str, Any, Any]]:
     out = []
     match rule:
         case rules.Quarterly(start=start, end=end):
@@ -197,8 +209,19 @@ def measure(
             for rule in c.periods:
                 if isinstance(rule, rules.Blocks):
                     if version_of(contract, rule.start) == vi:
-                        units += _blocks(contract, name, c, rule, rows, status, area_of,
-                                         cancel, fates, rank, cohort_areas)
+                        units += _blocks(
+                            contract,
+                            name,
+                            c,
+                            rule,
+                            rows,
+                            status,
+                            area_of,
+                            cancel,
+                            fates,
+                            rank,
+                            cohort_areas,
+                        )
                     continue
                 for label, start, end in windows(rule, contract.header.contract_years_start):
                     if version_of(contract, start) != vi:
@@ -211,11 +234,39 @@ def measure(
                             cohort_areas[name].add(area_of(c, e))  # type: ignore[arg-type]
                         by_area[area_of(c, e)].append((r, e))
                     for area, group in by_area.items():
-                        units.append(_unit(name, label, start, end, vi, c, area, group, status,
-                                           cancel.get(label), fates, rank))
+                        units.append(
+                            _unit(
+                                name,
+                                label,
+                                start,
+                                end,
+                                vi,
+                                c,
+                                area,
+                                group,
+                                status,
+                                cancel.get(label),
+                                fates,
+                                rank,
+                            )
+                        )
                     if c.grouped_by is None and None not in by_area:
-                        units.append(_unit(name, label, start, end, vi, c, None, [], status,
-                                           cancel.get(label), fates, rank))
+                        units.append(
+                            _unit(
+                                name,
+                                label,
+                                start,
+                                end,
+                                vi,
+                                c,
+                                None,
+                                [],
+                                status,
+                                cancel.get(label),
+                                fates,
+                                rank,
+                            )
+                        )
     # grouped dated units with no records in an area seen elsewhere in the cohort
     seen = {(u["cohort"], u["label"], u["start"], u["area"]) for u in units}
     for name, label, start, end, vi, c, cancelled in dated:
@@ -224,8 +275,9 @@ def measure(
         for area in sorted(cohort_areas[name]):
             if (name, label, start, area) not in seen:
                 seen.add((name, label, start, area))
-                units.append(_unit(name, label, start, end, vi, c, area, [], status, cancelled,
-                                   fates, rank))
+                units.append(
+                    _unit(name, label, start, end, vi, c, area, [], status, cancelled, fates, rank)
+                )
 
     by_offender: dict[str, list[tuple[int, Record]]] = defaultdict(list)
     for k, o in enumerate(offences, start=1):
@@ -238,13 +290,21 @@ def measure(
         all_ms = [m for v in contract.versions for m in v.rules.measures if m.cohort == u["cohort"]]
         groups = []
         for control in (False, True):
-            members = [e for e in u["counted"] if applies(u["rule"].control_group, e, False) == control]
+            members = [
+                e for e in u["counted"] if applies(u["rule"].control_group, e, False) == control
+            ]
             tallies = {}
             for m in ms:
                 r = o_count = 0
                 for e in members:
-                    hits = [o for _, o in by_offender[e["offender_id"]] if proven(o, e["index_date"], m)]
-                    n = len({o["court_event_id"] for o in hits}) if m.counting == "events" else len(hits)
+                    hits = [
+                        o for _, o in by_offender[e["offender_id"]] if proven(o, e["index_date"], m)
+                    ]
+                    n = (
+                        len({o["court_event_id"] for o in hits})
+                        if m.counting == "events"
+                        else len(hits)
+                    )
                     r += n > 0
                     o_count += n
                 tallies[m.name] = MeasureCounts(r, o_count)
@@ -254,7 +314,11 @@ def measure(
             groups.append(GroupFigures(len(members), tallies, predicted))
         for e in u["counted"]:
             for k, o in by_offender[e["offender_id"]]:
-                if not e["index_date"] <= o["offence_date"] < max(plus(e["index_date"], m.follow_up) for m in all_ms):
+                if (
+                    not e["index_date"]
+                    <= o["offence_date"]
+                    < max(plus(e["index_date"], m.follow_up) for m in all_ms)
+                ):
                     continue
                 offence_rank[k] = min(offence_rank.get(k, 9), _offence_rank(o, e, all_ms))
         excluded = {x.reason: 0 for x in u["rule"].exclusions}
@@ -262,11 +326,19 @@ def measure(
             excluded[reason] = excluded.get(reason, 0) + n
         if u["rule"].deduplicate:
             excluded.setdefault(DUPLICATE, 0)
-        figures.append(CohortFigures(
-            u["cohort"], u["label"], u["start"], u["end"], groups[0],
-            groups[1] if u["rule"].control_group is not None else None,
-            u["area"], tuple(excluded.items()), u["cancelled"],
-        ))
+        figures.append(
+            CohortFigures(
+                u["cohort"],
+                u["label"],
+                u["start"],
+                u["end"],
+                groups[0],
+                groups[1] if u["rule"].control_group is not None else None,
+                u["area"],
+                tuple(excluded.items()),
+                u["cancelled"],
+            )
+        )
     figures.sort(key=lambda f: (f.start, f.cohort, f.area or "", f.end, f.period))
     ie_acc: Counter[str] = Counter()
     counted_rows = 0
@@ -279,8 +351,12 @@ def measure(
             counted_rows += 1
         else:
             ie_acc[best[1]] += 1
-    off_reasons = {1: "a breach (breaches are not counted)", 2: "disposal type not counted",
-                   3: "outside the follow-up window", 4: "disposed of after the waiting period"}
+    off_reasons = {
+        1: "a breach (breaches are not counted)",
+        2: "disposal type not counted",
+        3: "outside the follow-up window",
+        4: "disposed of after the waiting period",
+    }
     off_acc: Counter[str] = Counter()
     off_counted = 0
     for k in range(1, len(offences) + 1):
@@ -331,12 +407,22 @@ def _unit(name, label, start, end, vi, c, area, group, status, cancelled, fates,
         for r, e in keep:
             counted.append(e)
             fates[r].append((0, ""))
-        for r, _ in mine[len(keep):]:
+        for r, _ in mine[len(keep) :]:
             fates[r].append((1, DUPLICATE))
             excluded[DUPLICATE] += 1
-    return {"cohort": name, "label": label, "start": start, "end": end, "version": vi, "rule": c,
-            "area": area, "counted": counted, "excluded": excluded, "cancelled": cancelled,
-            "block": False}
+    return {
+        "cohort": name,
+        "label": label,
+        "start": start,
+        "end": end,
+        "version": vi,
+        "rule": c,
+        "area": area,
+        "counted": counted,
+        "excluded": excluded,
+        "cancelled": cancelled,
+        "block": False,
+    }
 
 
 def _blocks(contract, name, c, rule, rows, status, area_of, cancel, fates, rank, cohort_areas):  # type: ignore[no-untyped-def]
@@ -366,11 +452,11 @@ def _blocks(contract, name, c, rule, rows, status, area_of, cancel, fates, rank,
                 raise SameDate(mine)
             keep = mine[:1] if c.deduplicate else mine
             firsts += keep
-            for r, e in mine[len(keep):]:
+            for r, e in mine[len(keep) :]:
                 fates[r].append((1, DUPLICATE))
                 other.append((r, e, DUPLICATE))
         firsts.sort(key=lambda re: (re[1]["index_date"], re[1]["offender_id"], re[0]))
-        blocks = [firsts[i:i + rule.size] for i in range(0, len(firsts), rule.size)]
+        blocks = [firsts[i : i + rule.size] for i in range(0, len(firsts), rule.size)]
         for k, block in enumerate(blocks, start=1):
             within = rule.limit is None or k <= rule.limit
             for r, _ in block:
@@ -380,10 +466,21 @@ def _blocks(contract, name, c, rule, rows, status, area_of, cancel, fates, rank,
         made = []
         for k, block in enumerate(blocks, start=1):
             label = f"cohort {k}"
-            made.append({"cohort": name, "label": label, "start": block[0][1]["index_date"],
-                         "end": block[-1][1]["index_date"], "version": 0, "rule": c,
-                         "area": area, "counted": [e for _, e in block], "excluded": Counter(),
-                         "cancelled": cancel.get(label), "block": True})
+            made.append(
+                {
+                    "cohort": name,
+                    "label": label,
+                    "start": block[0][1]["index_date"],
+                    "end": block[-1][1]["index_date"],
+                    "version": 0,
+                    "rule": c,
+                    "area": area,
+                    "counted": [e for _, e in block],
+                    "excluded": Counter(),
+                    "cancelled": cancel.get(label),
+                    "block": True,
+                }
+            )
         for _, e, s in other:
             holder = next((u for u in made if e["index_date"] <= u["end"]), None)
             if holder is not None:

@@ -9,15 +9,23 @@ from fractions import Fraction
 from typing import Any
 
 from hypothesis import strategies as st
+from tests.measure.oracle import add_months
 
 from pbrrules import rules
 from pbrrules.values import Duration, Quantity, Unit
-from tests.measure.oracle import add_months
 
 D = datetime.date
 INDEX_DATES = [
-    D(2015, 7, 1), D(2015, 8, 31), D(2015, 9, 30), D(2015, 10, 1), D(2015, 12, 31),
-    D(2016, 1, 31), D(2016, 2, 29), D(2016, 3, 31), D(2016, 6, 30), D(2016, 1, 1),
+    D(2015, 7, 1),
+    D(2015, 8, 31),
+    D(2015, 9, 30),
+    D(2015, 10, 1),
+    D(2015, 12, 31),
+    D(2016, 1, 31),
+    D(2016, 2, 29),
+    D(2016, 3, 31),
+    D(2016, 6, 30),
+    D(2016, 1, 1),
 ]
 OFFENDERS = ["a", "b", "c", "d", "e"]
 
@@ -40,11 +48,19 @@ PERIODS = [
     (rules.Quarterly(D(2015, 7, 1), D(2016, 6, 30)),),
     (rules.ContractYears(D(2015, 4, 1), D(2017, 3, 31)),),
     (rules.NamedPeriod("pilot", D(2015, 8, 15), D(2016, 2, 29)),),
-    (rules.Quarterly(D(2015, 7, 1), D(2016, 6, 30)), rules.ContractYears(D(2015, 4, 1), D(2017, 3, 31))),
+    (
+        rules.Quarterly(D(2015, 7, 1), D(2016, 6, 30)),
+        rules.ContractYears(D(2015, 4, 1), D(2017, 3, 31)),
+    ),
     (rules.Blocks(3, D(2015, 8, 1), 2),),
     (rules.Blocks(4, D(2015, 7, 1), None),),
 ]
-DURATIONS = [Duration(12, "months"), Duration(6, "months"), Duration(365, "days"), Duration(1, "years")]
+DURATIONS = [
+    Duration(12, "months"),
+    Duration(6, "months"),
+    Duration(365, "days"),
+    Duration(1, "years"),
+]
 WAITS = [Duration(6, "months"), Duration(0, "months"), Duration(30, "days")]
 
 
@@ -70,21 +86,25 @@ def contracts(draw: st.DrawFn) -> rules.Contract:
         eligible=draw(st.sampled_from(ELIGIBLE)),
         exclusions=tuple(EXCLUSIONS[:n_excl]),
         periods=draw(st.sampled_from(PERIODS)),
-        cancellations=(rules.Cancellation("cohort 2", "ended early"),
-                       rules.Cancellation("2015-Q4", "paused")),
+        cancellations=(
+            rules.Cancellation("cohort 2", "ended early"),
+            rules.Cancellation("2015-Q4", "paused"),
+        ),
         grouped_by=draw(st.sampled_from([None, "area"])),
         control_group=draw(st.sampled_from([None, rules.FieldTest("group", "=", "control")])),
         deduplicate=draw(st.booleans()),
     )
-    first = rules.Rules(cohorts=(cohort,), measures=(draw(measures("c", "m1")),
-                                                     draw(measures("c", "m2"))))
+    first = rules.Rules(
+        cohorts=(cohort,), measures=(draw(measures("c", "m1")), draw(measures("c", "m2")))
+    )
     versions = [rules.Version("original", None, first)]
     if draw(st.booleans()):
         varied = rules.Rules(cohorts=(cohort,), measures=(draw(measures("c", "m1")),))
         versions.append(rules.Version("variation", D(2016, 1, 1), varied))
     years = draw(st.sampled_from([None, D(2015, 2, 1)]))
-    return rules.Contract(rules.Header("contract", "test", contract_years_start=years),
-                          tuple(versions))
+    return rules.Contract(
+        rules.Header("contract", "test", contract_years_start=years), tuple(versions)
+    )
 
 
 @st.composite
@@ -92,19 +112,24 @@ def index_events(draw: st.DrawFn) -> list[dict[str, Any]]:
     n = draw(st.integers(0, 12))
     out = []
     for i in range(n):
-        out.append({
-            "offender_id": draw(st.sampled_from(OFFENDERS)),
-            "index_date": draw(st.sampled_from(INDEX_DATES)),
-            "area": draw(st.sampled_from(["North", "South"])),
-            "disposal": draw(st.sampled_from(["community_order", "custody_release", "fine"])),
-            "age": draw(st.sampled_from([None, 16, 17, 18, 40])),
-            "sentence_months": draw(st.sampled_from([0, 24, 36])),
-            "deported": draw(st.sampled_from([None, True, False, False])),
-            "predicted_rate": draw(st.sampled_from([Decimal("0.1"), Decimal("0.25"),
-                                                    Decimal("0.333"), Decimal("0.5")])),
-            "group": draw(st.sampled_from(["treatment", "control"])),
-            "note": f"event {i}",
-        })
+        out.append(
+            {
+                "offender_id": draw(st.sampled_from(OFFENDERS)),
+                "index_date": draw(st.sampled_from(INDEX_DATES)),
+                "area": draw(st.sampled_from(["North", "South"])),
+                "disposal": draw(st.sampled_from(["community_order", "custody_release", "fine"])),
+                "age": draw(st.sampled_from([None, 16, 17, 18, 40])),
+                "sentence_months": draw(st.sampled_from([0, 24, 36])),
+                "deported": draw(st.sampled_from([None, True, False, False])),
+                "predicted_rate": draw(
+                    st.sampled_from(
+                        [Decimal("0.1"), Decimal("0.25"), Decimal("0.333"), Decimal("0.5")]
+                    )
+                ),
+                "group": draw(st.sampled_from(["treatment", "control"])),
+                "note": f"event {i}",
+            }
+        )
     return out
 
 
@@ -118,26 +143,42 @@ def offences(draw: st.DrawFn, events: list[dict[str, Any]]) -> list[dict[str, An
         base = draw(st.sampled_from(events))
         d = base["index_date"]
         follow = draw(st.sampled_from([12, 6]))
-        offence = draw(st.sampled_from([
-            d, d - datetime.timedelta(days=1), add_months(d, follow) - datetime.timedelta(days=1),
-            add_months(d, follow), add_months(d, follow) + datetime.timedelta(days=1),
-            d + datetime.timedelta(days=364), d + datetime.timedelta(days=365),
-            d + datetime.timedelta(days=draw(st.integers(0, 500))),
-        ]))
-        disposal = draw(st.sampled_from([
-            offence, offence + datetime.timedelta(days=draw(st.integers(0, 300))),
-            add_months(d, 18) - datetime.timedelta(days=1), add_months(d, 18),
-            add_months(d, 12) + datetime.timedelta(days=29),
-            add_months(d, 12) + datetime.timedelta(days=30),
-        ]))
+        offence = draw(
+            st.sampled_from(
+                [
+                    d,
+                    d - datetime.timedelta(days=1),
+                    add_months(d, follow) - datetime.timedelta(days=1),
+                    add_months(d, follow),
+                    add_months(d, follow) + datetime.timedelta(days=1),
+                    d + datetime.timedelta(days=364),
+                    d + datetime.timedelta(days=365),
+                    d + datetime.timedelta(days=draw(st.integers(0, 500))),
+                ]
+            )
+        )
+        disposal = draw(
+            st.sampled_from(
+                [
+                    offence,
+                    offence + datetime.timedelta(days=draw(st.integers(0, 300))),
+                    add_months(d, 18) - datetime.timedelta(days=1),
+                    add_months(d, 18),
+                    add_months(d, 12) + datetime.timedelta(days=29),
+                    add_months(d, 12) + datetime.timedelta(days=30),
+                ]
+            )
+        )
         disposal = max(disposal, offence)
-        out.append({
-            "offender_id": base["offender_id"],
-            "offence_date": offence,
-            "disposal_date": disposal,
-            "disposal_type": draw(st.sampled_from(["conviction", "conviction", "caution"])),
-            "breach": draw(st.booleans()),
-            "court_event_id": draw(st.sampled_from(["s1", "s2", "s3"])),
-            "ref": f"offence {i}",
-        })
+        out.append(
+            {
+                "offender_id": base["offender_id"],
+                "offence_date": offence,
+                "disposal_date": disposal,
+                "disposal_type": draw(st.sampled_from(["conviction", "conviction", "caution"])),
+                "breach": draw(st.booleans()),
+                "court_event_id": draw(st.sampled_from(["s1", "s2", "s3"])),
+                "ref": f"offence {i}",
+            }
+        )
     return out

@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from tests.measure import oracle
+from tests.measure.strategies import contracts, index_events, offences
 
 from pbrrules import rules
 from pbrrules.measure import OutcomeRecordsError, load_outcomes, measure
-from tests.measure import oracle
-from tests.measure.strategies import contracts, index_events, offences
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 D = datetime.date
@@ -39,14 +39,32 @@ def _write_csv(path: Path, records: list[dict[str, Any]], columns: list[str]) ->
             writer.writerow([_cell(r.get(c)) for c in columns])
 
 
-IE_COLUMNS = ["offender_id", "index_date", "area", "disposal", "age", "sentence_months",
-              "deported", "predicted_rate", "group", "note"]
-OFF_COLUMNS = ["offender_id", "offence_date", "disposal_date", "disposal_type", "breach",
-               "court_event_id", "ref"]
+IE_COLUMNS = [
+    "offender_id",
+    "index_date",
+    "area",
+    "disposal",
+    "age",
+    "sentence_months",
+    "deported",
+    "predicted_rate",
+    "group",
+    "note",
+]
+OFF_COLUMNS = [
+    "offender_id",
+    "offence_date",
+    "disposal_date",
+    "disposal_type",
+    "breach",
+    "court_event_id",
+    "ref",
+]
 
 
-def check(contract: rules.Contract, events: list[dict[str, Any]],
-          offs: list[dict[str, Any]], fmt: str) -> None:
+def check(
+    contract: rules.Contract, events: list[dict[str, Any]], offs: list[dict[str, Any]], fmt: str
+) -> None:
     try:
         expected, accounting = oracle.measure(contract, events, offs)
     except oracle.SameDate:
@@ -76,40 +94,70 @@ def check(contract: rules.Contract, events: list[dict[str, Any]],
 
 
 def _ie(offender: str, day: D, **extra: Any) -> dict[str, Any]:
-    base = {"offender_id": offender, "index_date": day, "area": "North",
-            "disposal": "community_order", "age": 30, "sentence_months": 0, "deported": False,
-            "predicted_rate": None, "group": "treatment", "note": f"{offender}{day}"}
+    base = {
+        "offender_id": offender,
+        "index_date": day,
+        "area": "North",
+        "disposal": "community_order",
+        "age": 30,
+        "sentence_months": 0,
+        "deported": False,
+        "predicted_rate": None,
+        "group": "treatment",
+        "note": f"{offender}{day}",
+    }
     return base | extra
 
 
-def _off(offender: str, offence: D, disposal: D, kind: str = "conviction", breach: bool = False,
-         sitting: str = "s1", ref: str = "") -> dict[str, Any]:
-    return {"offender_id": offender, "offence_date": offence, "disposal_date": disposal,
-            "disposal_type": kind, "breach": breach, "court_event_id": sitting,
-            "ref": ref or f"{offender}{offence}{disposal}{kind}{breach}{sitting}"}
+def _off(
+    offender: str,
+    offence: D,
+    disposal: D,
+    kind: str = "conviction",
+    breach: bool = False,
+    sitting: str = "s1",
+    ref: str = "",
+) -> dict[str, Any]:
+    return {
+        "offender_id": offender,
+        "offence_date": offence,
+        "disposal_date": disposal,
+        "disposal_type": kind,
+        "breach": breach,
+        "court_event_id": sitting,
+        "ref": ref or f"{offender}{offence}{disposal}{kind}{breach}{sitting}",
+    }
 
 
 TR = rules.Contract(
     rules.Header("contract", "TR-like"),
-    (rules.Version("original", None, rules.Rules(
-        cohorts=(rules.Cohort("c", periods=(rules.Quarterly(D(2015, 7, 1), D(2016, 6, 30)),),
-                              grouped_by="area"),),
-        measures=(rules.Measure("binary", "binary", "c"),
-                  rules.Measure("events", "per_offenders", "c", per=100, counting="events",
-                                proven_by=("conviction",))),
-    )),),
+    (
+        rules.Version(
+            "original",
+            None,
+            rules.Rules(
+                cohorts=(
+                    rules.Cohort(
+                        "c",
+                        periods=(rules.Quarterly(D(2015, 7, 1), D(2016, 6, 30)),),
+                        grouped_by="area",
+                    ),
+                ),
+                measures=(
+                    rules.Measure("binary", "binary", "c"),
+                    rules.Measure(
+                        "events",
+                        "per_offenders",
+                        "c",
+                        per=100,
+                        counting="events",
+                        proven_by=("conviction",),
+                    ),
+                ),
+            ),
+        ),
+    ),
 )
-
-
-@SETTINGS
-@given(contract=contracts(), data=st.data(), fmt=st.sampled_from(["records", "csv"]))
-def test_duckdb_measurement_equals_the_oracle(contract: rules.Contract, data: st.DataObject,
-                                             fmt: str) -> None:
-    """Every cohort unit's N, R, O, events, predicted sums and exclusions, and the accounting,
-    equal the naive oracle's on generated records."""
-    events = data.draw(index_events())
-    offs = data.draw(offences(events))
-    check(contract, events, offs, fmt)
 
 
 BOUNDARIES = {
@@ -119,13 +167,20 @@ BOUNDARIES = {
     ),
     "31st of the month: six months on is the 30th or 28th": (
         [_ie("a", D(2015, 8, 31))],
-        [_off("a", D(2016, 8, 30), D(2017, 2, 27)), _off("a", D(2016, 8, 31), D(2016, 9, 1)),
-         _off("a", D(2016, 1, 1), D(2017, 2, 28))],
+        [
+            _off("a", D(2016, 8, 30), D(2017, 2, 27)),
+            _off("a", D(2016, 8, 31), D(2016, 9, 1)),
+            _off("a", D(2016, 1, 1), D(2017, 2, 28)),
+        ],
     ),
     "window's first day, last day and the day after": (
         [_ie("a", D(2015, 10, 1)), _ie("b", D(2015, 10, 1))],
-        [_off("a", D(2015, 10, 1), D(2015, 11, 1)), _off("b", D(2016, 9, 30), D(2016, 10, 1)),
-         _off("b", D(2016, 10, 1), D(2016, 10, 2)), _off("a", D(2015, 9, 30), D(2015, 10, 2))],
+        [
+            _off("a", D(2015, 10, 1), D(2015, 11, 1)),
+            _off("b", D(2016, 9, 30), D(2016, 10, 1)),
+            _off("b", D(2016, 10, 1), D(2016, 10, 2)),
+            _off("a", D(2015, 9, 30), D(2015, 10, 2)),
+        ],
     ),
     "disposal on the last and on the first excluded day of the waiting period": (
         [_ie("a", D(2015, 10, 1)), _ie("b", D(2015, 10, 1))],
@@ -133,19 +188,27 @@ BOUNDARIES = {
     ),
     "breaches and cautions": (
         [_ie("a", D(2015, 12, 31))],
-        [_off("a", D(2016, 1, 2), D(2016, 1, 3), breach=True),
-         _off("a", D(2016, 1, 2), D(2016, 1, 3), kind="caution"),
-         _off("a", D(2016, 1, 4), D(2016, 1, 5), kind="warning")],
+        [
+            _off("a", D(2016, 1, 2), D(2016, 1, 3), breach=True),
+            _off("a", D(2016, 1, 2), D(2016, 1, 3), kind="caution"),
+            _off("a", D(2016, 1, 4), D(2016, 1, 5), kind="warning"),
+        ],
     ),
     "several offences in one court sitting": (
         [_ie("a", D(2015, 10, 1))],
-        [_off("a", D(2016, 1, 1), D(2016, 2, 1), sitting="s1"),
-         _off("a", D(2016, 1, 2), D(2016, 2, 1), sitting="s1"),
-         _off("a", D(2016, 1, 3), D(2016, 3, 1), sitting="s2")],
+        [
+            _off("a", D(2016, 1, 1), D(2016, 2, 1), sitting="s1"),
+            _off("a", D(2016, 1, 2), D(2016, 2, 1), sitting="s1"),
+            _off("a", D(2016, 1, 3), D(2016, 3, 1), sitting="s2"),
+        ],
     ),
     "several index events per person within and across periods": (
-        [_ie("a", D(2015, 10, 1)), _ie("a", D(2015, 11, 1)), _ie("a", D(2016, 1, 1)),
-         _ie("b", D(2015, 12, 31), area="South")],
+        [
+            _ie("a", D(2015, 10, 1)),
+            _ie("a", D(2015, 11, 1)),
+            _ie("a", D(2016, 1, 1)),
+            _ie("b", D(2015, 12, 31), area="South"),
+        ],
         [_off("a", D(2016, 1, 5), D(2016, 2, 1)), _off("b", D(2016, 1, 5), D(2016, 2, 1))],
     ),
     "a cohort with no reoffenders": (
@@ -153,6 +216,32 @@ BOUNDARIES = {
         [],
     ),
 }
+
+
+@st.composite
+def outcome_records(draw: st.DrawFn) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    events = draw(index_events())
+    return events, draw(offences(events))
+
+
+def _with_boundary_examples(test: Any) -> Any:
+    for case in BOUNDARIES.values():
+        test = example(contract=TR, records=case, fmt="records")(test)
+    return test
+
+
+@SETTINGS
+@given(contract=contracts(), records=outcome_records(), fmt=st.sampled_from(["records", "csv"]))
+@_with_boundary_examples
+def test_duckdb_measurement_equals_the_oracle(
+    contract: rules.Contract,
+    records: tuple[list[dict[str, Any]], list[dict[str, Any]]],
+    fmt: str,
+) -> None:
+    """Every cohort unit's N, R, O, events, predicted sums and exclusions, and the accounting,
+    equal the naive oracle's on generated records; the boundary cases are explicit examples."""
+    events, offs = records
+    check(contract, events, offs, fmt)
 
 
 @pytest.mark.parametrize("case", BOUNDARIES, ids=list(BOUNDARIES))
@@ -169,9 +258,17 @@ def test_boundary_cases_equal_the_oracle(case: str, fmt: str) -> None:
 def _variants() -> list[rules.Contract]:
     base = TR.rules
     out = []
-    for follow in (rules.Measure("b", "binary", "c", follow_up=rules.Duration(6, "months"),
-                                 waiting=rules.Duration(3, "months"), exclude_breaches=False),
-                   rules.Measure("b", "binary", "c", follow_up=rules.Duration(365, "days"))):
+    for follow in (
+        rules.Measure(
+            "b",
+            "binary",
+            "c",
+            follow_up=rules.Duration(6, "months"),
+            waiting=rules.Duration(3, "months"),
+            exclude_breaches=False,
+        ),
+        rules.Measure("b", "binary", "c", follow_up=rules.Duration(365, "days")),
+    ):
         r = rules.Rules(cohorts=base.cohorts, measures=(follow,))
         out.append(rules.Contract(TR.header, (rules.Version("v", None, r),)))
     return out

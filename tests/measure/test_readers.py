@@ -1,0 +1,123 @@
+"""CSV (BOM, CRLF, whitespace), JSON Lines, Parquet, folders, explicit paths and records in
+memory all read to the same figures; inputs are never modified; runs are thread-safe."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import io
+import json
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from tests.measure.test_validation import CONTRACT, GOOD_IE, GOOD_OFF, IE_HEADER, OFF_HEADER, write
+
+from pbrrules.measure import Progress, load_outcomes, measure
+
+D = datetime.date
+
+
+def _rows(header: str, lines: list[str]) -> list[dict[str, str]]:
+    names = header.split(",")
+    return [dict(zip(names, line.split(","), strict=True)) for line in lines]
+
+
+@pytest.fixture
+def expected(tmp_path_factory: pytest.TempPathFactory) -> object:
+    folder = tmp_path_factory.mktemp("plain")
+    write(folder, GOOD_IE, GOOD_OFF)
+    return measure(CONTRACT, load_outcomes(folder)).figures
+
+
+def test_csv_with_bom_crlf_and_whitespace_reads_the_same(tmp_path: Path, expected: object) -> None:
+    def messy(header: str, lines: list[str]) -> bytes:
+        padded = [",".join(f"  {v} " for v in line.split(",")) for line in lines]
+        return b"\xef\xbb\xbf" + "\r\n".join([header, *padded, ""]).encode("utf-8")
+
+    (tmp_path / "index_events.csv").write_bytes(messy(IE_HEADER, GOOD_IE))
+    (tmp_path / "offences.csv").write_bytes(messy(OFF_HEADER, GOOD_OFF))
+    assert measure(CONTRACT, load_outcomes(tmp_path)).figures == expected
+
+
+def test_json_lines_read_the_same(tmp_path: Path, expected: object) -> None:
+    for name, header, lines in (
+        ("index_events", IE_HEADER, GOOD_IE),
+        ("offences", OFF_HEADER, GOOD_OFF),
+    ):
+        text = "\n".join(json.dumps(r) for r in _rows(header, lines))
+        (tmp_path / f"{name}.jsonl").write_text(text + "\n", encoding="utf-8")
+    assert measure(CONTRACT, load_outcomes(tmp_path)).figures == expected
+
+
+def test_typed_parquet_reads_the_same(tmp_path: Path, expected: object) -> None:
+    for name, header, lines in (
+        ("index_events", IE_HEADER, GOOD_IE),
+        ("offences", OFF_HEADER, GOOD_OFF),
+    ):
+        table = pa.Table.from_pylist(_rows(header, lines))
+        for column in ("index_date", "offence_date", "disposal_date"):
+            if column in table.column_names:
+                i = table.column_names.index(column)
+                table = table.set_column(i, column, table[column].cast(pa.date32()))
+        if "breach" in table.column_names:
+            i = table.column_names.index("breach")
+            table = table.set_column(
+                i, "breach", pa.array([v == "yes" for v in table["breach"].to_pylist()])
+            )
+        pq.write_table(table, tmp_path / f"{name}.parquet")
+    result = measure(CONTRACT, load_outcomes(tmp_path))
+    assert result.figures == expected
+    assert [f.format for f in result.files] == ["parquet", "parquet"]
+
+
+def test_explicit_paths_arrow_tables_and_records_read_the_same(
+    tmp_path: Path, expected: object
+) -> None:
+    write(tmp_path, GOOD_IE, GOOD_OFF)
+    by_path = load_outcomes(
+        index_events=tmp_path / "index_events.csv", offences=str(tmp_path / "offences.csv")
+    )
+    assert measure(CONTRACT, by_path).figures == expected
+    records = load_outcomes(
+        index_events=_rows(IE_HEADER, GOOD_IE), offences=_rows(OFF_HEADER, GOOD_OFF)
+    )
+    assert measure(CONTRACT, records).figures == expected
+    arrow = load_outcomes(
+        index_events=pa.Table.from_pylist(_rows(IE_HEADER, GOOD_IE)),
+        offences=pa.Table.from_pylist(_rows(OFF_HEADER, GOOD_OFF)),
+    )
+    assert measure(CONTRACT, arrow).figures == expected
+
+
+def test_files_are_hashed_and_never_modified(tmp_path: Path) -> None:
+    write(tmp_path, GOOD_IE, GOOD_OFF)
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    result = measure(CONTRACT, load_outcomes(tmp_path), reject_invalid=True)
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+    files = {Path(f.name).name: f for f in result.files}
+    assert files["index_events.csv"].rows == 3
+    assert files["offences.csv"].rows == 2
+    assert files["offences.csv"].sha256 == hashlib.sha256(before["offences.csv"]).hexdigest()
+
+
+def test_measuring_from_several_threads_gives_the_same_figures(
+    tmp_path: Path, expected: object
+) -> None:
+    write(tmp_path, GOOD_IE, GOOD_OFF)
+    data = load_outcomes(tmp_path)
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda _: measure(CONTRACT, data).figures, range(8)))
+    assert all(r == expected for r in results)
+
+
+def test_progress_is_shown_only_on_a_terminal(tmp_path: Path) -> None:
+    write(tmp_path, GOOD_IE, GOOD_OFF)
+    quiet = io.StringIO()
+    measure(CONTRACT, load_outcomes(tmp_path), progress=Progress(6, quiet))
+    assert quiet.getvalue() == ""
+    shown = io.StringIO()
+    measure(CONTRACT, load_outcomes(tmp_path), progress=Progress(6, shown, enabled=True))
+    assert "measuring [" in shown.getvalue()
