@@ -271,6 +271,7 @@ class RulesBuild(BaseBuild):
             threshold=threshold,
             significance=self._single(items, "significant", "significant at", owner),
             pooled=bool(self._single(items, "pooled", "pooled or for each cohort", owner)),
+            all_cohorts=any(item.kind == "pooled" and item.value == "all" for item in items),
             clause=ref,
             comparison_span=comparison_span,
             span=span,
@@ -303,6 +304,9 @@ class RulesBuild(BaseBuild):
 
     def pooled(self, meta: Meta) -> Item:
         return Item("pooled", True, self._span(meta))
+
+    def pooled_all(self, meta: Meta) -> Item:
+        return Item("pooled", "all", self._span(meta))
 
     def per_cohort(self, meta: Meta) -> Item:
         return Item("pooled", False, self._span(meta))
@@ -559,8 +563,8 @@ class RulesBuild(BaseBuild):
         )
 
     def given_figures(
-        self, meta: Meta, control: bool | None, period: Token, area: Token | None,
-        *figures: tuple[rules.FigureName, rules.ValueRef],
+        self, meta: Meta, control: bool | None, cohort: Token | None, period: Token,
+        area: Token | None, *figures: tuple[rules.FigureName, rules.ValueRef],
     ) -> Item:
         span = self._span(meta)
         given = rules.GivenFigures(
@@ -569,6 +573,7 @@ class RulesBuild(BaseBuild):
             literals.unquote(area) if area is not None else None,
             bool(control),
             span,
+            cohort=str(cohort) if cohort is not None else None,
         )
         return Item("given", given, span)
 

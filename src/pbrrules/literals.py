@@ -44,9 +44,9 @@ def number(text: str, negative: bool = False) -> Fraction:
 
 
 def money(sign: str, amount: Fraction, million: bool, negative: bool) -> Quantity:
-    """``£2.5 million`` -> 2,500,000 GBP."""
+    """``£2.5 million`` -> 2,500,000 GBP; ``AUD 1,000`` -> 1,000 AUD (any ISO 4217 code)."""
     value = amount * 1_000_000 if million else amount
-    return Quantity(-value if negative else value, Unit.MONEY, CURRENCY_SIGNS[sign])
+    return Quantity(-value if negative else value, Unit.MONEY, CURRENCY_SIGNS.get(sign, sign))
 
 
 def percentage(amount: Fraction) -> Quantity:

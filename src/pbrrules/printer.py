@@ -359,7 +359,8 @@ def _target(t: rules.Target) -> Iterator[_Line]:
         critical = f", critical value {_vref(s.critical_value)}" if s.critical_value else ""
         yield _item(s.span, f"significant at {_vref(s.level)} {s.sides}{critical}")
     if t.pooled:
-        yield _Line(INDENT + "pooled over all cohorts so far", t.span.end_line, t.span.end_line)
+        pooled = "pooled over all cohorts" + ("" if t.all_cohorts else " so far")
+        yield _Line(INDENT + pooled, t.span.end_line, t.span.end_line)
     elif "pooled" in t.written:
         yield _Line(INDENT + "for each cohort", t.span.end_line, t.span.end_line)
 
@@ -457,6 +458,7 @@ def _example(e: rules.Example) -> Iterator[_Line]:
             yield _item(given.span, f"given {given.name} = {_value(given.value)}")
             continue
         control = "control " if given.control else ""
+        control += f"{given.cohort} " if given.cohort is not None else ""
         area = f" in {_q(given.area)}" if given.area is not None else ""
         figures = ", ".join(f"{_vref(value)} {_FIGURES[name]}" for name, value in given.figures)
         yield _item(given.span, f"given {control}{_q(given.period)}{area}: {figures}")
@@ -544,7 +546,8 @@ def _quantity(amount: Fraction, unit: Unit, currency: str | None) -> str:
     sign = "-" if amount < 0 else ""
     magnitude = abs(amount)
     if unit is Unit.MONEY:
-        symbol = CURRENCY_SYMBOLS.get(currency or "GBP", "£")
+        code = currency or "GBP"
+        symbol = CURRENCY_SYMBOLS.get(code, f"{code} ")
         return f"{sign}{symbol}{decimal_text(magnitude, group=True)}"
     if unit in (Unit.PERCENTAGE, Unit.RATE, Unit.PERCENT):
         return f"{sign}{decimal_text(magnitude * 100)}%"

@@ -401,7 +401,10 @@ class Target:
     """``target NAME (clause):`` when a comparison counts as met.
 
     ``reduction in binary_change of at least 5 percentage points`` (or ``increase in ...`` for a
-    deterioration); ``significant at 95% one-sided``; ``pooled over all cohorts so far``.
+    deterioration); ``significant at 95% one-sided``; ``pooled over all cohorts so far`` (each
+    cohort is assessed on its own figures pooled with those of the cohorts before it), or
+    ``pooled over all cohorts`` (assessed once, on every cohort's figures, when the last cohort
+    of the cohort rule is in; until then not assessable: Peterborough's 7.5% across the pilot).
     """
 
     name: str
@@ -413,6 +416,8 @@ class Target:
     clause: str | None = None
     comparison_span: Span = field(default=NOWHERE, eq=False, repr=False)
     span: Span = field(default=NOWHERE, eq=False, repr=False)
+    #: ``pooled over all cohorts``: pooled, and assessed only once every cohort is in.
+    all_cohorts: bool = False
     #: The lines the author wrote (e.g. "pooled" for ``for each cohort``), for fmt.
     written: tuple[str, ...] = field(default=(), eq=False, repr=False)
 
@@ -633,7 +638,9 @@ FigureName = Literal["offenders", "reoffenders", "reoffences", "events", "predic
 class GivenFigures:
     """``given "2015-Q4" in "Cumbria and Lancashire": 1,000 offenders, 417 reoffenders``.
 
-    ``given control "cohort 1": ...`` gives the control group's figures.
+    ``given control "cohort 1": ...`` gives the control group's figures; ``given adults "year 1":
+    ...`` gives them for one cohort rule only (by default they stand for every cohort rule that
+    has a period of that label).
     """
 
     period: str
@@ -641,6 +648,7 @@ class GivenFigures:
     area: str | None = None
     control: bool = False
     span: Span = field(default=NOWHERE, eq=False, repr=False)
+    cohort: str | None = None
 
 
 @frozen

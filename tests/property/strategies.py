@@ -111,7 +111,8 @@ def contracts(draw: st.DrawFn) -> str:
         f"comparison {freq_change}: {freq} against {_decimal(draw, 1, 9, 2)} in relative percent",
         f"target {target}:{draw(st.sampled_from([' ', chr(10) + '  ']))}"
         f"{draw(st.sampled_from(['reduction', 'increase']))} in {change} of at least {draw(points())}",
-        draw(st.sampled_from(["", "  significant at 95% one-sided", "  pooled over all cohorts so far"])),
+        draw(st.sampled_from(["", "  significant at 95% one-sided", "  pooled over all cohorts so far",
+                              "  pooled over all cohorts", "  for each cohort"])),
         f"target {freq_target}: reduction in {freq_change}",
         f"term {reward} (clause 6.{draw(st.integers(1, 9))}):",
         f"  {draw(st.sampled_from(['when', 'unless']))} {target}"

@@ -197,6 +197,8 @@ def _example_uses(example: rules.Example) -> Iterator[Use]:
     for given in example.givens:
         if isinstance(given, rules.GivenValue):
             yield Use(given.name, ("parameter", "measure"), given.span, example.clause)
+        elif given.cohort is not None:
+            yield Use(given.cohort, ("cohort",), given.span, example.clause)
     for expectation in example.expectations:
         if expectation.subject is None:
             continue

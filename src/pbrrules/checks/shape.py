@@ -10,7 +10,7 @@ from fractions import Fraction
 
 from pbrrules import periods, rules
 from pbrrules.errors import Diagnostic, Span
-from pbrrules.values import Quantity
+from pbrrules.values import Quantity, Unit
 
 Section = tuple[rules.VariationStart | None, Sequence[rules.Declaration]]
 
@@ -37,7 +37,7 @@ def check(contract: rules.Contract, sections: Sequence[Section]) -> Iterator[Dia
             yield from _table(parameter, header)
         yield from _measures(version.rules)
         for term in version.rules.terms:
-            yield from _bands(term)
+            yield from _bands(term, version.rules)
             yield from _tied(version.rules, term)
         yield from _rounding(version.rules)
         yield from _years_needed(version.rules, header)
@@ -223,19 +223,22 @@ def _bound(ref: rules.ValueRef | None, version: rules.Rules) -> Fraction | None:
     return None
 
 
-def _bands(term: rules.Term) -> Iterator[Diagnostic]:
-    ranges: list[tuple[Fraction | None, Fraction | None, Span]] = []
+def _bands(term: rules.Term, version: rules.Rules) -> Iterator[Diagnostic]:
+    bounds: list[tuple[rules.ValueRef | None, rules.ValueRef | None, Span]]
     match term.amount:
         case rules.Banded(bands=bands):
-            ranges = [(_bound(b.lower, rules.Rules()), _bound(b.upper, rules.Rules()), b.span)
-                      for b in bands]
+            bounds = [(b.lower, b.upper, b.span) for b in bands]
             what = "band"
         case rules.SavingsShare(shares=shares):
-            ranges = [(_bound(s.lower, rules.Rules()) or Fraction(0),
-                       _bound(s.upper, rules.Rules()), s.span) for s in shares]
+            zero = rules.Literal_(Quantity(Fraction(0), Unit.PERCENTAGE))
+            bounds = [(s.lower or zero, s.upper, s.span) for s in shares]
             what = "share"
         case _:
             return
+    ranges = [(_bound(low, version), _bound(high, version), span) for low, high, span in bounds]
+    if any((low is not None and lo is None) or (high is not None and hi is None)
+           for (low, high, _), (lo, hi, _) in zip(bounds, ranges, strict=True)):
+        return  # a bound without a known value (a template parameter): nothing to compare
     for low, high, span in ranges:
         if low is not None and high is not None and high <= low:
             yield _diagnostic("PBR209", f"a {what} of '{term.name}' ends before it starts", span,
