@@ -118,8 +118,10 @@ def run_duckdb(folder: Path, fmt: str) -> str:
 
     def scan(name: str) -> str:
         path = folder / f"{name}.{fmt}"
-        if fmt == "csv":
+        if fmt == "csv" and name == "offences":
             return f"read_csv('{path}', types = {{'breach': 'VARCHAR'}})"
+        if fmt == "csv":
+            return f"read_csv('{path}')"
         return f"read_parquet('{path}')"
 
     sql = BARE_SQL.format(ie=scan("index_events"), off=scan("offences"))

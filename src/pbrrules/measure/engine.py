@@ -32,8 +32,10 @@ from pbrrules.measure.schema import TableName, index_event_schema, offence_schem
 from pbrrules.measure.sources import DataFile, FileSource, OutcomeData, sha256_of
 from pbrrules.measure.tables import (
     RawTable,
+    TypedColumn,
     Unusable,
     create_typed_view,
+    materialize,
     register,
     typed_columns,
 )
@@ -119,38 +121,26 @@ def _run(
         raise data_error(findings.problems, findings.total)
     ie_cols = typed_columns(ie_schema, ie)
     off_cols = typed_columns(off_schema, off)
-    validation.check_values(con, ie, ie_cols, findings)
-    validation.check_duplicates(con, ie, findings)
+    ie_read = materialize(con, ie, ie_cols, []) if ie.written else None
+    validation.check_values(con, ie, ie_cols, findings, read=ie_read)
+    validation.check_duplicates(con, ie, findings, read=ie_read)
     ie_rejected = _rejected_table(con, "index_events", findings) if reject else None
-    create_typed_view(con, ie, ie_cols, ie_rejected)
-    by_name = {c.column.name: c for c in off_cols}
-    extra = [
-        (
-            f"({by_name['disposal_date'].expr}) < ({by_name['offence_date'].expr})",
-            "PBR306",
-            "disposal_date",
-            "disposal before the offence",
-            "a disposal_date on or after the offence_date",
-        )
-    ]
-    if "court_event_id" in by_name:
-        extra.append(
-            (
-                f"({by_name['court_event_id'].expr}) IS NULL AND "
-                f"({by_name['disposal_type'].expr}) = 'conviction'",
-                "PBR303",
-                "court_event_id",
-                "missing value",
-                "a court_event_id for every conviction (reconviction events are counted)",
-            )
-        )
-    validation.check_values(con, off, off_cols, findings, extra)
-    validation.check_duplicates(con, off, findings)
+    create_typed_view(con, ie, ie_cols, ie_rejected, ie_read)
+    extra = _offence_checks(off_cols)
+    off_read = materialize(con, off, off_cols, [e[0] for e in extra]) if off.written else None
+    validation.check_values(con, off, off_cols, findings, extra, read=off_read)
+    validation.check_duplicates(con, off, findings, read=off_read)
+    offender = '"offender_id"' if off_read else _column(off_cols, "offender_id").expr
     validation.check_offenders(
-        con, off, by_name["offender_id"].expr, "SELECT offender_id FROM index_events", findings
+        con,
+        off,
+        offender,
+        "SELECT offender_id FROM index_events",
+        findings,
+        source=off_read,
     )
     off_rejected = _rejected_table(con, "offences", findings) if reject else None
-    create_typed_view(con, off, off_cols, off_rejected)
+    create_typed_view(con, off, off_cols, off_rejected, off_read)
 
     steps.step("forming cohorts")
     has_predicted = "predicted_rate" in ie.types
@@ -199,6 +189,36 @@ def _run(
         for raw, source in ((ie, data.index_events), (off, data.offences))
     )
     return Measurement(figures, accounting, rejected, files)
+
+
+def _column(columns: list[TypedColumn], name: str) -> TypedColumn:
+    return next(c for c in columns if c.column.name == name)
+
+
+def _offence_checks(columns: list[TypedColumn]) -> list[tuple[str, str, str, str, str]]:
+    """Row checks of offences beyond single values: (condition, code, column, message, expected)."""
+    by_name = {c.column.name: c for c in columns}
+    checks = [
+        (
+            f"({by_name['disposal_date'].expr}) < ({by_name['offence_date'].expr})",
+            "PBR306",
+            "disposal_date",
+            "disposal before the offence",
+            "a disposal_date on or after the offence_date",
+        )
+    ]
+    if "court_event_id" in by_name:
+        checks.append(
+            (
+                f"({by_name['court_event_id'].expr}) IS NULL AND "
+                f"({by_name['disposal_type'].expr}) = 'conviction'",
+                "PBR303",
+                "court_event_id",
+                "missing value",
+                "a court_event_id for every conviction (reconviction events are counted)",
+            )
+        )
+    return checks
 
 
 def _rejected_table(

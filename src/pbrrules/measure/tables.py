@@ -235,14 +235,52 @@ def typed_columns(schema: TableSchema, raw: RawTable) -> list[TypedColumn]:
     ]
 
 
+READ = {"index_events": "read_index_events", "offences": "read_offences"}
+
+
+def problem_condition(columns: list[TypedColumn], extra: list[str]) -> str:
+    """True for a row with any value problem (the checks of ``validation.check_values``)."""
+    parts = [c.missing for c in columns] + [c.unreadable for c in columns]
+    parts += [c.not_allowed for c in columns if c.not_allowed]
+    parts += [c.out_of_range for c in columns if c.out_of_range]
+    parts += [f"({e})" for e in extra]
+    return " OR ".join(f"COALESCE({p}, FALSE)" for p in parts) or "FALSE"
+
+
+def materialize(
+    con: duckdb.DuckDBPyConnection, raw: RawTable, columns: list[TypedColumn], extra: list[str]
+) -> str:
+    """Read a text-format table (CSV, JSON Lines) once into a temp table of its typed columns,
+    ``_bad`` (any value problem) and ``_hash`` (of the whole row, to find repeated rows), so
+    that checks and measurement do not parse the file again. Returns the table's name."""
+    name = READ[raw.table]
+    typed = ", ".join(f"{c.expr} AS {quote_ident(c.column.name)}" for c in columns)
+    hashed = f"hash({', '.join(quote_ident(n) for n in raw.types)})"
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT _row, {typed}, "
+        f"{problem_condition(columns, extra)} AS _bad, {hashed} AS _hash FROM {raw.view}"
+    )
+    return name
+
+
 def create_typed_view(
-    con: duckdb.DuckDBPyConnection, raw: RawTable, columns: list[TypedColumn], rejected: str | None
+    con: duckdb.DuckDBPyConnection,
+    raw: RawTable,
+    columns: list[TypedColumn],
+    rejected: str | None,
+    read: str | None = None,
 ) -> None:
-    """``CREATE VIEW <table>``: ``_row`` and each column read as its type, without the rows in
-    the ``rejected`` table (a table of ``_row`` numbers), if given."""
-    select = ", ".join(f"{c.expr} AS {quote_ident(c.column.name)}" for c in columns)
+    """``CREATE VIEW <table>``: ``_row`` and each column read as its type (from the ``read``
+    table when the source was materialized), without the rows in the ``rejected`` table (a
+    table of ``_row`` numbers), if given."""
+    if read is None:
+        select = ", ".join(f"{c.expr} AS {quote_ident(c.column.name)}" for c in columns)
+        source = raw.view
+    else:
+        select = ", ".join(quote_ident(c.column.name) for c in columns)
+        source = read
     where = f" WHERE _row NOT IN (SELECT _row FROM {rejected})" if rejected else ""
     con.execute(
         f"CREATE OR REPLACE TEMP VIEW {TYPED[raw.table]} AS "
-        f"SELECT _row, {select} FROM {raw.view}{where}"
+        f"SELECT _row, {select} FROM {source}{where}"
     )

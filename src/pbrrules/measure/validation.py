@@ -75,9 +75,17 @@ def check_values(
     columns: Sequence[TypedColumn],
     findings: Findings,
     extra: Sequence[tuple[str, str, str, str, str]] = (),
+    read: str | None = None,
 ) -> None:
     """One scan for every value problem of a table: missing, unreadable, unknown category, out
-    of range, plus ``extra`` row checks given as (condition, code, column, message, expected)."""
+    of range, plus ``extra`` row checks given as (condition, code, column, message, expected).
+    With ``read`` (a materialized table with a ``_bad`` flag) only flagged rows are examined."""
+    only = ""
+    if read is not None:
+        bad = con.execute(f"SELECT count(*) FROM {read} WHERE _bad").fetchone()
+        if not bad or not bad[0]:
+            return
+        only = f" AND _row IN (SELECT _row FROM {read} WHERE _bad)"
     cases: list[str] = []
     for c in columns:
         whens = [f"WHEN {c.missing} THEN 1", f"WHEN {c.unreadable} THEN 2"]
@@ -95,7 +103,7 @@ def check_values(
         f"{case} AS p{i}, {value} AS v{i}"
         for i, (case, value) in enumerate(zip(cases, shown, strict=True))
     )
-    where = " OR ".join(f"({case}) IS NOT NULL" for case in cases)
+    where = "(" + " OR ".join(f"({case}) IS NOT NULL" for case in cases) + ")" + only
     base = f"SELECT _row, {select} FROM {raw.view} WHERE {where}"
     limit = "" if findings.keep_all else f" LIMIT {LISTED}"
     rows = con.execute(f"{base} ORDER BY _row{limit}").fetchall()
@@ -137,17 +145,28 @@ def check_values(
     findings.total += found
 
 
-def check_duplicates(con: duckdb.DuckDBPyConnection, raw: RawTable, findings: Findings) -> None:
-    """Report every row that repeats an earlier row of the same file exactly."""
+def check_duplicates(
+    con: duckdb.DuckDBPyConnection, raw: RawTable, findings: Findings, read: str | None = None
+) -> None:
+    """Report every row that repeats an earlier row of the same file exactly (rows whose hashes
+    collide are compared in full). ``read``: a materialized table holding each row's ``_hash``."""
     names = [quote_ident(n) for n in raw.types]
-    hashed = f"hash({', '.join(names)})"
-    hashed_r = f"hash({', '.join('r.' + n for n in names)})"
+    hashes = (
+        f"SELECT _row, hash({', '.join(names)}) AS h FROM {raw.view}"
+        if read is None
+        else f"SELECT _row, _hash AS h FROM {read}"
+    )
+    same = con.execute(
+        f"WITH h AS ({hashes}), d AS (SELECT h FROM h GROUP BY h HAVING count(*) > 1) "
+        "SELECT _row FROM h WHERE h IN (SELECT h FROM d)"
+    ).fetchall()
+    if not same:
+        return
+    con.execute("CREATE OR REPLACE TEMP TABLE same_hash (_row BIGINT)")
+    con.executemany("INSERT INTO same_hash VALUES (?)", same)
     candidates = con.execute(
-        f"WITH h AS (SELECT _row, {hashed} AS h FROM {raw.view}), "
-        "d AS (SELECT h FROM h GROUP BY h HAVING count(*) > 1) "
-        f"SELECT r._row, {', '.join('r.' + n for n in names)} FROM {raw.view} r "
-        f"WHERE {hashed_r} IN (SELECT h FROM d) "
-        "ORDER BY r._row"
+        f"SELECT _row, {', '.join(names)} FROM {raw.view} "
+        "WHERE _row IN (SELECT _row FROM same_hash) ORDER BY _row"
     ).fetchall()
     first: dict[tuple[object, ...], int] = {}
     for row in candidates:
@@ -175,16 +194,19 @@ def check_offenders(
     offender: str,
     known: str,
     findings: Findings,
+    source: str | None = None,
 ) -> None:
-    """Report offences whose offender (read by the expression ``offender``) has no index event
-    in the relation ``known`` (a query giving ``offender_id``)."""
+    """Report offences whose offender (read by the expression ``offender`` from ``source``, by
+    default the raw view) has no index event in the relation ``known`` (a query giving
+    ``offender_id``)."""
+    table = source or offences.view
     where = (
         f"{offender} IS NOT NULL AND {offender} NOT IN (SELECT offender_id FROM ({known}) k "
         "WHERE offender_id IS NOT NULL)"
     )
     limit = "" if findings.keep_all else f" LIMIT {LISTED}"
     rows = con.execute(
-        f"SELECT _row, {offender} FROM {offences.view} WHERE {where} ORDER BY _row{limit}"
+        f"SELECT _row, {offender} FROM {table} WHERE {where} ORDER BY _row{limit}"
     ).fetchall()
     for number, value in rows:
         findings.add(
@@ -202,6 +224,6 @@ def check_offenders(
         )
     found = len(rows)
     if not findings.keep_all and len(rows) >= LISTED:
-        total = con.execute(f"SELECT count(*) FROM {offences.view} WHERE {where}").fetchone()
+        total = con.execute(f"SELECT count(*) FROM {table} WHERE {where}").fetchone()
         found = int(total[0]) if total else found
     findings.total += found
