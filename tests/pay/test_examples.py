@@ -14,7 +14,7 @@ CONTRACTS = Path(__file__).parents[2] / "contracts"
 
 # Examples that document a gap in the language rather than a bug (LANGUAGE-FEEDBACK.md item 10:
 # "pooled over all cohorts so far" is tested at every cohort; Peterborough tested it once).
-KNOWN_GAPS = {("peterborough.pbr", "cohort 1 alone (2014): no outcome payment yet")}
+KNOWN_GAPS: set[tuple[str, str]] = set()
 
 
 def _worked_examples() -> list[object]:

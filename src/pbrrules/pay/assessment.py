@@ -58,6 +58,7 @@ class UnitAssessment:
         resolver: Resolver,
         currency: str,
         pooled: Callable[[], CohortFigures] | None = None,
+        whole: Callable[[], CohortFigures | str] | None = None,
     ) -> None:
         self.rules = rules
         self.figures = figures
@@ -65,6 +66,9 @@ class UnitAssessment:
         self.currency = currency
         self._pooled_figures = pooled
         self._pooled: UnitAssessment | None = None
+        # Every cohort of the cohort rule pooled, or why that cannot be done yet.
+        self._whole_figures = whole
+        self._whole: UnitAssessment | str | None = None
         self._measures: dict[tuple[str, Group], MeasureValue | NotAssessable] = {}
         self._comparisons: dict[str, ComparisonValue | NotAssessable] = {}
         self._targets: dict[str, Truth] = {}
@@ -115,7 +119,17 @@ class UnitAssessment:
         target = self.rules.target(name)
         if target is None:
             return Truth("not assessable", f"target {name} is not declared")
-        source = self.pooled() if target.pooled else self
+        source: UnitAssessment | str = self
+        if target.all_cohorts:
+            source = self.whole()
+        elif target.pooled:
+            source = self.pooled()
+        if isinstance(source, str):
+            return Truth(
+                "not assessable",
+                f"target {name} is assessed once, across all cohorts: {source}",
+                f"target {name} awaits every cohort",
+            )
         try:
             truth = assess_target(target, source.comparison(target.comparison), self.resolver)
         except NotAssessable as problem:
@@ -128,6 +142,15 @@ class UnitAssessment:
             reason = f"{_pooled_words(source.figures)}: {truth.reason}"
             truth = Truth(truth.verdict, reason, truth.summary)
         return truth
+
+    def whole(self) -> UnitAssessment | str:
+        """Every cohort of this unit's cohort rule and area pooled, or why not yet."""
+        if self._whole is None:
+            figures = self._whole_figures() if self._whole_figures else self.figures
+            self._whole = figures if isinstance(figures, str) else UnitAssessment(
+                self.rules, figures, self.resolver, self.currency
+            )
+        return self._whole
 
     def pooled(self) -> UnitAssessment:
         """This unit's cohort pooled with every earlier one of the same cohort rule and area."""

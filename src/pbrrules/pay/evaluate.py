@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from fractions import Fraction
 
+from pbrrules import periods
 from pbrrules.errors import EvaluationError
 from pbrrules.figures import CohortFigures, GroupFigures, MeasureCounts
 from pbrrules.pay import wording
@@ -128,7 +129,8 @@ def _unit(
         return UnitResult(unit, year, version.name, (), (), (), (), _zero(currency))
     resolver = Resolver(rules, unit, year, overrides)
     assessment = UnitAssessment(
-        rules, unit, resolver, currency, lambda: pooled_figures(unit, units)
+        rules, unit, resolver, currency, lambda: pooled_figures(unit, units),
+        lambda: whole_figures(contract, unit, units),
     )
     lines = []
     for term in rules.terms:
@@ -187,10 +189,39 @@ def _line(
     )
 
 
-def pooled_figures(unit: CohortFigures, units: list[CohortFigures]) -> CohortFigures:
+def whole_figures(
+    contract: Contract, unit: CohortFigures, units: list[CohortFigures]
+) -> CohortFigures | str:
+    """Every non-cancelled unit of ``unit``'s cohort rule and area summed, once every period the
+    cohort rule declares (and does not cancel) has figures; else which periods are awaited."""
+    present = {u.period for u in units
+               if u.cohort == unit.cohort and u.area == unit.area and u.cancelled is None}
+    awaited = [label for label in _expected_periods(contract, unit) if label not in present]
+    if awaited:
+        return "awaiting " + ", ".join(awaited)
+    return pooled_figures(unit, units, whole=True)
+
+
+def _expected_periods(contract: Contract, unit: CohortFigures) -> list[str]:
+    """The labels of the periods a cohort rule declares and does not cancel (in any version)."""
+    labels: list[str] = []
+    for version in contract.versions:
+        cohort = version.rules.cohort(unit.cohort)
+        if cohort is None:
+            continue
+        cancelled = {c.label for c in cohort.cancellations}
+        for window in periods.cohort_windows(cohort, contract.header.contract_years_start):
+            if window.label not in cancelled and window.label not in labels:
+                labels.append(window.label)
+    return labels
+
+
+def pooled_figures(
+    unit: CohortFigures, units: list[CohortFigures], whole: bool = False
+) -> CohortFigures:
     """``unit``'s figures summed with every non-cancelled unit of its cohort rule and area so far
-    (in cohort order: those starting earlier, and ``unit`` itself)."""
-    so_far = units[: units.index(unit) + 1]
+    (in cohort order: those starting earlier, and ``unit`` itself), or with all of them."""
+    so_far = units if whole else units[: units.index(unit) + 1]
     pool = [
         u for u in so_far if u.cohort == unit.cohort and u.area == unit.area and u.cancelled is None
     ]
