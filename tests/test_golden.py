@@ -62,3 +62,15 @@ def test_every_documented_code_has_a_bad_case_and_every_reported_code_is_documen
                                    case.with_suffix(".expected").read_text(encoding="utf-8")))
     assert compiler_codes - reported == set(), "documented codes without a bad case"
     assert reported - documented == set(), "reported codes missing from docs/errors.md"
+
+
+@pytest.mark.parametrize(
+    "case", [p for p in GOOD if "\nexample " in p.read_text(encoding="utf-8")], ids=_id
+)
+def test_worked_examples_in_good_cases_pass(
+    case: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(CASES)
+    status = main(["test", str(case.relative_to(CASES))])
+    out, err = capsys.readouterr()
+    assert status == 0, out + err

@@ -128,6 +128,8 @@ def example_figures(contract: Contract, example: Example) -> list[CohortFigures]
     for given in givens:
         matched = False
         for cohort in _cohorts(contract):
+            if given.cohort is not None and cohort.name != given.cohort:
+                continue  # ``given adults "year 1": ...`` is for one cohort rule only
             for window in periods.cohort_windows(cohort, years_start):
                 if window.label != given.period:
                     continue
