@@ -121,13 +121,18 @@ def _run(
         raise data_error(findings.problems, findings.total)
     ie_cols = typed_columns(ie_schema, ie)
     off_cols = typed_columns(off_schema, off)
-    ie_read = materialize(con, ie, ie_cols, []) if ie.written else None
+    ie_read = off_read = None
+    extra = _offence_checks(off_cols)
+    if ie.written:
+        ie_read, ie = materialize(con, ie, ie_cols, [])
+    if off.written:
+        off_read, off = materialize(con, off, off_cols, [e[0] for e in extra])
+    if not validation.check_not_empty(ie, findings):
+        raise data_error(findings.problems, findings.total)
     validation.check_values(con, ie, ie_cols, findings, read=ie_read)
     validation.check_duplicates(con, ie, findings, read=ie_read)
     ie_rejected = _rejected_table(con, "index_events", findings) if reject else None
     create_typed_view(con, ie, ie_cols, ie_rejected, ie_read)
-    extra = _offence_checks(off_cols)
-    off_read = materialize(con, off, off_cols, [e[0] for e in extra]) if off.written else None
     validation.check_values(con, off, off_cols, findings, extra, read=off_read)
     validation.check_duplicates(con, off, findings, read=off_read)
     offender = '"offender_id"' if off_read else _column(off_cols, "offender_id").expr

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import duckdb
-from attrs import frozen
+from attrs import evolve, frozen
 
 from pbrrules.measure.problems import DataProblem
 from pbrrules.measure.schema import NO, YES, Column, TableName, TableSchema
@@ -86,7 +86,9 @@ def register(con: duckdb.DuckDBPyConnection, table: TableName, source: Source) -
     try:
         con.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS {body}")
         described = con.execute(f"DESCRIBE SELECT * FROM {view}").fetchall()
-        rows = _count(con, view, source)
+        # text formats are counted once read (``materialize``); counting now would parse twice
+        written = isinstance(source, FileSource) and source.format in ("csv", "jsonl")
+        rows = -1 if written else _count(con, view, source)
     except duckdb.Error as exc:
         raise Unusable(
             DataProblem.file_problem(
@@ -98,7 +100,6 @@ def register(con: duckdb.DuckDBPyConnection, table: TableName, source: Source) -
             )
         ) from None
     types = {str(r[0]): str(r[1]) for r in described if r[0] != "_row"}
-    written = isinstance(source, FileSource) and source.format in ("csv", "jsonl")
     return RawTable(table, source.name, view, types, rows, written)
 
 
@@ -249,10 +250,11 @@ def problem_condition(columns: list[TypedColumn], extra: list[str]) -> str:
 
 def materialize(
     con: duckdb.DuckDBPyConnection, raw: RawTable, columns: list[TypedColumn], extra: list[str]
-) -> str:
+) -> tuple[str, RawTable]:
     """Read a text-format table (CSV, JSON Lines) once into a temp table of its typed columns,
     ``_bad`` (any value problem) and ``_hash`` (of the whole row, to find repeated rows), so
-    that checks and measurement do not parse the file again. Returns the table's name."""
+    that checks and measurement do not parse the file again. Returns the table's name and the
+    raw table with its row count."""
     name = READ[raw.table]
     typed = ", ".join(f"{c.expr} AS {quote_ident(c.column.name)}" for c in columns)
     hashed = f"hash({', '.join(quote_ident(n) for n in raw.types)})"
@@ -260,7 +262,8 @@ def materialize(
         f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT _row, {typed}, "
         f"{problem_condition(columns, extra)} AS _bad, {hashed} AS _hash FROM {raw.view}"
     )
-    return name
+    counted = con.execute(f"SELECT count(*) FROM {name}").fetchone()
+    return name, evolve(raw, rows=int(counted[0]) if counted else 0)
 
 
 def create_typed_view(
