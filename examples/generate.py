@@ -353,7 +353,7 @@ def _share(total: int, weights: list[int]) -> list[int]:
 def main() -> None:
     rng = random.Random(SEED)
     peterborough(rng).write(HERE / "peterborough")
-    doncaster(rng).write(HERE / "doncaster-published")
+    doncaster(rng).write(HERE / "doncaster")
     transforming_rehabilitation(rng).write(HERE / "transforming-rehabilitation")
 
 

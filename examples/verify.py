@@ -81,7 +81,7 @@ check("Peterborough both cohorts: 9% reduction", "reduction of 9% (relative)" in
 check("Peterborough cohort 3 cancelled", bool(unit(s, "cohort 3")["cancelled"]), True)
 
 # Doncaster (domain.md §4), against the illustrative 2009 rate of 58.0%
-s = statement("contracts/doncaster.pbr", "examples/doncaster-published")
+s = statement("contracts/doncaster.pbr", "examples/doncaster")
 y1, y2 = unit(s, "year 1"), unit(s, "year 2")
 check("Doncaster cohort 1 reduction (points)", pct(improvement(y1, "reduction")), 5.7)
 check("Doncaster cohort 1 target", verdict(y1, "five_points"), "met")

@@ -11,7 +11,7 @@ from pbrrules import api
 from pbrrules.figures import CohortFigures, GroupFigures, MeasureCounts
 
 ROOT = Path(__file__).parents[2]
-DATA = ROOT / "examples" / "doncaster"
+DATA = ROOT / "tests" / "pay" / "data" / "doncaster"
 
 
 def _records(name: str) -> list[dict[str, str]]:
@@ -44,7 +44,7 @@ def test_figures_a_service_holds_are_paid_without_measuring() -> None:
 
 
 def test_one_contract_evaluated_from_many_threads_gives_one_answer() -> None:
-    contract = api.load_contract(ROOT / "contracts" / "ljr.pbr")
+    contract = api.load_contract(ROOT / "tests" / "pay" / "contracts" / "ljr.pbr")
     figures = [
         CohortFigures(
             "adults",
@@ -62,7 +62,7 @@ def test_one_contract_evaluated_from_many_threads_gives_one_answer() -> None:
 
 
 def test_compile_contract_from_text_and_run_its_examples() -> None:
-    text = (ROOT / "contracts" / "rikers.pbr").read_text(encoding="utf-8")
+    text = (ROOT / "tests" / "pay" / "contracts" / "rikers.pbr").read_text(encoding="utf-8")
     contract = api.compile_contract(text, "rikers.pbr")
     assert all(result.passed for result in api.run_examples(contract))
 

@@ -15,9 +15,9 @@ from pbrrules.cli import main
 
 ROOT = Path(__file__).parents[2]
 DONCASTER = ROOT / "contracts" / "doncaster.pbr"
-DATA = ROOT / "examples" / "doncaster"
+DATA = ROOT / "tests" / "pay" / "data" / "doncaster"
 SCHEMA = json.loads((ROOT / "docs" / "statement.schema.json").read_text(encoding="utf-8"))
-LJR = ROOT / "contracts" / "ljr.pbr"
+LJR = ROOT / "tests" / "pay" / "contracts" / "ljr.pbr"
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -137,7 +137,7 @@ def test_bad_usage_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_test_passes_every_example_and_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
-    status, out, _ = run(capsys, "test", str(LJR), str(ROOT / "contracts" / "rikers.pbr"))
+    status, out, _ = run(capsys, "test", str(LJR), str(ROOT / "tests" / "pay" / "contracts" / "rikers.pbr"))
     assert status == 0
     assert "8 example(s): 8 passed, 0 failed" in out
 

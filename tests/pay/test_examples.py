@@ -11,6 +11,7 @@ from pbrrules.errors import ContractError
 from pbrrules.examples import run_example, run_examples
 
 CONTRACTS = Path(__file__).parents[2] / "contracts"
+FIXTURES = Path(__file__).parent / "contracts"
 
 # Examples that document a gap in the language rather than a bug (LANGUAGE-FEEDBACK.md item 10:
 # "pooled over all cohorts so far" is tested at every cohort; Peterborough tested it once).
@@ -19,7 +20,7 @@ KNOWN_GAPS: set[tuple[str, str]] = set()
 
 def _worked_examples() -> list[object]:
     cases: list[object] = []
-    for path in sorted(CONTRACTS.glob("*.pbr")):
+    for path in sorted([*CONTRACTS.glob("*.pbr"), *FIXTURES.glob("*.pbr")]):
         try:
             contract = compile_file(path)
         except ContractError:
@@ -46,13 +47,14 @@ def test_every_worked_example_in_the_bundled_contracts_passes(path: Path, name: 
 def test_the_domain_brief_figures_are_written_as_examples() -> None:
     names = {
         name
-        for path in ("doncaster.pbr", "peterborough.pbr", "ljr.pbr", "rikers.pbr")
-        for name in (e.name for e in compile_file(CONTRACTS / path).examples)
+        for path in (CONTRACTS / "doncaster.pbr", CONTRACTS / "peterborough.pbr",
+                     CONTRACTS / "local-justice-reinvestment.pbr", CONTRACTS / "rikers-island.pbr")
+        for name in (e.name for e in compile_file(path).examples)
     }
     assert len(names) >= 12
 
 
-LJR = (CONTRACTS / "ljr.pbr").read_text(encoding="utf-8")
+LJR = (FIXTURES / "ljr.pbr").read_text(encoding="utf-8")
 HEAD = LJR[: LJR.index("example ")]
 
 

@@ -2,7 +2,7 @@
 
 Three contract years of 400 releases each (plus a few excluded ones), with 209, 219 and 200
 reoffenders: 5.75, 3.25 and 8 points below the illustrative 2009 rate of 58%; a fourth,
-cancelled year; breaches that must not count. Run: python examples/doncaster/generate.py
+cancelled year; breaches that must not count. Run: python tests/pay/data/doncaster/generate.py
 """
 
 from __future__ import annotations
