@@ -1,0 +1,102 @@
+"""The bundled example outcome records reproduce the published results (domain.md), measured and
+paid end to end: records -> DuckDB measurement -> pay stage -> statement."""
+
+from __future__ import annotations
+
+import functools
+import json
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import pbrrules
+
+ROOT = Path(__file__).parents[1]
+
+
+@functools.cache
+def statement(contract: str, data: str) -> dict[str, Any]:
+    compiled = pbrrules.load_contract(ROOT / contract)
+    result = pbrrules.evaluate_folder(compiled, ROOT / data)
+    loaded: dict[str, Any] = json.loads(pbrrules.render_statement(result, "json"))
+    return loaded
+
+
+def unit(s: dict[str, Any], period: str) -> dict[str, Any]:
+    return next(u for u in s["units"] if u["period"] == period)
+
+
+def measure(u: dict[str, Any], name: str, group: str = "treatment") -> Fraction:
+    found = next(m for m in u["measures"] if m["name"] == name and m["group"] == group)
+    return Fraction(found["value"]["fraction"])
+
+
+def improvement(u: dict[str, Any], name: str) -> Fraction:
+    found = next(c for c in u["comparisons"] if c["name"] == name)
+    return Fraction(found["improvement"]["fraction"])
+
+
+def verdict(u: dict[str, Any], name: str) -> str:
+    return str(next(t["verdict"] for t in u["targets"] if t["name"] == name))
+
+
+def paid(u: dict[str, Any], term: str) -> str:
+    return str(next(line["amount"]["amount"] for line in u["lines"] if line["term"] == term))
+
+
+def to_tenth_of_a_percent(value: Fraction) -> Fraction:
+    """A proportion as the published figures give it: a percentage to one decimal place."""
+    return Fraction(round(value * 1000), 10)
+
+
+def test_peterborough_cohort_1_is_142_against_155_an_8_4_percent_reduction_and_no_early_payment() -> None:
+    s = statement("contracts/peterborough.pbr", "examples/peterborough")
+    cohort_1 = unit(s, "cohort 1")
+    assert measure(cohort_1, "reconviction_events") == 142
+    assert measure(cohort_1, "reconviction_events", "control") == 155
+    assert to_tenth_of_a_percent(improvement(cohort_1, "events_change")) == Fraction("8.4")
+    assert verdict(cohort_1, "cohort_trigger") == "not met"
+    assert paid(cohort_1, "early_outcome_payment") == "0.00"
+    assert to_tenth_of_a_percent(measure(cohort_1, "reconviction_rate", "control")) == Fraction("55.7")
+    assert to_tenth_of_a_percent(improvement(cohort_1, "binary_change")) == Fraction("2.3")
+
+
+def test_peterborough_both_cohorts_clear_the_7_5_percent_pilot_trigger_with_9_percent() -> None:
+    s = statement("contracts/peterborough.pbr", "examples/peterborough")
+    pilot = next(t for t in unit(s, "cohort 2")["targets"] if t["name"] == "pilot_trigger")
+    assert pilot["verdict"] == "met"
+    assert "reduction of 9% (relative)" in pilot["derivation"]
+    assert unit(s, "cohort 3")["cancelled"]
+
+
+@pytest.mark.parametrize(
+    ("period", "points", "target", "repaid"),
+    [("year 1", "5.7", "met", "0.00"), ("year 2", "3.3", "not met", "-2000000.00")],
+)
+def test_doncaster_pays_in_full_at_5_7_points_and_repays_10_percent_at_3_3(
+    period: str, points: str, target: str, repaid: str
+) -> None:
+    year = unit(statement("contracts/doncaster.pbr", "examples/doncaster"), period)
+    assert to_tenth_of_a_percent(improvement(year, "reduction")) == Fraction(points)
+    assert verdict(year, "five_points") == target
+    assert paid(year, "repayment") == repaid
+
+
+def test_cumbria_and_lancashire_first_cohort_is_41_7_against_49_9() -> None:
+    s = statement("contracts/transforming-rehabilitation/cumbria-lancashire.pbr",
+                  "examples/transforming-rehabilitation")
+    first = unit(s, "2015-Q4")
+    assert to_tenth_of_a_percent(measure(first, "binary_rate")) == Fraction("41.7")
+    assert to_tenth_of_a_percent(improvement(first, "binary_change")) == Fraction("8.2")
+    assert verdict(first, "binary_target") == "met"
+
+
+@pytest.mark.parametrize("area", ["northumbria", "merseyside"])
+def test_merseyside_and_northumbria_cut_both_measures(area: str) -> None:
+    s = statement(f"contracts/transforming-rehabilitation/{area}.pbr",
+                  "examples/transforming-rehabilitation")
+    first = unit(s, "2015-Q4")
+    assert verdict(first, "binary_target") == "met"
+    assert verdict(first, "frequency_target") == "met"
