@@ -163,13 +163,19 @@ def proven(o: Record, day: datetime.date, m: rules.Measure) -> bool:
 
 
 def measure(
-    contract: rules.Contract, events: list[Record], offences: list[Record]
+    contract: rules.Contract,
+    events: list[Record],
+    offences: list[Record],
+    has_predicted: bool | None = None,
 ) -> tuple[list[CohortFigures], dict[str, Any]]:
-    """Cohort figures, sorted as the engine sorts them, and the accounting of both tables."""
+    """Cohort figures, sorted as the engine sorts them, and the accounting of both tables.
+    ``has_predicted``: whether the data has a ``predicted_rate`` column (default: whether any
+    record has one)."""
     names: list[str] = []
     for v in contract.versions:
         names += [c.name for c in v.rules.cohorts if c.name not in names]
-    has_predicted = any("predicted_rate" in e for e in events)
+    if has_predicted is None:
+        has_predicted = any("predicted_rate" in e for e in events)
     rows = list(enumerate(events, start=1))
     # units: (cohort name, label, start, end, version, cohort rule, members [(row, status)], block?)
     units: list[dict[str, Any]] = []

@@ -36,6 +36,8 @@ from pbrrules.measure.tables import (
     Unusable,
     create_typed_view,
     materialize,
+    problem_condition,
+    quote_ident,
     register,
     typed_columns,
 )
@@ -129,21 +131,28 @@ def _run(
         off_read, off = materialize(con, off, off_cols, [e[0] for e in extra])
     if not validation.check_not_empty(ie, findings):
         raise data_error(findings.problems, findings.total)
-    validation.check_values(con, ie, ie_cols, findings, read=ie_read)
-    validation.check_duplicates(con, ie, findings, read=ie_read)
+    bad, repeated, _ = validation.quick_counts(con, _checked(ie, ie_cols, [], ie_read), False)
+    if bad:
+        validation.check_values(con, ie, ie_cols, findings, read=ie_read)
+    if repeated:
+        validation.check_duplicates(con, ie, findings, read=ie_read)
     ie_rejected = _rejected_table(con, "index_events", findings) if reject else None
     create_typed_view(con, ie, ie_cols, ie_rejected, ie_read)
-    validation.check_values(con, off, off_cols, findings, extra, read=off_read)
-    validation.check_duplicates(con, off, findings, read=off_read)
     offender = '"offender_id"' if off_read else _column(off_cols, "offender_id").expr
-    validation.check_offenders(
-        con,
-        off,
-        offender,
-        "SELECT offender_id FROM index_events",
-        findings,
-        source=off_read,
+    known = "SELECT offender_id FROM index_events"
+    unknown = (
+        f"({offender}) IS NOT NULL AND ({offender}) NOT IN "
+        f"(SELECT offender_id FROM index_events WHERE offender_id IS NOT NULL)"
     )
+    bad, repeated, strangers = validation.quick_counts(
+        con, _checked(off, off_cols, [e[0] for e in extra], off_read, unknown), True
+    )
+    if bad:
+        validation.check_values(con, off, off_cols, findings, extra, read=off_read)
+    if repeated:
+        validation.check_duplicates(con, off, findings, read=off_read)
+    if strangers:
+        validation.check_offenders(con, off, offender, known, findings, source=off_read)
     off_rejected = _rejected_table(con, "offences", findings) if reject else None
     create_typed_view(con, off, off_cols, off_rejected, off_read)
 
@@ -167,9 +176,9 @@ def _run(
         "SELECT pid, area, status, count(*) FROM memberships GROUP BY pid, area, status"
     ).fetchall()
     block_stats = _block_stats(con, the_plan)
-    areas = con.execute(
-        "SELECT DISTINCT cohort, area FROM memberships WHERE area IS NOT NULL"
-    ).fetchall()
+    cohort_of = {p.pid: p.cohort for p in the_plan.periods}
+    cohort_of |= {b.pid: b.cohort for b in the_plan.blocks}
+    areas = sorted({(cohort_of[int(r[0])], r[1]) for r in unit_stats if r[1] is not None})
     rejected = tuple(findings.problems) if reject else ()
     ie_valid = ie.rows - len(findings.rejected["index_events"])
     off_valid = off.rows - len(findings.rejected["offences"])
@@ -194,6 +203,23 @@ def _run(
         for raw, source in ((ie, data.index_events), (off, data.offences))
     )
     return Measurement(figures, accounting, rejected, files)
+
+
+def _checked(
+    raw: RawTable,
+    columns: list[TypedColumn],
+    extra: list[str],
+    read: str | None,
+    unknown: str | None = None,
+) -> str:
+    """The relation ``validation.quick_counts`` scans: a row hash, a problem flag and, for
+    offences, whether the offender is unknown."""
+    flag = f", {unknown} AS unknown" if unknown else ""
+    if read is not None:
+        return f"SELECT _hash AS h, _bad AS bad{flag} FROM {read}"
+    hashed = f"hash({', '.join(quote_ident(n) for n in raw.types)})"
+    bad = problem_condition(columns, extra)
+    return f"SELECT {hashed} AS h, {bad} AS bad{flag} FROM {raw.view}"
 
 
 def _column(columns: list[TypedColumn], name: str) -> TypedColumn:
@@ -270,9 +296,8 @@ def _check_same_date(
             dropped.add(int(row))
     if not (reject and dropped):
         return False
-    con.execute("CREATE OR REPLACE TEMP TABLE dropped (_row BIGINT)")
-    con.executemany("INSERT INTO dropped VALUES (?)", [(r,) for r in sorted(dropped)])
-    con.execute("DELETE FROM memberships WHERE _row IN (SELECT _row FROM dropped)")
+    # the index_events view leaves out the rows of this table, and memberships reads that view
+    con.executemany("INSERT INTO rejected_index_events VALUES (?)", [(r,) for r in sorted(dropped)])
     return True
 
 

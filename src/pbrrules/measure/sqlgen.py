@@ -1,10 +1,10 @@
 """Cohort and measure rules -> the SQL that measures them (a portable subset: CTEs, joins,
 CASE, GROUP BY, one window function for first-N blocks, ``date + INTERVAL`` cast back to DATE).
 
-Tables it reads: ``index_events`` and ``offences`` (the typed views). Tables it writes:
-``memberships`` (one row per index event per unit whose period holds its date, with its status:
-0 a candidate, 2 + n excluded by the n-th exclusion reason, NOT_ELIGIBLE) and ``counted`` (one
-row per counted index event per unit).
+Tables it reads: ``index_events`` and ``offences`` (the typed views). What it makes:
+``memberships`` (a view: one row per index event per unit whose period holds its date, with its
+status: 0 a candidate, 2 + n excluded by the n-th exclusion reason, NOT_ELIGIBLE) and the table
+``counted`` (one row per counted index event per unit).
 """
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ def _member_columns(cohort: rules.Cohort, codes: Statuses, ci: int, has_predicte
 
 
 def memberships_sql(plan: Plan, codes: Statuses, has_predicted: bool) -> str:
-    """``CREATE TABLE memberships``: each index event in each unit whose period holds its date.
+    """``CREATE VIEW memberships``: each index event in each unit whose period holds its date.
 
     The periods of one period rule never overlap, so each rule's unit is one CASE over the
     index date; rules that overlap (quarters and contract years) are separate branches."""
@@ -113,7 +113,8 @@ def memberships_sql(plan: Plan, codes: Statuses, has_predicted: bool) -> str:
             "CAST(NULL AS DECIMAL(18, 12)) AS predicted, TRUE AS dedup "
             "FROM index_events e WHERE FALSE"
         )
-    return "CREATE OR REPLACE TEMP TABLE memberships AS " + " UNION ALL ".join(branches)
+    # a view: read once by ``counted`` and once for the unit statistics, never held in memory
+    return "CREATE OR REPLACE TEMP VIEW memberships AS " + " UNION ALL ".join(branches)
 
 
 #: Ties at a person's earliest date in a unit: the two rows (first and last at that date).

@@ -151,6 +151,22 @@ def check_values(
     findings.total += found
 
 
+def quick_counts(
+    con: duckdb.DuckDBPyConnection, relation: str, unknown: bool
+) -> tuple[int, int, int]:
+    """One scan of ``relation`` (a query giving ``h``, a row hash, ``bad``, whether a value has
+    a problem, and with ``unknown`` an ``unknown`` flag): (rows with value problems, repeated
+    hashes, unknown offenders). Only when one is not zero do the detailed checks run."""
+    unknown_count = "(SELECT count(*) FROM q WHERE unknown)" if unknown else "0"
+    row = con.execute(
+        f"WITH q AS MATERIALIZED ({relation}) SELECT (SELECT count(*) FROM q WHERE bad), "
+        "(SELECT count(*) FROM (SELECT h FROM q GROUP BY h HAVING count(*) > 1) d), "
+        f"{unknown_count}"
+    ).fetchone()
+    assert row is not None
+    return int(row[0]), int(row[1]), int(row[2])
+
+
 def check_duplicates(
     con: duckdb.DuckDBPyConnection, raw: RawTable, findings: Findings, read: str | None = None
 ) -> None:
