@@ -134,8 +134,8 @@ def counted_sql(plan: Plan) -> str:
         f"CAST(min({days} * {_SHIFT} + _row) % {_SHIFT} AS BIGINT) AS _row, "
         f"CAST(max(_row - {days} * {_SHIFT}) + min({days}) * {_SHIFT} AS BIGINT) AS tie_row, "
         "min(index_date) AS index_date, "
-        f"arg_min(control, {days} * {_SHIFT} + _row) AS control, "
-        f"arg_min(predicted, {days} * {_SHIFT} + _row) AS predicted, "
+        # ties on the earliest date are invalid data, so the earliest row's values are unique
+        "arg_min(control, index_date) AS control, arg_min(predicted, index_date) AS predicted, "
         "any_value(cohort) AS cohort "
         "FROM memberships WHERE status = 0 AND dedup GROUP BY pid, area, offender_id "
         "UNION ALL SELECT pid, area, offender_id, _row, _row AS tie_row, index_date, control, "
@@ -187,6 +187,12 @@ def proven_types(measure: rules.Measure) -> tuple[str, ...]:
     return measure.proven_by
 
 
+def _flag(plan: Plan, spec: MeasureSpec) -> str:
+    """The name of the pair flag of ``spec``: that of the first measure with the same SQL."""
+    sql = proven_sql(spec)
+    return f"p{next(s.mid for s in plan.measures if proven_sql(s) == sql)}"
+
+
 def proven_sql(spec: MeasureSpec) -> str:
     """Whether the pair (counted index event c, offence o) is a proven reoffence under ``spec``."""
     m = spec.measure
@@ -214,7 +220,7 @@ NO_PAIR = 5
 
 def _offence_rank(plan: Plan) -> str:
     """Why a pair is not a proven reoffence under any measure of its cohort (0 when it is)."""
-    flags = [f"p{s.mid}" for s in plan.measures]
+    flags = sorted({_flag(plan, s) for s in plan.measures})
     breach: list[str] = []
     types: list[str] = []
     window: list[str] = []
@@ -253,7 +259,9 @@ def pairs_sql(plan: Plan) -> str:
         if len(bounds) == 1 and len(plan.cohort_names) == 1
         else f"CASE c.cohort {' '.join(bounds)} END"
     )
-    flags = ", ".join(f"{proven_sql(s)} AS p{s.mid}" for s in plan.measures)
+    # measures with the same rules share one flag (e.g. a binary rate and a frequency)
+    distinct = {_flag(plan, s): proven_sql(s) for s in plan.measures}
+    flags = ", ".join(f"{sql} AS {name}" for name, sql in sorted(distinct.items()))
     event = "o.court_event_id" if _counts_events(plan) else "CAST(NULL AS VARCHAR)"
     return (
         "SELECT c.pid, c.block, c.area, c.control, c._row AS ie_row, o._row AS off_row, "
@@ -276,10 +284,10 @@ def counts_sql(plan: Plan) -> str:
     for s in plan.measures:
         if s.measure.counting == "events":
             per_person.append(
-                f"count(DISTINCT CASE WHEN p{s.mid} THEN court_event_id END) AS o{s.mid}"
+                f"count(DISTINCT CASE WHEN {_flag(plan, s)} THEN court_event_id END) AS o{s.mid}"
             )
         else:
-            per_person.append(f"count(*) FILTER (WHERE p{s.mid}) AS o{s.mid}")
+            per_person.append(f"count(*) FILTER (WHERE {_flag(plan, s)}) AS o{s.mid}")
         per_unit.append(
             f"sum(o{s.mid}) AS o{s.mid}, count(*) FILTER (WHERE o{s.mid} > 0) AS r{s.mid}"
         )

@@ -218,7 +218,10 @@ def typed_column(column: Column, db_type: str, written: bool = True) -> TypedCol
                     f"WHEN {lowered} IN ({no}) THEN FALSE END"
                 )
         case _:
-            expr = text
+            # typed text that must be present (or one of a list): an empty value is reported
+            # anyway, so the column is used as it is (no string copies on the hot path)
+            as_is = not written and _is_text(db_type) and (column.required or column.allowed)
+            expr = raw if as_is else text
             if column.kind == "category":
                 allowed = ", ".join(quote_text(v) for v in column.allowed)
                 not_allowed = f"({expr} NOT IN ({allowed}))"
