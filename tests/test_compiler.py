@@ -73,9 +73,9 @@ def test_measure_defaults_are_the_spec_defaults() -> None:
     ],
 )
 def test_money_literals_are_exact(literal: str, expected: Quantity) -> None:
-    text = MINIMAL.replace("pay £1,000", f"pay {literal}") + "rounding:\n  payments to 2 decimal places, half up\n"
-    term = compile_contract(text).rules.term("reward")
-    assert term is not None and term.amount == rules.Fixed(rules.Literal_(expected))
+    text = MINIMAL + f"\nparameter amount: money = {literal}\n"
+    parameter = compile_contract(text).rules.parameter("amount")
+    assert parameter is not None and parameter.value == expected
 
 
 def test_percentage_points_and_percent_are_held_as_proportions() -> None:

@@ -43,9 +43,12 @@ class RulesBuild(BaseBuild):
         periods = tuple(item.value for item in items if item.kind == "period")
         if not periods:
             self._missing("cohort periods", owner, span, "quarterly from 2015-10-01 to 2016-09-30")
+        eligible, eligible_clause = self._single(items, "eligible", "eligible when", owner) or (
+            None, None)
         return rules.Cohort(
             name=str(name),
-            eligible=self._single(items, "eligible", "eligible when", owner),
+            eligible=eligible,
+            eligible_clause=eligible_clause,
             exclusions=tuple(item.value for item in items if item.kind == "exclude"),
             periods=periods,
             cancellations=tuple(item.value for item in items if item.kind == "cancel"),
@@ -58,7 +61,7 @@ class RulesBuild(BaseBuild):
         )
 
     def eligible(self, meta: Meta, condition: rules.Condition, ref: str | None) -> Item:
-        return Item("eligible", condition, self._span(meta))
+        return Item("eligible", (condition, ref), self._span(meta))
 
     def exclude(
         self, meta: Meta, condition: rules.Condition, reason: Token, ref: str | None

@@ -184,7 +184,9 @@ class BaseBuild(Transformer[Token, Any]):
 
     def clause_ref(self, meta: Meta, text: Token) -> str:
         if text.type == "STRING":
-            return f"clause {literals.unquote(text)}"
+            # (clause "Schedule 4, para 3") is cited as written; (clause "4.2a") as clause 4.2a.
+            written = literals.unquote(text)
+            return written if written[:1].isalpha() else f"clause {written}"
         return " ".join(str(text).split())
 
     def source_ref(self, meta: Meta, text: Token) -> str:
@@ -348,7 +350,7 @@ class BaseBuild(Transformer[Token, Any]):
     def whole(self, meta: Meta, digits: Token) -> int:
         value = self._literal(lambda: literals.number(str(digits)), self._span(meta), Fraction(1))
         if value.denominator != 1 or value < 1:
-            self._problem("PBR005", f"{digits} is not a whole number of index events",
+            self._problem("PBR005", f"{digits} is not a whole number of at least 1",
                           self._span(meta), help="write a whole number such as 1,000")
             return 1
         return int(value)

@@ -133,14 +133,13 @@ def write_atomically(path: Path, text: str) -> None:
 
 def test_command(args: argparse.Namespace) -> int:
     """``pbr-eval test CONTRACT...``."""
-    failed = passed = 0
-    status = EXIT_OK
+    failed = passed = broken = 0
     for path in args.contracts:
         try:
             contract = api.load_contract(path)
         except ContractError as exc:
             print(exc.render() + "\n", file=sys.stderr)
-            status = EXIT_PROBLEMS
+            broken += 1
             continue
         print(f"{path}")
         results = api.run_examples(contract)
@@ -153,8 +152,10 @@ def test_command(args: argparse.Namespace) -> int:
             else:
                 failed += 1
     summary = f"{passed + failed} example(s): {passed} passed, {failed} failed"
-    print(summary)
-    return EXIT_PROBLEMS if failed or status else EXIT_OK
+    if broken:
+        summary += f"; {broken} contract(s) could not be compiled (see above)"
+    print(summary, file=sys.stderr if broken else sys.stdout)
+    return EXIT_PROBLEMS if failed or broken else EXIT_OK
 
 
 def report_example(result: ExampleResult, *, verbose: bool = False) -> str:

@@ -10,6 +10,7 @@ declarations of the same name for cohorts whose period starts on or after its da
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -202,12 +203,35 @@ class _Session:
                 )
             )
             return
+        if by is not None and not _amends(variation, by):
+            self.problems.append(
+                Diagnostic(
+                    "PBR009",
+                    f"{name!r} amends {header.amends!r}, which is neither this contract nor its "
+                    "template",
+                    by.header.span,
+                    help="name the variation written for this contract, or correct its 'amends'",
+                )
+            )
+            return
         start = rules.VariationStart(header.name, header.effective_from, header.clause, header.span)
         for index, (marker, declarations) in enumerate(_sections(variation)):
             if index == 0:
                 yield start, declarations
             else:
                 yield marker, declarations
+
+
+def _amends(variation: rules.SourceFile, contract: rules.SourceFile) -> bool:
+    """Whether a variation file amends ``contract`` or the template it is based on."""
+    def resolve(name: str, relative_to: str) -> str:
+        return os.path.normpath(Path(relative_to).parent / name)
+
+    amended = resolve(variation.header.amends or "", variation.path)
+    candidates = {os.path.normpath(contract.path)}
+    if contract.header.based_on:
+        candidates.add(resolve(contract.header.based_on, contract.path))
+    return amended in candidates
 
 
 def _split_at_variation(

@@ -60,12 +60,13 @@ class Diagnostic:
         end = span.end_column if span.end_line == span.line else len(source_line) + 1
         width = max(1, min(end, len(source_line) + 1) - start)
         gutter = " " * len(str(line_no))
-        out = [
-            f"{path}:{line_no}:{start}: {self.severity}[{self.code}]: {self.message}",
-            f"{gutter} |",
-            f"{line_no} | {source_line}",
-            f"{gutter} | {' ' * (start - 1)}{'^' * width}",
-        ]
+        out = [f"{path}:{line_no}:{start}: {self.severity}[{self.code}]: {self.message}"]
+        if text:  # a file that could not be read has no line to show
+            out += [
+                f"{gutter} |",
+                f"{line_no} | {source_line}",
+                f"{gutter} | {' ' * (start - 1)}{'^' * width}",
+            ]
         if self.help:
             continuation = "\n" + gutter + "         "
             out.append(f"{gutter} = help: {continuation.join(self.help.splitlines())}")

@@ -9,6 +9,7 @@ exactly as on measured data, and each expectation is checked against the stateme
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from fractions import Fraction
 
@@ -383,8 +384,14 @@ def _matches(actual: Fraction, expected: Quantity) -> bool:
     """``actual`` equals ``expected`` at the precision written: 8.4% matches 8.35% to 8.45%."""
     scale = 100 if expected.unit in _SCALED else 1
     written = expected.value * scale
-    places = _places(written)
+    places = _written_places(expected) if expected.text else _places(written)
     return round_to(actual * scale, places, "half up") == written
+
+
+def _written_places(expected: Quantity) -> int:
+    """The decimal places of the number as the contract wrote it ("8.40%" has 2)."""
+    found = re.search(r"\d[\d,]*(?:\.(\d+))?", expected.text or "")
+    return len(found.group(1) or "") if found else _places(expected.value)
 
 
 def _places(value: Fraction) -> int:

@@ -31,16 +31,20 @@ class _Folder:
     def __init__(self, version: rules.Rules) -> None:
         self.params = {p.name: p for p in version.parameters}
         self.done: dict[str, rules.Parameter] = {}
+        self.circular: set[str] = set()
         self.problems: list[Diagnostic] = []
 
     def parameter(self, name: str, chain: tuple[str, ...] = ()) -> rules.Parameter | None:
         """The parameter with its formula worked out; None when that is impossible."""
         if name in self.done:
             return self.done[name]
+        if name in self.circular:
+            return None
         declared = self.params.get(name)
         if declared is None or not declared.formula:
             return declared
         if name in chain:
+            self.circular.update(chain[chain.index(name):])
             self._problem("PBR104", "parameters are worked out from each other in a circle: "
                           + " -> ".join([*chain[chain.index(name):], name]), declared.span,
                           "a formula must lead to values given in the contract", declared.clause)

@@ -282,7 +282,8 @@ def _parameter(p: rules.Parameter | rules.SetValue) -> Iterator[_Line]:
 def _cohort(c: rules.Cohort) -> Iterator[_Line]:
     yield _one(c.span, f"cohort {c.name}{_sref(c.clause)}:")
     if c.eligible is not None:
-        yield _item(_cspan(c.eligible), f"eligible when {_condition(c.eligible)}")
+        yield _item(_cspan(c.eligible),
+                    f"eligible when {_condition(c.eligible)}{_sref(c.eligible_clause)}")
     for exclusion in c.exclusions:
         yield _item(exclusion.span, f"exclude when {_condition(exclusion.when)} because "
                     f"{_q(exclusion.reason)}{_sref(exclusion.clause)}")
@@ -496,7 +497,8 @@ def _ref(clause: str) -> str:
         return f"(source {_q(clause[len('source: '):])})"
     if _CLAUSE.fullmatch(clause):
         return f"({clause})"
-    body = clause[len("clause "):] if clause.startswith("clause ") else clause
+    body = clause[len("clause "):] if clause.startswith("clause ") and \
+        not clause[len("clause "):][:1].isalpha() else clause
     return f"(clause {_q(body)})"
 
 

@@ -286,6 +286,7 @@ class Cohort:
     name: str
     eligible: Condition | None = None
     exclusions: tuple[Exclusion, ...] = ()
+    eligible_clause: str | None = None
     periods: tuple[PeriodRule, ...] = ()
     cancellations: tuple[Cancellation, ...] = ()
     grouped_by: str | None = None

@@ -84,12 +84,13 @@ def test_values_match_at_the_precision_written() -> None:
 
 
 def test_points_and_percent_are_not_interchangeable_in_expectations() -> None:
-    checks = _run(
-        'example "units":\n  given "year 1": 1,000 offenders, 880 reoffences\n'
-        "  expect demand_change = 12pp\n"
-    )
-    assert checks[0][0] is False
-    assert "relative percent" in checks[0][2]
+    """The compiler refuses the expectation before any example runs (PBR202)."""
+    with pytest.raises(ContractError) as caught:
+        _run(
+            'example "units":\n  given "year 1": 1,000 offenders, 880 reoffences\n'
+            "  expect demand_change = 12pp\n"
+        )
+    assert [d.code for d in caught.value.diagnostics] == ["PBR202"]
 
 
 def test_verdict_expectations_on_targets_and_terms() -> None:

@@ -40,6 +40,7 @@ def check(contract: rules.Contract, sections: Sequence[Section]) -> Iterator[Dia
             yield from _bands(term, version.rules)
             yield from _tied(version.rules, term)
         yield from _rounding(version.rules)
+        yield from negative_amounts(version.rules)
         yield from _years_needed(version.rules, header)
     yield from _examples(contract)
 
@@ -69,6 +70,13 @@ def _essentials(contract: rules.Contract) -> Iterator[Diagnostic]:
     if header.currency is None:
         yield _diagnostic("PBR120", f"the {header.kind} does not say its currency", span,
                           help="add a header line such as: currency GBP")
+    if header.effective_from is not None:
+        yield _diagnostic(
+            "PBR009",
+            f"a {header.kind} does not take effect for later cohorts; only a variation does",
+            span,
+            help="remove 'effective for cohorts from ...', or write the change as a variation",
+        )
 
 
 def _variation_dates(contract: rules.Contract, sections: Sequence[Section]) -> Iterator[Diagnostic]:
@@ -284,6 +292,7 @@ def _money_exact(ref: rules.ValueRef) -> bool:
 
 
 def _rounding(version: rules.Rules) -> Iterator[Diagnostic]:
+    yield from _rounding_effect(version.rounding)
     if version.rounding is not None and version.rounding.rule_for("payments") is not None:
         return
     for term in version.terms:
@@ -298,6 +307,62 @@ def _rounding(version: rules.Rules) -> Iterator[Diagnostic]:
                 clause=term.clause,
             )
             return
+
+
+def _rounding_effect(rounding: rules.Rounding | None) -> Iterator[Diagnostic]:
+    """A rounding rule that would change nothing is a misunderstanding worth pointing out."""
+    for rule in rounding.rules if rounding is not None else ():
+        if rule.subject == "payments" and rule.before_comparison:
+            yield _diagnostic("PBR213", "payments are not compared, so 'before comparison' means "
+                              "nothing for them", rule.span,
+                              help="write: payments to 2 decimal places, half up",
+                              clause=rounding.clause if rounding else None)
+        elif rule.subject != "payments" and not rule.before_comparison:
+            yield _diagnostic(
+                "PBR213",
+                f"rounding {rule.subject} changes nothing unless it is done before comparison",
+                rule.span,
+                help=f"write: {rule.subject} to {rule.places} decimal "
+                f"{'place' if rule.places == 1 else 'places'}, {rule.mode_written or rule.mode} "
+                "before comparison (statements always show exact values beside rounded ones)",
+                clause=rounding.clause if rounding else None,
+            )
+
+
+def negative_amounts(version: rules.Rules) -> Iterator[Diagnostic]:
+    """Money written negative where only an amount owed (or a limit) makes sense."""
+    for term in version.terms:
+        for ref, what in _money_refs(term.amount):
+            if _negative(ref):
+                yield _diagnostic(
+                    "PBR214", f"{what} of '{term.name}' is negative", ref.span,
+                    help="write amounts as positive sums; 'deduct' makes a line a deduction",
+                    clause=term.clause)
+    for limit in version.limits:
+        if _negative(limit.amount):
+            yield _diagnostic("PBR214", f"the {limit.kind} '{limit.name}' is negative",
+                              limit.amount.span,
+                              help=f"a {limit.kind} is the most that may be "
+                              f"{'paid' if limit.kind == 'cap' else 'deducted'}: a positive sum",
+                              clause=limit.clause)
+
+
+def _negative(ref: rules.ValueRef | None) -> bool:
+    return isinstance(ref, rules.Literal_) and isinstance(ref.value, Quantity) and \
+        ref.value.value < 0
+
+
+def _money_refs(amount: rules.Amount) -> Iterator[tuple[rules.ValueRef, str]]:
+    match amount:
+        case rules.Fixed(amount=ref):
+            yield ref, "the amount"
+        case rules.PerOffender(price=ref) | rules.PerUnitOf(price=ref):
+            yield ref, "the price"
+        case rules.Banded(bands=bands):
+            for band in bands:
+                yield from _money_refs(band.amount)
+        case rules.SavingsShare(valued_at=ref):
+            yield ref, "the value of savings"
 
 
 def _needs_rounding(amount: rules.Amount) -> bool:

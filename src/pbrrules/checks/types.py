@@ -4,6 +4,7 @@ percentage points never stand where a relative percent is meant, nor the other w
 from __future__ import annotations
 
 import datetime
+import itertools
 from collections.abc import Iterator
 
 from pbrrules import rules
@@ -122,14 +123,14 @@ def mismatch(
 def check(contract: rules.Contract) -> Iterator[Diagnostic]:
     """Every unit problem in every version of the contract (each reported once)."""
     seen: set[tuple[str, int, int, str]] = set()
-    for version in contract.versions:
-        checker = _Checker(contract, version.rules)
-        for diagnostic in _version(checker):
-            key = (diagnostic.span.source, diagnostic.span.line, diagnostic.span.column,
-                   diagnostic.code)
-            if key not in seen:
-                seen.add(key)
-                yield diagnostic
+    checkers = [_Checker(contract, version.rules) for version in contract.versions]
+    examples = (d for example in contract.examples for d in _example(checkers[0], example))
+    for diagnostic in itertools.chain((d for c in checkers for d in _version(c)), examples):
+        key = (diagnostic.span.source, diagnostic.span.line, diagnostic.span.column,
+               diagnostic.code)
+        if key not in seen:
+            seen.add(key)
+            yield diagnostic
 
 
 def _version(c: _Checker) -> Iterator[Diagnostic]:
@@ -147,6 +148,43 @@ def _version(c: _Checker) -> Iterator[Diagnostic]:
     for limit in c.rules.limits:
         yield from c.expect(limit.amount, (Unit.MONEY,), f"the {limit.kind} '{limit.name}'",
                             limit.clause)
+
+
+def _example(c: _Checker, example: rules.Example) -> Iterator[Diagnostic]:
+    """Given values and expected amounts are of the kind their names stand for."""
+    for given in example.givens:
+        if not isinstance(given, rules.GivenValue):
+            continue
+        wanted = _units_of_name(c, given.name)
+        if wanted:
+            currency = given.value.currency if isinstance(given.value, Quantity) else None
+            yield from mismatch(kind_of(given.value), currency, wanted,
+                                f"the value given for '{given.name}'", given.span,
+                                example.clause, c.currency)
+    for expectation in example.expectations:
+        expected: tuple[Unit, ...] = ()
+        if expectation.kind in ("pays", "total"):
+            expected = (Unit.MONEY,)
+        elif expectation.kind == "equals" and expectation.subject is not None:
+            expected = _units_of_name(c, expectation.subject)
+        if expected:
+            yield from c.expect(expectation.value, expected, "the expected value",
+                                example.clause)
+
+
+def _units_of_name(c: _Checker, name: str) -> tuple[Unit, ...]:
+    """What a value standing for the parameter, measure or comparison ``name`` must be."""
+    parameter = c.rules.parameter(name)
+    if parameter is not None:
+        unit = PARAM_UNITS.get(parameter.type)
+        return (unit,) if unit is not None else ()
+    measure = c.rules.measure(name)
+    if measure is not None:
+        return comparator_units(measure)
+    comparison = c.rules.comparison(name)
+    if comparison is not None:
+        return improvement_units(comparison)
+    return ()
 
 
 def _parameters(c: _Checker) -> Iterator[Diagnostic]:
