@@ -8,6 +8,8 @@ in equality, so rules built by hand in tests compare equal to compiled ones.
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
+from fractions import Fraction
 from typing import Literal
 
 from attrs import field, frozen
@@ -382,6 +384,18 @@ class Comparison:
 
 
 Sides = Literal["one-sided", "two-sided"]
+
+#: The conventional critical values of the standard normal distribution (to three decimals) that
+#: ``significant at LEVEL SIDES`` uses when the contract declares none; other levels must declare
+#: one (``, critical value 1.960``).
+CRITICAL_VALUES: dict[tuple[Fraction, Sides], Decimal] = {
+    (Fraction(90, 100), "one-sided"): Decimal("1.282"),
+    (Fraction(90, 100), "two-sided"): Decimal("1.645"),
+    (Fraction(95, 100), "one-sided"): Decimal("1.645"),
+    (Fraction(95, 100), "two-sided"): Decimal("1.960"),
+    (Fraction(99, 100), "one-sided"): Decimal("2.326"),
+    (Fraction(99, 100), "two-sided"): Decimal("2.576"),
+}
 
 
 @frozen

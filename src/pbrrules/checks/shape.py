@@ -14,15 +14,6 @@ from pbrrules.values import Quantity, Unit
 
 Section = tuple[rules.VariationStart | None, Sequence[rules.Declaration]]
 
-#: Conventional critical values of the standard normal distribution, by level and sides.
-CRITICAL_VALUES: dict[tuple[Fraction, str], Fraction] = {
-    (Fraction(90, 100), "one-sided"): Fraction("1.282"),
-    (Fraction(90, 100), "two-sided"): Fraction("1.645"),
-    (Fraction(95, 100), "one-sided"): Fraction("1.645"),
-    (Fraction(95, 100), "two-sided"): Fraction("1.960"),
-    (Fraction(99, 100), "one-sided"): Fraction("2.326"),
-    (Fraction(99, 100), "two-sided"): Fraction("2.576"),
-}
 
 
 def check(contract: rules.Contract, sections: Sequence[Section]) -> Iterator[Diagnostic]:
@@ -210,7 +201,7 @@ def _critical_value(
     level = _bound(significance.level, version)
     if level is None:
         return
-    if (level, significance.sides) not in CRITICAL_VALUES:
+    if (level, significance.sides) not in rules.CRITICAL_VALUES:
         yield _diagnostic(
             "PBR208",
             f"no conventional critical value for {level * 100}% {significance.sides}",

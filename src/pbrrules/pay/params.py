@@ -15,10 +15,11 @@ from fractions import Fraction
 
 from attrs import frozen
 
+from pbrrules import periods
 from pbrrules.figures import CohortFigures
 from pbrrules.pay import wording
 from pbrrules.rules import Literal_, Name, Parameter, Rules, ValueRef
-from pbrrules.values import Quantity, Unit, Value, add_months
+from pbrrules.values import Quantity, Unit, Value
 
 
 class NotAssessable(Exception):
@@ -39,12 +40,7 @@ def contract_year(years_start: datetime.date | None, start: datetime.date) -> in
     """
     if years_start is None or start < years_start:
         return None
-    year = (start.year - years_start.year) + 1
-    while add_months(years_start, 12 * (year - 1)) > start:
-        year -= 1
-    while add_months(years_start, 12 * year) <= start:
-        year += 1
-    return year
+    return periods.contract_year(years_start, start)
 
 
 @frozen

@@ -28,18 +28,8 @@ from attrs import frozen
 from pbrrules.pay import wording
 from pbrrules.pay.measures import ComparisonValue
 from pbrrules.pay.params import NotAssessable, Resolver
-from pbrrules.rules import Significance
+from pbrrules.rules import CRITICAL_VALUES, Significance
 from pbrrules.values import Unit
-
-#: Conventional critical values of the standard normal distribution, to three decimals.
-CRITICAL_VALUES: dict[tuple[Fraction, str], Decimal] = {
-    (Fraction(90, 100), "one-sided"): Decimal("1.282"),
-    (Fraction(90, 100), "two-sided"): Decimal("1.645"),
-    (Fraction(95, 100), "one-sided"): Decimal("1.645"),
-    (Fraction(95, 100), "two-sided"): Decimal("1.960"),
-    (Fraction(99, 100), "one-sided"): Decimal("2.326"),
-    (Fraction(99, 100), "two-sided"): Decimal("2.576"),
-}
 
 
 @frozen
