@@ -157,11 +157,11 @@ def quick_counts(
     """One scan of ``relation`` (a query giving ``h``, a row hash, ``bad``, whether a value has
     a problem, and with ``unknown`` an ``unknown`` flag): (rows with value problems, repeated
     hashes, unknown offenders). Only when one is not zero do the detailed checks run."""
-    unknown_count = "(SELECT count(*) FROM q WHERE unknown)" if unknown else "0"
+    unknown_count = "count(*) FILTER (WHERE unknown)" if unknown else "0"
+    # surplus rows over distinct hashes: 0 unless some row hash repeats (then compared in full)
     row = con.execute(
-        f"WITH q AS MATERIALIZED ({relation}) SELECT (SELECT count(*) FROM q WHERE bad), "
-        "(SELECT count(*) FROM (SELECT h FROM q GROUP BY h HAVING count(*) > 1) d), "
-        f"{unknown_count}"
+        "SELECT count(*) FILTER (WHERE bad), count(*) - count(DISTINCT h), "
+        f"{unknown_count} FROM ({relation}) q"
     ).fetchone()
     assert row is not None
     return int(row[0]), int(row[1]), int(row[2])
