@@ -27,7 +27,9 @@ def run_once(task: str, folder: Path, fmt: str) -> tuple[float, float, str]:
     start = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, str(HERE / "tasks.py"), task, str(folder), fmt],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
@@ -60,7 +62,9 @@ def main() -> None:
                     memory[task].append(rss)
                     digests.add(digest)
             print(header)
-            med = {t: (statistics.median(times[t]), statistics.median(memory[t])) for t in args.tasks}
+            med = {
+                t: (statistics.median(times[t]), statistics.median(memory[t])) for t in args.tasks
+            }
             for task in args.tasks:
                 print(f"{size:>5} {fmt:>8} {task:>9} {med[task][0]:7.2f} {med[task][1]:9.0f}")
             if {"pbrrules", "duckdb"} <= set(args.tasks):
