@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -32,7 +33,7 @@ def corrupted(draw: st.DrawFn) -> tuple[list[dict[str, Any]], list[dict[str, Any
             offs.append(dict(offs[0], offender_id="nobody", ref="x"))
         elif kind == "before" and offs:
             o = offs[draw(st.integers(0, len(offs) - 1))]
-            o["disposal_date"] = o["offence_date"].replace(year=o["offence_date"].year - 1)
+            o["disposal_date"] = o["offence_date"] - datetime.timedelta(days=400)
         elif kind == "category" and offs:
             offs[draw(st.integers(0, len(offs) - 1))]["disposal_type"] = "penalty notice"
     return events, offs

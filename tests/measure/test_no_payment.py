@@ -30,8 +30,9 @@ def test_invalid_records_write_no_statement(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "statement.json"
-    status = main(["run", str(CONTRACT), str(_broken(tmp_path)), "--format", "json",
-                   "--output", str(out)])
+    status = main(
+        ["run", str(CONTRACT), str(_broken(tmp_path)), "--format", "json", "--output", str(out)]
+    )
     err = capsys.readouterr().err
     assert status == 1
     assert not out.exists()
@@ -43,8 +44,19 @@ def test_rejecting_writes_the_rejects_and_pays_on_the_rest(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out, rejects = tmp_path / "statement.json", tmp_path / "rejects.csv"
-    status = main(["run", str(CONTRACT), str(_broken(tmp_path)), "--format", "json",
-                   "--output", str(out), "--reject-invalid", str(rejects)])
+    status = main(
+        [
+            "run",
+            str(CONTRACT),
+            str(_broken(tmp_path)),
+            "--format",
+            "json",
+            "--output",
+            str(out),
+            "--reject-invalid",
+            str(rejects),
+        ]
+    )
     capsys.readouterr()
     assert status == 0
     assert out.exists()

@@ -331,3 +331,15 @@ def oracle_event(
         "predicted_rate": Fraction(predicted),
         "group": group,
     }
+
+
+def test_row_numbers_hold_in_a_file_read_in_parallel(tmp_path: Path) -> None:
+    """DuckDB reads a large CSV in parallel chunks; reported rows are still file positions."""
+    many = [
+        f"p{i},2015-10-{1 + i % 28:02d},North,community_order,0.5,treatment" for i in range(250_000)
+    ]
+    many[199_999] = "p199999,2015-10-32,North,community_order,0.5,treatment"
+    write(tmp_path, many, [])
+    error, message = problems_of(tmp_path)
+    assert [(p.row, p.column) for p in error.problems] == [(200_000, "index_date")]
+    assert "index_events.csv, row 200000, column index_date" in message

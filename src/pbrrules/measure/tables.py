@@ -36,6 +36,8 @@ class RawTable:
     #: Whether values are text as written (CSV, JSON Lines): then whitespace around them is
     #: ignored and an empty value is a missing one.
     written: bool
+    #: The table function reading the file, without row numbers (for ``materialize``).
+    scan: str = ""
 
 
 def quote_ident(name: str) -> str:
@@ -82,6 +84,7 @@ def register(con: duckdb.DuckDBPyConnection, table: TableName, source: Source) -
         case ArrowSource(table=arrow):
             arrow_name = f"arrow_{table}"
             con.register(arrow_name, _plain(arrow))
+            scan = arrow_name
             body = f"SELECT row_number() OVER () AS _row, * FROM {arrow_name}"
     try:
         con.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS {body}")
@@ -100,7 +103,7 @@ def register(con: duckdb.DuckDBPyConnection, table: TableName, source: Source) -
             )
         ) from None
     types = {str(r[0]): str(r[1]) for r in described if r[0] != "_row"}
-    return RawTable(table, source.name, view, types, rows, written)
+    return RawTable(table, source.name, view, types, rows, written, scan)
 
 
 def _count(con: duckdb.DuckDBPyConnection, view: str, source: Source) -> int:
@@ -261,9 +264,14 @@ def materialize(
     name = READ[raw.table]
     typed = ", ".join(f"{c.expr} AS {quote_ident(c.column.name)}" for c in columns)
     hashed = f"hash({', '.join(quote_ident(n) for n in raw.types)})"
+    # The table keeps the file's order (DuckDB preserves insertion order), so its rowid is the
+    # record's position: cheaper than numbering rows while reading, which serialises the scan.
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT _row, {typed}, "
-        f"{problem_condition(columns, extra)} AS _bad, {hashed} AS _hash FROM {raw.view}"
+        f"CREATE OR REPLACE TEMP TABLE {name}_rows AS SELECT {typed}, "
+        f"{problem_condition(columns, extra)} AS _bad, {hashed} AS _hash FROM {raw.scan}"
+    )
+    con.execute(
+        f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT rowid + 1 AS _row, * FROM {name}_rows"
     )
     counted = con.execute(f"SELECT count(*) FROM {name}").fetchone()
     return name, evolve(raw, rows=int(counted[0]) if counted else 0)
