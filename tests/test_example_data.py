@@ -100,3 +100,9 @@ def test_merseyside_and_northumbria_cut_both_measures(area: str) -> None:
     first = unit(s, "2015-Q4")
     assert verdict(first, "binary_target") == "met"
     assert verdict(first, "frequency_target") == "met"
+
+
+def test_a_statement_says_which_values_are_illustrative() -> None:
+    s = statement("contracts/doncaster.pbr", "examples/doncaster")
+    names = [entry["parameter"] for entry in s["contract"]["illustrative"]]
+    assert names == ["baseline_2009", "core_contract_value"]

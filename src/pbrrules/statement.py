@@ -297,6 +297,9 @@ class ContractInfo:
     source_hash: str
     sources: tuple[str, ...]
     currency: str
+    #: Parameters the contract marks ``illustrative``: (name, why), so that no reader takes a
+    #: statement computed with an assumed value for one computed from the contract as signed.
+    illustrative: tuple[tuple[str, str], ...] = ()
 
 
 @frozen
@@ -368,6 +371,10 @@ class Statement:
                 "source_hash": self.contract.source_hash,
                 "sources": list(self.contract.sources),
                 "currency": self.contract.currency,
+                "illustrative": [
+                    {"parameter": name, "reason": reason}
+                    for name, reason in self.contract.illustrative
+                ],
             },
             "data": data,
             "units": [unit.to_json() for unit in self.units],

@@ -105,6 +105,7 @@ def evaluate(
             contract.source_hash,
             contract.sources,
             currency,
+            _illustrative(contract),
         ),
         engine_version=engine_version(),
         units=tuple(results),
@@ -187,6 +188,16 @@ def _line(
         derivation,
         applied,
     )
+
+
+def _illustrative(contract: Contract) -> tuple[tuple[str, str], ...]:
+    """Every parameter marked illustrative in any version, once, in declaration order."""
+    found: dict[str, str] = {}
+    for version in contract.versions:
+        for parameter in version.rules.parameters:
+            if parameter.illustrative is not None:
+                found.setdefault(parameter.name, parameter.illustrative)
+    return tuple(found.items())
 
 
 def whole_figures(

@@ -28,6 +28,10 @@ def render_markdown(statement: Statement) -> str:
             digest = f", sha256 `{file.sha256}`" if file.sha256 else ""
             out.append(f"- Data file `{file.path}`: {rows}{digest}")
         out.append("")
+    if contract.illustrative:
+        out += ["**Illustrative values** (assumed, not taken from the contract as signed):", ""]
+        out += [f"- `{name}`: {reason}" for name, reason in contract.illustrative]
+        out.append("")
     out += ["## Summary", "", "| Contract year | Total |", "|---|---:|"]
     for year in statement.years:
         label = str(year.year) if year.year is not None else "outside contract years"

@@ -56,6 +56,11 @@ def render_table(statement: Statement, *, colour: bool = False, width: int = 100
             rows = f"{wording.count(file.rows)} rows" if file.rows is not None else "rows unknown"
             digest = f" · sha256 {file.sha256[:16]}…" if file.sha256 else ""
             out.wrapped(f"Data {file.path}: {rows}{digest}", 0, "", 2)
+    if contract.illustrative:
+        out.add(out.style("Illustrative values (assumed, not taken from the contract as signed):",
+                          "bold"))
+        for name, reason in contract.illustrative:
+            out.wrapped(f"{name}: {reason}", 2, "", 4)
     for unit in statement.units:
         _unit(out, unit, several_versions=unit.version != contract.name)
     out.add()
