@@ -9,6 +9,7 @@ declarations of the same name for cohorts whose period starts on or after its da
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 from collections.abc import Callable, Iterator, Sequence
@@ -63,6 +64,17 @@ def load_source(text: str, path: str = "<contract>") -> rules.SourceFile:
     if problems:
         raise ContractError(problems, {path: text})
     return source
+
+
+@functools.lru_cache(maxsize=64)
+def _built(text: str, path: str) -> tuple[rules.SourceFile, tuple[Diagnostic, ...]]:
+    """One file parsed and built; remembered, since 21 lot files read the same template.
+
+    The result is immutable and depends only on the text and its path, so sharing it between
+    compilations (and threads) is safe.
+    """
+    source, problems = build(parse(text, path), path, text)
+    return source, tuple(problems)
 
 
 def _reason(exc: BaseException) -> str:
@@ -126,7 +138,7 @@ class _Session:
     def _source(self, text: str, path: str) -> rules.SourceFile | None:
         self.sources[path] = text
         try:
-            source, problems = build(parse(text, path), path, text)
+            source, problems = _built(text, path)
         except ContractError as exc:
             self.problems.extend(exc.diagnostics)
             return None
