@@ -19,6 +19,12 @@ from pbrrules.errors import Span
 from pbrrules.values import Duration, Quantity, Unit, Value
 
 
+def default_proven_by(counting: str) -> tuple[str, ...]:
+    """Convictions and cautions prove an offence (SPEC §4); a reconviction event is a court
+    sitting that convicts, so a measure counting events is proven by conviction only."""
+    return ("conviction",) if counting == "events" else rules.Measure("", "binary", "").proven_by
+
+
 @v_args(inline=True, meta=True)
 class RulesBuild(BaseBuild):
     """Callbacks for the declarations that make up a contract's payment mechanism."""
@@ -173,7 +179,7 @@ class RulesBuild(BaseBuild):
             counting=counting or defaults.counting,
             follow_up=follow_up or defaults.follow_up,
             waiting=waiting or defaults.waiting,
-            proven_by=proven_by or defaults.proven_by,
+            proven_by=proven_by or default_proven_by(counting or defaults.counting),
             exclude_breaches=defaults.exclude_breaches if breaches is None else breaches,
             adjustment=self._single(items, "adjusted", "adjusted for offender mix", owner),
             clause=ref,

@@ -17,6 +17,7 @@ import attrs
 from attrs import frozen
 
 from pbrrules import rules
+from pbrrules.build_rules import default_proven_by
 from pbrrules.compiler import load_source
 from pbrrules.errors import Span
 from pbrrules.values import CURRENCY_SYMBOLS, Duration, Quantity, Unit, Value
@@ -341,7 +342,7 @@ def _measure(m: rules.Measure) -> Iterator[_Line]:
         yield _Line(INDENT + f"follow-up {_duration(m.follow_up)}", line, line)
     if "waiting" in written or m.waiting != default.waiting:
         yield _Line(INDENT + f"waiting period {_duration(m.waiting)}", line, line)
-    if "proven_by" in written or m.proven_by != default.proven_by:
+    if "proven_by" in written or m.proven_by != default_proven_by(m.counting):
         yield _Line(INDENT + "proven by " + ", ".join(m.proven_by), line, line)
     if "breaches" in written or m.exclude_breaches != default.exclude_breaches:
         yield _Line(INDENT + ("breaches excluded" if m.exclude_breaches else "breaches counted"),

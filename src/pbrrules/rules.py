@@ -303,6 +303,9 @@ class Cohort:
 
 MeasureKind = Literal["binary", "per_reoffender", "per_offenders"]
 
+#: The disposal types of the outcome-record standard (docs/data.md); a contract may name others.
+STANDARD_DISPOSAL_TYPES = ("conviction", "caution", "reprimand", "warning")
+
 #: SPEC §4 defaults: 12 months' follow-up, then 6 months for the offence to be proven.
 FOLLOW_UP = Duration(12, "months")
 WAITING = Duration(6, "months")

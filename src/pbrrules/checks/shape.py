@@ -4,6 +4,7 @@ and offender-mix clauses stand on measures that support them."""
 
 from __future__ import annotations
 
+import difflib
 import itertools
 from collections.abc import Iterator, Sequence
 from fractions import Fraction
@@ -173,6 +174,7 @@ def _measures(version: rules.Rules) -> Iterator[Diagnostic]:
                               measure.adjustment.span,
                               help="offender-mix adjustment applies to binary rates",
                               clause=measure.clause)
+        yield from _disposals(measure)
         if measure.follow_up.amount <= 0:
             yield _diagnostic("PBR211", f"the follow-up of '{measure.name}' is empty",
                               measure.span, clause=measure.clause)
@@ -191,6 +193,35 @@ def _measures(version: rules.Rules) -> Iterator[Diagnostic]:
                               help="the significance test is defined for binary rates "
                               "(docs/significance.md)", clause=target.clause)
         yield from _critical_value(version, target.significance, target.clause)
+
+
+def _disposals(measure: rules.Measure) -> Iterator[Diagnostic]:
+    """A disposal type one letter from a standard one is a typo that would count nothing."""
+    for disposal in measure.proven_by:
+        if disposal in rules.STANDARD_DISPOSAL_TYPES:
+            continue
+        close = difflib.get_close_matches(disposal, rules.STANDARD_DISPOSAL_TYPES, n=1,
+                                          cutoff=0.75)
+        if close:
+            yield _diagnostic(
+                "PBR215",
+                f"'{measure.name}' is proven by '{disposal}', which is not a disposal type of the "
+                "outcome-record standard",
+                measure.span,
+                help=f"did you mean '{close[0]}'? (the standard's types: "
+                + ", ".join(rules.STANDARD_DISPOSAL_TYPES) + ")",
+                clause=measure.clause,
+            )
+    if measure.counting == "events" and any(d != "conviction" for d in measure.proven_by):
+        yield _diagnostic(
+            "PBR215",
+            f"'{measure.name}' counts reconviction events, which are court sittings that convict, "
+            "but is proven by " + ", ".join(measure.proven_by),
+            measure.span,
+            help="write 'proven by conviction' (a caution is no reconviction event), or count "
+            "proven offences",
+            clause=measure.clause,
+        )
 
 
 def _critical_value(
