@@ -26,7 +26,7 @@ YES = ("yes", "true", "y", "1")
 NO = ("no", "false", "n", "0")
 
 #: Disposal types every contract may use; a measure's ``proven by`` list adds its own.
-STANDARD_DISPOSAL_TYPES = ("conviction", "caution", "reprimand", "warning")
+STANDARD_DISPOSAL_TYPES = rules.STANDARD_DISPOSAL_TYPES
 GROUPS = ("treatment", "control")
 
 
