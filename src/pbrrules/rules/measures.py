@@ -1,0 +1,158 @@
+"""What is measured and compared: measures, comparisons, targets and significance."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+from typing import Literal
+
+from attrs import field, frozen
+
+from pbrrules.errors import NOWHERE, Span
+from pbrrules.rules.common import (
+    ValueRef,
+)
+from pbrrules.values import Duration
+
+# ------------------------------------------------------------------------------------------------
+# Measures
+
+MeasureKind = Literal["binary", "per_reoffender", "per_offenders"]
+
+#: The disposal types of the outcome-record standard (docs/data.md); a contract may name others.
+STANDARD_DISPOSAL_TYPES = ("conviction", "caution", "reprimand", "warning")
+
+#: SPEC §4 defaults: 12 months' follow-up, then 6 months for the offence to be proven.
+FOLLOW_UP = Duration(12, "months")
+WAITING = Duration(6, "months")
+CountingUnit = Literal["offences", "events"]
+MixForm = Literal["ratio", "difference"]
+
+
+@frozen
+class Adjustment:
+    """``adjusted for offender mix by ratio against 47.5%``.
+
+    With P the cohort's predicted rate (sum of ``predicted_rate`` / N) and B the baseline's:
+    ratio form ``adjusted = actual × B / P``; difference form ``adjusted = actual − (P − B)``.
+    """
+
+    form: MixForm
+    baseline_predicted: ValueRef
+    span: Span = field(default=NOWHERE, eq=False, repr=False)
+
+
+@frozen
+class Measure:
+    """``measure NAME (clause):`` what is counted for each cohort.
+
+    ``binary rate of crc_cohort`` | ``frequency per reoffender of c`` | ``frequency per 100
+    offenders of c``; ``counting proven offences`` | ``counting reconviction events``;
+    ``follow-up 12 months``; ``waiting period 6 months``; ``proven by conviction, caution``;
+    ``breaches excluded``; ``adjusted for offender mix by ratio against B``.
+    """
+
+    name: str
+    kind: MeasureKind
+    cohort: str
+    per: int = 1
+    counting: CountingUnit = "offences"
+    follow_up: Duration = FOLLOW_UP
+    waiting: Duration = WAITING
+    proven_by: tuple[str, ...] = ("conviction", "caution")
+    exclude_breaches: bool = True
+    adjustment: Adjustment | None = None
+    clause: str | None = None
+    cohort_span: Span = field(default=NOWHERE, eq=False, repr=False)
+    span: Span = field(default=NOWHERE, eq=False, repr=False)
+    #: The lines the author wrote (e.g. "follow_up"), so formatting keeps a default written out.
+    written: tuple[str, ...] = field(default=(), eq=False, repr=False)
+
+
+# ------------------------------------------------------------------------------------------------
+# Comparisons and targets
+
+ImprovementUnit = Literal["points", "percent", "absolute"]
+
+
+@frozen
+class ControlGroup:
+    """``against control group``: the same measure on the cohort's control group."""
+
+    span: Span = field(default=NOWHERE, eq=False, repr=False)
+
+
+Comparator = ControlGroup | ValueRef
+
+
+@frozen
+class Comparison:
+    """``comparison NAME (clause): MEASURE against COMPARATOR in percentage points``.
+
+    The improvement is comparator minus measure (a fall in reoffending is positive): in
+    percentage points, in relative percent of the comparator, or in absolute terms of the measure.
+    """
+
+    name: str
+    measure: str
+    comparator: Comparator
+    unit: ImprovementUnit
+    clause: str | None = None
+    measure_span: Span = field(default=NOWHERE, eq=False, repr=False)
+    span: Span = field(default=NOWHERE, eq=False, repr=False)
+
+
+Sides = Literal["one-sided", "two-sided"]
+
+#: The conventional critical values of the standard normal distribution (to three decimals) that
+#: ``significant at LEVEL SIDES`` uses when the contract declares none; other levels must declare
+#: one (``, critical value 1.960``).
+CRITICAL_VALUES: dict[tuple[Fraction, Sides], Decimal] = {
+    (Fraction(90, 100), "one-sided"): Decimal("1.282"),
+    (Fraction(90, 100), "two-sided"): Decimal("1.645"),
+    (Fraction(95, 100), "one-sided"): Decimal("1.645"),
+    (Fraction(95, 100), "two-sided"): Decimal("1.960"),
+    (Fraction(99, 100), "one-sided"): Decimal("2.326"),
+    (Fraction(99, 100), "two-sided"): Decimal("2.576"),
+}
+
+
+@frozen
+class Significance:
+    """``significant at 95% one-sided`` (optionally ``, critical value 1.645``).
+
+    A z-test of the binary rate against its comparator; docs/significance.md gives the formula.
+    """
+
+    level: ValueRef
+    sides: Sides
+    critical_value: ValueRef | None = None
+    span: Span = field(default=NOWHERE, eq=False, repr=False)
+
+
+@frozen
+class Target:
+    """``target NAME (clause):`` when a comparison counts as met.
+
+    ``reduction in binary_change of at least 5 percentage points`` (or ``increase in ...`` for a
+    deterioration); ``significant at 95% one-sided``; ``pooled over all cohorts so far`` (each
+    cohort is assessed on its own figures pooled with those of the cohorts before it), or
+    ``pooled over all cohorts`` (assessed once, on every cohort's figures, when the last cohort
+    of the cohort rule is in; until then not assessable: Peterborough's 7.5% across the pilot).
+    """
+
+    name: str
+    comparison: str
+    direction: Literal["reduction", "increase"]
+    threshold: ValueRef | None = None
+    significance: Significance | None = None
+    pooled: bool = False
+    clause: str | None = None
+    comparison_span: Span = field(default=NOWHERE, eq=False, repr=False)
+    span: Span = field(default=NOWHERE, eq=False, repr=False)
+    #: ``pooled over all cohorts``: pooled, and assessed only once every cohort is in.
+    all_cohorts: bool = False
+    #: The lines the author wrote (e.g. "pooled" for ``for each cohort``), for fmt.
+    written: tuple[str, ...] = field(default=(), eq=False, repr=False)
+
+
