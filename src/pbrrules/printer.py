@@ -17,7 +17,7 @@ import attrs
 from attrs import frozen
 
 from pbrrules import rules
-from pbrrules.build_rules import default_proven_by
+from pbrrules.build_cohorts import default_proven_by
 from pbrrules.compiler import load_source
 from pbrrules.errors import Span
 from pbrrules.values import CURRENCY_SYMBOLS, Duration, Quantity, Unit, Value
