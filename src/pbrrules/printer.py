@@ -13,11 +13,9 @@ import re
 from collections.abc import Iterator
 from fractions import Fraction
 
-import attrs
-from attrs import frozen
-
 from pbrrules import rules
 from pbrrules.build_cohorts import default_proven_by
+from pbrrules.comments import Line, find_comments, place_comments
 from pbrrules.compiler import load_source
 from pbrrules.errors import Span
 from pbrrules.values import CURRENCY_SYMBOLS, Duration, Quantity, Unit, Value
@@ -29,119 +27,16 @@ _CLAUSE = re.compile(
 )
 
 
-@frozen
-class _Line:
-    """One printed line and the source lines of the rule it prints (for placing comments)."""
-
-    text: str
-    first: int
-    last: int
-
-
 def format_text(text: str, path: str = "<contract>") -> str:
     """The contract in canonical layout, with its comments; raises ContractError if invalid."""
     source = load_source(text, path)
     blank = {number for number, line in enumerate(text.splitlines(), start=1) if not line.strip()}
-    return _place_comments(list(_file(source, blank)), _comments(text))
+    return place_comments(list(_file(source, blank)), find_comments(text))
 
 
 def unparse(source: rules.SourceFile) -> str:
     """The file's rules as canonical contract text, without comments."""
     return "\n".join(line.text for line in _file(source, None)).rstrip() + "\n"
-
-
-# -- comments -------------------------------------------------------------------------------------
-
-
-@frozen
-class _Comment:
-    line: int
-    text: str
-    trailing: bool
-    blank_before: bool
-    blank_after: bool = False
-
-
-def _comments(text: str) -> list[_Comment]:
-    """Every ``//`` or ``#`` comment outside quoted text, with its line."""
-    found = []
-    lines = text.splitlines()
-    previous_blank = False
-    for number, line in enumerate(lines, start=1):
-        start = _comment_start(line)
-        if start is not None:
-            trailing = bool(line[:start].strip())
-            after = number < len(lines) and not lines[number].strip()
-            found.append(_Comment(number, line[start:].rstrip(), trailing, previous_blank, after))
-        previous_blank = not line.strip()
-    return found
-
-
-def _comment_start(line: str) -> int | None:
-    quoted = False
-    for index, char in enumerate(line):
-        if char == '"':
-            quoted = not quoted
-        elif not quoted and (char == "#" or line.startswith("//", index)):
-            return index
-    return None
-
-
-def _place_comments(lines: list[_Line], comments: list[_Comment]) -> str:
-    """Put each comment back: at the end of the line it ended, or (a run of comment lines on
-    their own) before the next line, or after the previous one when the run hangs from it (no
-    blank line above, a blank line below)."""
-    before: dict[int, list[_Comment]] = {}
-    after: dict[int, list[str]] = {}
-    hanging: dict[int, list[_Comment]] = {}
-    tail: list[_Comment] = []
-    for group in _runs(comments):
-        first, last = group[0], group[-1]
-        if first.trailing:
-            holders = [i for i, ln in enumerate(lines) if ln.first <= first.line <= ln.last]
-            if holders:
-                after.setdefault(max(holders, key=lambda i: lines[i].first), []).append(
-                    first.text)
-                continue
-            first = attrs.evolve(first, trailing=False)
-            group = [first]
-        previous = [i for i, ln in enumerate(lines) if ln.text and ln.last < first.line]
-        following = [i for i, ln in enumerate(lines) if ln.text and ln.first > last.line]
-        if previous and following and not first.blank_before and last.blank_after:
-            hanging.setdefault(previous[-1], []).extend(group)
-        elif following:
-            before.setdefault(following[0], []).extend(group)
-        else:
-            tail.extend(group)
-    out: list[str] = []
-    for index, line in enumerate(lines):
-        indent = line.text[: len(line.text) - len(line.text.lstrip())]
-        for i, comment in enumerate(before.get(index, [])):
-            if i > 0 and comment.blank_before and out and out[-1]:
-                out.append("")
-            out.append(indent + comment.text if line.text else comment.text)
-            # A comment set apart from what follows it reads as a heading: keep it apart.
-            if comment.blank_after and not indent and line.text:
-                out.append("")
-        out.append(line.text + "".join("  " + c for c in after.get(index, [])))
-        out.extend(comment.text for comment in hanging.get(index, []))
-    for comment in tail:
-        if comment.blank_before and out and out[-1]:
-            out.append("")
-        out.append(comment.text)
-    return "\n".join(out).rstrip() + "\n"
-
-
-def _runs(comments: list[_Comment]) -> list[list[_Comment]]:
-    """Comments grouped into runs of consecutive lines; a trailing comment stands alone."""
-    runs: list[list[_Comment]] = []
-    for comment in comments:
-        if runs and not comment.trailing and not runs[-1][-1].trailing and \
-                runs[-1][-1].line + 1 == comment.line:
-            runs[-1].append(comment)
-        else:
-            runs.append([comment])
-    return runs
 
 
 # -- declarations ---------------------------------------------------------------------------------
@@ -155,7 +50,7 @@ def _span_lines(span: Span) -> tuple[int, int]:
 _LISTED = (rules.Parameter, rules.SetValue, rules.Comparison, rules.Limit, rules.Removal)
 
 
-def _file(source: rules.SourceFile, blank: set[int] | None) -> Iterator[_Line]:
+def _file(source: rules.SourceFile, blank: set[int] | None) -> Iterator[Line]:
     """The header, then each declaration after a blank line. Runs of parameters, values set,
     comparisons, caps and removals stay together where the author kept them together (with no
     blank line between them); without the original text, one-line ones of one kind do."""
@@ -164,7 +59,7 @@ def _file(source: rules.SourceFile, blank: set[int] | None) -> Iterator[_Line]:
     for declaration in source.declarations:
         lines = list(_declaration(declaration))
         if previous is None or not _together(previous, declaration, len(lines), blank):
-            yield _Line("", 0, 0)
+            yield Line("", 0, 0)
         yield from lines
         previous = (declaration, len(lines))
 
@@ -182,7 +77,7 @@ def _together(
     return not any(number in blank for number in between)
 
 
-def _header(header: rules.Header) -> Iterator[_Line]:
+def _header(header: rules.Header) -> Iterator[Line]:
     line, last = _span_lines(header.span)
     title = {
         "contract": f"contract {_q(header.name)}"
@@ -190,7 +85,7 @@ def _header(header: rules.Header) -> Iterator[_Line]:
         "template": f"template {_q(header.name)}",
         "variation": f"variation {_q(header.name)} amends {_q(header.amends or '')}",
     }[header.kind]
-    yield _Line(title, line, line)
+    yield Line(title, line, line)
     items: list[str] = []
     items += [f"version {_q(header.version)}"] if header.version is not None else []
     items += [f"payer {_q(header.payer)}"] if header.payer is not None else []
@@ -204,10 +99,10 @@ def _header(header: rules.Header) -> Iterator[_Line]:
     if header.clause is not None:
         items.append(_ref(header.clause))
     for item in items:
-        yield _Line(INDENT + item, line + 1, last)
+        yield Line(INDENT + item, line + 1, last)
 
 
-def _declaration(declaration: rules.Declaration) -> Iterator[_Line]:
+def _declaration(declaration: rules.Declaration) -> Iterator[Line]:
     match declaration:
         case rules.Parameter() | rules.SetValue():
             yield from _parameter(declaration)
@@ -246,15 +141,15 @@ def _declaration(declaration: rules.Declaration) -> Iterator[_Line]:
                        f"{_sref(declaration.clause)}")
 
 
-def _one(span: Span, text: str) -> _Line:
-    return _Line(text, span.line, span.line)
+def _one(span: Span, text: str) -> Line:
+    return Line(text, span.line, span.line)
 
 
-def _item(span: Span, text: str) -> _Line:
-    return _Line(INDENT + text, span.line, span.end_line)
+def _item(span: Span, text: str) -> Line:
+    return Line(INDENT + text, span.line, span.end_line)
 
 
-def _parameter(p: rules.Parameter | rules.SetValue) -> Iterator[_Line]:
+def _parameter(p: rules.Parameter | rules.SetValue) -> Iterator[Line]:
     if isinstance(p, rules.Parameter):
         head = f"parameter {p.name}: {p.type}"
         head += f" by {p.keyed_by}" if p.keyed_by else ""
@@ -266,7 +161,7 @@ def _parameter(p: rules.Parameter | rules.SetValue) -> Iterator[_Line]:
         terms = [f"{'- ' if sign == '-' else '+ '}{_vref(ref)}" for sign, ref in p.formula]
         first = terms[0][2:] if p.formula[0][0] == "+" else terms[0]
         head += " = " + " ".join([first, *terms[1:]])
-    yield _Line(head + _sref(p.clause), p.span.line, p.span.line)
+    yield Line(head + _sref(p.clause), p.span.line, p.span.line)
     for row in p.rows:
         if row.key is not None:
             label = _q(row.key)
@@ -276,11 +171,11 @@ def _parameter(p: rules.Parameter | rules.SetValue) -> Iterator[_Line]:
             label = f"from {row.effective}"
         yield _item(row.span, f"{label}: {_value(row.value)}")
     if p.illustrative is not None:
-        yield _Line(INDENT + f"illustrative {_q(p.illustrative)}", p.span.end_line,
+        yield Line(INDENT + f"illustrative {_q(p.illustrative)}", p.span.end_line,
                     p.span.end_line)
 
 
-def _cohort(c: rules.Cohort) -> Iterator[_Line]:
+def _cohort(c: rules.Cohort) -> Iterator[Line]:
     yield _one(c.span, f"cohort {c.name}{_sref(c.clause)}:")
     if c.eligible is not None:
         yield _item(_cspan(c.eligible),
@@ -294,11 +189,11 @@ def _cohort(c: rules.Cohort) -> Iterator[_Line]:
         yield _item(cancellation.span, f"cancel period {_q(cancellation.label)} because "
                     f"{_q(cancellation.reason)}{_sref(cancellation.clause)}")
     if c.grouped_by is not None:
-        yield _Line(INDENT + f"grouped by {c.grouped_by}", c.span.end_line, c.span.end_line)
+        yield Line(INDENT + f"grouped by {c.grouped_by}", c.span.end_line, c.span.end_line)
     if c.control_group is not None:
         yield _item(_cspan(c.control_group), f"control group when {_condition(c.control_group)}")
     if not c.deduplicate:
-        yield _Line(INDENT + "every index event counts", c.span.end_line, c.span.end_line)
+        yield Line(INDENT + "every index event counts", c.span.end_line, c.span.end_line)
 
 
 def _cspan(condition: rules.Condition) -> Span:
@@ -328,7 +223,7 @@ _PER = {"point": "percentage point", "percent": "percent", "reoffender": "reoffe
         "reoffence": "reoffence avoided", "event": "event avoided"}
 
 
-def _measure(m: rules.Measure) -> Iterator[_Line]:
+def _measure(m: rules.Measure) -> Iterator[Line]:
     default = rules.Measure("", "binary", "")
     written = set(m.written)
     line = m.span.line
@@ -337,22 +232,22 @@ def _measure(m: rules.Measure) -> Iterator[_Line]:
     yield _item(m.cohort_span, f"{kind} of {m.cohort}")
     if "counting" in written or m.counting != default.counting:
         what = "proven offences" if m.counting == "offences" else "reconviction events"
-        yield _Line(INDENT + f"counting {what}", line, line)
+        yield Line(INDENT + f"counting {what}", line, line)
     if "follow_up" in written or m.follow_up != default.follow_up:
-        yield _Line(INDENT + f"follow-up {_duration(m.follow_up)}", line, line)
+        yield Line(INDENT + f"follow-up {_duration(m.follow_up)}", line, line)
     if "waiting" in written or m.waiting != default.waiting:
-        yield _Line(INDENT + f"waiting period {_duration(m.waiting)}", line, line)
+        yield Line(INDENT + f"waiting period {_duration(m.waiting)}", line, line)
     if "proven_by" in written or m.proven_by != default_proven_by(m.counting):
-        yield _Line(INDENT + "proven by " + ", ".join(m.proven_by), line, line)
+        yield Line(INDENT + "proven by " + ", ".join(m.proven_by), line, line)
     if "breaches" in written or m.exclude_breaches != default.exclude_breaches:
-        yield _Line(INDENT + ("breaches excluded" if m.exclude_breaches else "breaches counted"),
+        yield Line(INDENT + ("breaches excluded" if m.exclude_breaches else "breaches counted"),
                     line, line)
     if m.adjustment is not None:
         yield _item(m.adjustment.span, f"adjusted for offender mix by {m.adjustment.form} "
                     f"against {_vref(m.adjustment.baseline_predicted)}")
 
 
-def _target(t: rules.Target) -> Iterator[_Line]:
+def _target(t: rules.Target) -> Iterator[Line]:
     yield _one(t.span, f"target {t.name}{_sref(t.clause)}:")
     least = f" of at least {_vref(t.threshold)}" if t.threshold is not None else ""
     yield _item(t.comparison_span, f"{t.direction} in {t.comparison}{least}")
@@ -362,12 +257,12 @@ def _target(t: rules.Target) -> Iterator[_Line]:
         yield _item(s.span, f"significant at {_vref(s.level)} {s.sides}{critical}")
     if t.pooled:
         pooled = "pooled over all cohorts" + ("" if t.all_cohorts else " so far")
-        yield _Line(INDENT + pooled, t.span.end_line, t.span.end_line)
+        yield Line(INDENT + pooled, t.span.end_line, t.span.end_line)
     elif "pooled" in t.written:
-        yield _Line(INDENT + "for each cohort", t.span.end_line, t.span.end_line)
+        yield Line(INDENT + "for each cohort", t.span.end_line, t.span.end_line)
 
 
-def _term(t: rules.Term) -> Iterator[_Line]:
+def _term(t: rules.Term) -> Iterator[Line]:
     yield _one(t.span, f"term {t.name}{_sref(t.clause)}:")
     if t.when is not None:
         if isinstance(t.when, rules.TriggerNot):
@@ -453,7 +348,7 @@ def _condition(condition: rules.Condition, level: int = 0) -> str:
     raise AssertionError(condition)  # pragma: no cover - Condition is a closed union
 
 
-def _example(e: rules.Example) -> Iterator[_Line]:
+def _example(e: rules.Example) -> Iterator[Line]:
     yield _one(e.span, f"example {_q(e.name)}{_sref(e.clause)}:")
     for given in e.givens:
         if isinstance(given, rules.GivenValue):
