@@ -16,6 +16,7 @@ from tests.measure.strategies import contracts, index_events, offences
 
 from pbrrules import rules
 from pbrrules.measure import OutcomeRecordsError, load_outcomes, measure
+from pbrrules.values import Duration
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 D = datetime.date
@@ -263,11 +264,11 @@ def _variants() -> list[rules.Contract]:
             "b",
             "binary",
             "c",
-            follow_up=rules.Duration(6, "months"),
-            waiting=rules.Duration(3, "months"),
+            follow_up=Duration(6, "months"),
+            waiting=Duration(3, "months"),
             exclude_breaches=False,
         ),
-        rules.Measure("b", "binary", "c", follow_up=rules.Duration(365, "days")),
+        rules.Measure("b", "binary", "c", follow_up=Duration(365, "days")),
     ):
         r = rules.Rules(cohorts=base.cohorts, measures=(follow,))
         out.append(rules.Contract(TR.header, (rules.Version("v", None, r),)))
