@@ -102,3 +102,13 @@ def test_an_internal_error_says_it_is_a_bug_and_exits_3(
     err = capsys.readouterr().err
     assert "internal error in pbrrules" in err and "this is a bug" in err
     assert "Traceback" not in err
+
+
+def test_the_readme_contract_compiles_and_is_formatted() -> None:
+    from pbrrules.compiler import compile_contract
+    from pbrrules.printer import format_text
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    text = readme.split("```pbr\n", 1)[1].split("```", 1)[0]
+    compile_contract(text, "README.md")
+    assert format_text(text) == text
