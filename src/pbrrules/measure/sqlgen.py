@@ -141,9 +141,12 @@ def counted_sql(plan: Plan) -> str:
         "UNION ALL SELECT pid, area, offender_id, _row, _row AS tie_row, index_date, control, "
         "predicted, cohort FROM memberships WHERE status = 0 AND NOT dedup"
     )
+    # the window ends the measures compare offences with, computed once per counted event
+    # rather than for every (index event, offence) pair
+    ends = "".join(f", {e} AS _end{i}" for i, e in enumerate(_ends(plan)))
     if not plan.blocks:
         return (
-            f"CREATE OR REPLACE TEMP TABLE counted AS SELECT *, 0 AS block, TRUE AS keep "
+            f"CREATE OR REPLACE TEMP TABLE counted AS SELECT *, 0 AS block, TRUE AS keep{ends} "
             f"FROM ({firsts}) f"
         )
     first_block = min(b.pid for b in plan.blocks)
@@ -158,11 +161,33 @@ def counted_sql(plan: Plan) -> str:
         f"AS block FROM f WHERE pid >= {first_block}"
     )
     return (
-        f"CREATE OR REPLACE TEMP TABLE counted AS WITH f AS ({firsts}) "
+        f"CREATE OR REPLACE TEMP TABLE counted AS SELECT *{ends} FROM (WITH f AS ({firsts}) "
         f"SELECT *, 0 AS block, TRUE AS keep FROM f WHERE pid < {first_block} "
         f"UNION ALL SELECT *, COALESCE(block <= (CASE pid {limit} END), TRUE) AS keep "
-        f"FROM ({numbered}) n"
+        f"FROM ({numbered}) n) k"
     )
+
+
+def _ends(plan: Plan) -> list[str]:
+    """Every window end (a date computed from ``index_date``) the measures of ``plan`` use;
+    ``counted`` holds the i-th as ``_end<i>``."""
+    ends: list[str] = []
+    for s in plan.measures:
+        m = s.measure
+        for end in (
+            _plus("index_date", m.follow_up),
+            _plus_both("index_date", m.follow_up, m.waiting),
+        ):
+            if end not in ends:
+                ends.append(end)
+    return ends
+
+
+def _use_ends(plan: Plan, sql: str) -> str:
+    """``sql`` with each window end of a counted event ``c`` read from its column."""
+    for i, end in sorted(enumerate(_ends(plan)), key=lambda e: -len(e[1])):
+        sql = sql.replace(end.replace("index_date", "c.index_date"), f"c._end{i}")
+    return sql
 
 
 def _plus(column: str, duration: Duration) -> str:
@@ -263,11 +288,12 @@ def pairs_sql(plan: Plan) -> str:
     distinct = {_flag(plan, s): proven_sql(s) for s in plan.measures}
     flags = ", ".join(f"{sql} AS {name}" for name, sql in sorted(distinct.items()))
     event = "o.court_event_id" if _counts_events(plan) else "CAST(NULL AS VARCHAR)"
-    return (
+    return _use_ends(
+        plan,
         "SELECT c.pid, c.block, c.area, c.control, c._row AS ie_row, o._row AS off_row, "
         f"{event} AS court_event_id, {flags}, {_offence_rank(plan)} AS rank "
         "FROM counted c JOIN offences o ON o.offender_id = c.offender_id "
-        f"AND o.offence_date >= c.index_date AND o.offence_date < {bound} WHERE c.keep"
+        f"AND o.offence_date >= c.index_date AND o.offence_date < {bound} WHERE c.keep",
     )
 
 

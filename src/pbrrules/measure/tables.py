@@ -184,7 +184,8 @@ def typed_column(column: Column, db_type: str, written: bool = True) -> TypedCol
         text = f"NULLIF(trim({raw}), '')"
     else:
         text = f"NULLIF({raw}, '')"
-    present = f"{text} IS NOT NULL"
+    # a typed value is present when it is not NULL: no need to write it out as text to ask
+    present = f"{text} IS NOT NULL" if _is_text(db_type) else f"{raw} IS NOT NULL"
     not_allowed = None
     out_of_range = None
     match column.kind:
@@ -228,8 +229,15 @@ def typed_column(column: Column, db_type: str, written: bool = True) -> TypedCol
             if column.kind == "category":
                 allowed = ", ".join(quote_text(v) for v in column.allowed)
                 not_allowed = f"({expr} NOT IN ({allowed}))"
-    missing = f"({text} IS NULL)" if column.required else "FALSE"
-    unreadable = f"({present} AND ({expr}) IS NULL)"
+    if not column.required:
+        missing = "FALSE"
+    elif _is_text(db_type):
+        missing = f"({text} IS NULL)"
+    else:
+        missing = f"({raw} IS NULL)"
+    # a typed value used as it is (or a timestamp's date) is never unreadable
+    never = expr == raw or expr == f"CAST({raw} AS DATE)"
+    unreadable = "FALSE" if never and not _is_text(db_type) else f"({present} AND ({expr}) IS NULL)"
     return TypedColumn(column, expr, missing, unreadable, not_allowed, out_of_range)
 
 
