@@ -16,6 +16,9 @@ from lark.lexer import PatternStr
 
 from pbrrules.errors import ContractError, Diagnostic, Span
 
+# Every character the grammar uses outside quoted text and comments.
+_LANGUAGE_SYMBOLS = frozenset(' \t\n\r_£$€%():,=<>!-"#/.')
+
 # How terminals that are not plain keywords read to a lawyer.
 _TERMINAL_WORDS = {
     "NAME": "a name (lower case letters, digits and _)",
@@ -110,12 +113,13 @@ def _syntax_diagnostic(exc: UnexpectedInput, text: str, path: str) -> Diagnostic
         case UnexpectedCharacters(char=char):
             span = Span(line, column, line, column + 1, path)
             allowed = exc.allowed or set()
-            return Diagnostic(
-                "PBR002",
-                f"unexpected character {char!r}",
-                span,
-                help=_expected(allowed) if allowed else None,
-            )
+            help = _expected(allowed) if allowed else None
+            if not (char.isalnum() or char in _LANGUAGE_SYMBOLS):
+                help = (
+                    f"{char!r} is not used in contracts: write names, numbers, amounts (£, $, "
+                    "€), percentages, dates and quoted text; comments start with // or #"
+                )
+            return Diagnostic("PBR002", f"unexpected character {char!r}", span, help=help)
         case _:
             expected = getattr(exc, "expected", None) or getattr(exc, "accepts", None) or set()
             span = Span(line, column, line, column + 1, path)
