@@ -55,13 +55,15 @@ class RulesBuild(CohortBuild):
             self._unexpected_items(shares, set(), owner)
             if not bands:
                 self._missing("bands", owner, amount.span, "band from 5% below 10%: £100,000")
-            return rules.Banded(amount.comparison, tuple(b.value for b in bands), amount.span)
+            return rules.Banded(amount.comparison, tuple(b.value for b in bands), amount.span,
+                                amount.comparison_span)
         if isinstance(amount, rules.SavingsShare):
             self._unexpected_items(bands, set(), owner)
             if not shares:
                 self._missing("shares", owner, amount.span, "share 50% of savings up to 5%")
             return rules.SavingsShare(
-                amount.comparison, amount.valued_at, tuple(s.value for s in shares), amount.span
+                amount.comparison, amount.valued_at, tuple(s.value for s in shares), amount.span,
+                amount.comparison_span,
             )
         self._unexpected_items((*bands, *shares), set(), owner)
         return amount
@@ -123,7 +125,9 @@ class RulesBuild(CohortBuild):
     def per_unit(
         self, meta: Meta, price: rules.ValueRef, unit: rules.PerUnit, comparison: Token
     ) -> rules.PerUnitOf:
-        return rules.PerUnitOf(price, unit, str(comparison), self._span(meta))
+        return rules.PerUnitOf(
+            price, unit, str(comparison), self._span(meta), self._tspan(comparison)
+        )
 
     def per_offender(self, meta: Meta, price: rules.ValueRef) -> rules.PerOffender:
         return rules.PerOffender(price, self._span(meta))
@@ -132,10 +136,12 @@ class RulesBuild(CohortBuild):
         return rules.ShareOfValue(share, str(of), self._span(meta))
 
     def banded(self, meta: Meta, comparison: Token) -> rules.Banded:
-        return rules.Banded(str(comparison), (), self._span(meta))
+        return rules.Banded(str(comparison), (), self._span(meta), self._tspan(comparison))
 
     def savings(self, meta: Meta, comparison: Token, value: rules.ValueRef) -> rules.SavingsShare:
-        return rules.SavingsShare(str(comparison), value, (), self._span(meta))
+        return rules.SavingsShare(
+            str(comparison), value, (), self._span(meta), self._tspan(comparison)
+        )
 
     def unit_point(self, meta: Meta) -> str:
         return "point"

@@ -171,20 +171,20 @@ def _amount_uses(amount: rules.Amount, clause: str | None) -> Iterator[Use]:
     match amount:
         case rules.Fixed(amount=ref) | rules.PerOffender(price=ref):
             yield from _ref(ref, clause)
-        case rules.PerUnitOf(price=price, comparison=comparison, span=span):
+        case rules.PerUnitOf(price=price, comparison=comparison, comparison_span=span):
             yield from _ref(price, clause)
             yield Use(comparison, ("comparison",), span, clause)
         case rules.ShareOfValue(share=share, of=of, span=span):
             yield from _ref(share, clause)
             yield Use(of, ("parameter",), span, clause)
-        case rules.Banded(comparison=comparison, bands=bands, span=span):
+        case rules.Banded(comparison=comparison, bands=bands, comparison_span=span):
             yield Use(comparison, ("comparison",), span, clause)
             for band in bands:
                 yield from _ref(band.lower, clause)
                 yield from _ref(band.upper, clause)
                 yield from _amount_uses(band.amount, clause)
         case rules.SavingsShare(comparison=comparison, valued_at=valued_at, shares=shares,
-                                span=span):
+                                comparison_span=span):
             yield Use(comparison, ("comparison",), span, clause)
             yield from _ref(valued_at, clause)
             for share_band in shares:

@@ -83,6 +83,7 @@ class PerUnitOf:
     unit: PerUnit
     comparison: str
     span: Span = field(default=NOWHERE, eq=False, repr=False)
+    comparison_span: Span = field(default=NOWHERE, eq=False, repr=False)
 
 
 @frozen
@@ -119,6 +120,7 @@ class Banded:
     comparison: str
     bands: tuple[Band, ...] = ()
     span: Span = field(default=NOWHERE, eq=False, repr=False)
+    comparison_span: Span = field(default=NOWHERE, eq=False, repr=False)
 
 
 @frozen
@@ -143,6 +145,7 @@ class SavingsShare:
     valued_at: ValueRef
     shares: tuple[ShareBand, ...] = ()
     span: Span = field(default=NOWHERE, eq=False, repr=False)
+    comparison_span: Span = field(default=NOWHERE, eq=False, repr=False)
 
 
 Amount = Fixed | PerUnitOf | PerOffender | ShareOfValue | Banded | SavingsShare
