@@ -45,7 +45,7 @@ class CohortBuild(BaseBuild):
         owner = f"cohort '{name}'"
         span = self._span(meta)
         allowed = {"eligible", "exclude", "period", "cancel", "grouped_by", "control_group",
-                   "keep_duplicates"}
+                   "keep_duplicates", "illustrative"}
         self._unexpected_items(items, allowed, owner)
         periods = tuple(item.value for item in items if item.kind == "period")
         if not periods:
@@ -65,6 +65,7 @@ class CohortBuild(BaseBuild):
                                      owner) is None,
             clause=ref,
             span=span,
+            illustrative=self._single(items, "illustrative", "illustrative", owner),
         )
 
     def eligible(self, meta: Meta, condition: rules.Condition, ref: str | None) -> Item:
@@ -159,7 +160,7 @@ class CohortBuild(BaseBuild):
         owner = f"measure '{name}'"
         span = self._span(meta)
         allowed = {"kind", "counting", "follow_up", "waiting", "proven_by", "breaches",
-                   "adjusted"}
+                   "adjusted", "illustrative"}
         self._unexpected_items(items, allowed, owner)
         kind = self._single(items, "kind", "what it measures", owner)
         if kind is None:
@@ -187,6 +188,7 @@ class CohortBuild(BaseBuild):
             cohort_span=cohort_span,
             span=span,
             written=tuple(item.kind for item in items),
+            illustrative=self._single(items, "illustrative", "illustrative", owner),
         )
 
     def binary_rate(self, meta: Meta, cohort: Token) -> Item:
@@ -241,11 +243,15 @@ class CohortBuild(BaseBuild):
         measure: Token,
         comparator: rules.Comparator,
         unit: rules.ImprovementUnit,
+        illustrative: str | None,
     ) -> rules.Comparison:
         return rules.Comparison(
             str(name), str(measure), comparator, unit, ref,
-            measure_span=self._tspan(measure), span=self._span(meta),
+            measure_span=self._tspan(measure), span=self._span(meta), illustrative=illustrative,
         )
+
+    def illustrative_note(self, meta: Meta, why: Token) -> str:
+        return literals.unquote(why)
 
     def control_comparator(self, meta: Meta) -> rules.ControlGroup:
         return rules.ControlGroup(self._span(meta))
@@ -265,7 +271,8 @@ class CohortBuild(BaseBuild):
     def target(self, meta: Meta, name: Token, ref: str | None, *items: Item) -> rules.Target:
         owner = f"target '{name}'"
         span = self._span(meta)
-        self._unexpected_items(items, {"direction", "significant", "pooled"}, owner)
+        self._unexpected_items(items, {"direction", "significant", "pooled", "illustrative"},
+                               owner)
         direction = self._single(items, "direction", "what it requires", owner)
         if direction is None:
             self._missing(
@@ -286,6 +293,7 @@ class CohortBuild(BaseBuild):
             comparison_span=comparison_span,
             span=span,
             written=tuple(item.kind for item in items),
+            illustrative=self._single(items, "illustrative", "illustrative", owner),
         )
 
     def reduction(self, meta: Meta, comparison: Token, threshold: rules.ValueRef | None) -> Item:

@@ -29,7 +29,7 @@ class RulesBuild(CohortBuild):
         owner = f"term '{name}'"
         span = self._span(meta)
         self._unexpected_items(
-            items, {"when", "pay", "improvement_cap", "band", "share_band"}, owner
+            items, {"when", "pay", "improvement_cap", "band", "share_band", "illustrative"}, owner
         )
         pay = self._single(items, "pay", "pay or deduct", owner)
         if pay is None:
@@ -46,6 +46,7 @@ class RulesBuild(CohortBuild):
                                          owner),
             clause=ref,
             span=span,
+            illustrative=self._single(items, "illustrative", "illustrative", owner),
         )
 
     def _attach_bands(self, amount: rules.Amount, items: Sequence[Item], owner: str) -> Any:
@@ -169,6 +170,7 @@ class RulesBuild(CohortBuild):
         terms: tuple[Token, ...],
         amount: rules.ValueRef,
         scope: rules.LimitScope,
+        illustrative: str | None,
     ) -> rules.Limit:
         return rules.Limit(
             kind,  # type: ignore[arg-type]  # the grammar admits only cap or collar
@@ -179,6 +181,7 @@ class RulesBuild(CohortBuild):
             ref,
             self._span(meta),
             tuple(self._tspan(term) for term in terms),
+            illustrative,
         )
 
     def kind_cap(self, meta: Meta) -> str:

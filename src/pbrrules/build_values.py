@@ -153,6 +153,7 @@ class BaseBuild(Transformer[Token, Any]):
             effective_from=self._single(items, "effective_from", "effective for cohorts", owner),
             clause=self._single(items, "ref", "clause", owner),
             span=self._span(meta),
+            illustrative=self._single(items, "illustrative", "illustrative", owner),
         )
 
     def based_on(self, meta: Meta, path: Token) -> str:

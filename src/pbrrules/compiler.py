@@ -260,7 +260,8 @@ def _merge_headers(template: rules.Header, lot: rules.Header) -> rules.Header:
     """The lot's header, with what it leaves out taken from the template."""
     changes = {
         name: getattr(template, name)
-        for name in ("version", "payer", "provider", "currency", "contract_years_start", "clause")
+        for name in ("version", "payer", "provider", "currency", "contract_years_start", "clause",
+                     "illustrative")
         if getattr(lot, name) is None
     }
     return attrs.evolve(lot, **changes)

@@ -98,11 +98,23 @@ def _header(header: rules.Header) -> Iterator[Line]:
         items.append(f"effective for cohorts from {header.effective_from}")
     if header.clause is not None:
         items.append(_ref(header.clause))
+    if header.illustrative is not None:
+        items.append(f"illustrative {_q(header.illustrative)}")
     for item in items:
         yield Line(INDENT + item, line + 1, last)
 
 
 def _declaration(declaration: rules.Declaration) -> Iterator[Line]:
+    """The declaration's lines, then its ``illustrative "why"`` line if it has one."""
+    lines = list(_lines(declaration))
+    yield from lines
+    illustrative = getattr(declaration, "illustrative", None)
+    if illustrative is not None and not isinstance(declaration, rules.Parameter | rules.SetValue):
+        last = lines[-1].last if lines else 0
+        yield Line(INDENT + f"illustrative {_q(illustrative)}", last, last)
+
+
+def _lines(declaration: rules.Declaration) -> Iterator[Line]:
     match declaration:
         case rules.Parameter() | rules.SetValue():
             yield from _parameter(declaration)

@@ -297,9 +297,10 @@ class ContractInfo:
     source_hash: str
     sources: tuple[str, ...]
     currency: str
-    #: Parameters the contract marks ``illustrative``: (name, why), so that no reader takes a
-    #: statement computed with an assumed value for one computed from the contract as signed.
-    illustrative: tuple[tuple[str, str], ...] = ()
+    #: What the contract marks ``illustrative``: (kind, name, why) for the contract itself, a
+    #: parameter, cohort, measure, comparison, target, term or limit, so that no reader takes a
+    #: statement computed on assumed terms for one computed from the contract as signed.
+    illustrative: tuple[tuple[str, str, str], ...] = ()
 
 
 @frozen
@@ -372,8 +373,8 @@ class Statement:
                 "sources": list(self.contract.sources),
                 "currency": self.contract.currency,
                 "illustrative": [
-                    {"parameter": name, "reason": reason}
-                    for name, reason in self.contract.illustrative
+                    {"kind": kind, "name": name, "reason": reason}
+                    for kind, name, reason in self.contract.illustrative
                 ],
             },
             "data": data,

@@ -190,14 +190,22 @@ def _line(
     )
 
 
-def _illustrative(contract: Contract) -> tuple[tuple[str, str], ...]:
-    """Every parameter marked illustrative in any version, once, in declaration order."""
-    found: dict[str, str] = {}
+def _illustrative(contract: Contract) -> tuple[tuple[str, str, str], ...]:
+    """Everything marked illustrative in any version, once: (kind, name, why), in order."""
+    found: dict[tuple[str, str], str] = {}
+    if contract.header.illustrative is not None:
+        found[(contract.header.kind, contract.header.name)] = contract.header.illustrative
     for version in contract.versions:
-        for parameter in version.rules.parameters:
-            if parameter.illustrative is not None:
-                found.setdefault(parameter.name, parameter.illustrative)
-    return tuple(found.items())
+        rules = version.rules
+        for kind, declarations in (
+            ("parameter", rules.parameters), ("cohort", rules.cohorts),
+            ("measure", rules.measures), ("comparison", rules.comparisons),
+            ("target", rules.targets), ("term", rules.terms), ("limit", rules.limits),
+        ):
+            for declaration in declarations:
+                if declaration.illustrative is not None:
+                    found.setdefault((kind, declaration.name), declaration.illustrative)
+    return tuple((kind, name, why) for (kind, name), why in found.items())
 
 
 def whole_figures(

@@ -30,7 +30,7 @@ def render_markdown(statement: Statement) -> str:
         out.append("")
     if contract.illustrative:
         out += ["**Illustrative values** (assumed, not taken from the contract as signed):", ""]
-        out += [f"- `{name}`: {reason}" for name, reason in contract.illustrative]
+        out += [f"- {kind} `{name}`: {reason}" for kind, name, reason in contract.illustrative]
         out.append("")
     out += ["## Summary", "", "| Contract year | Total |", "|---|---:|"]
     for year in statement.years:

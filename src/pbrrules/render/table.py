@@ -59,8 +59,8 @@ def render_table(statement: Statement, *, colour: bool = False, width: int = 100
     if contract.illustrative:
         out.add(out.style("Illustrative values (assumed, not taken from the contract as signed):",
                           "bold"))
-        for name, reason in contract.illustrative:
-            out.wrapped(f"{name}: {reason}", 2, "", 4)
+        for kind, name, reason in contract.illustrative:
+            out.wrapped(f"{kind} {name}: {reason}", 2, "", 4)
     for unit in statement.units:
         _unit(out, unit, several_versions=unit.version != contract.name)
     out.add()

@@ -177,5 +177,7 @@ class Cohort:
     deduplicate: bool = True
     clause: str | None = None
     span: Span = field(default=NOWHERE, eq=False, repr=False)
+    #: ``illustrative "why"``: this part is assumed or reconstructed, not the signed text.
+    illustrative: str | None = None
 
 

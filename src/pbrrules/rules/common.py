@@ -59,6 +59,8 @@ class Header:
     effective_from: datetime.date | None = None
     clause: str | None = None
     span: Span = field(default=NOWHERE, eq=False, repr=False)
+    #: ``illustrative "why"``: this part is assumed or reconstructed, not the signed text.
+    illustrative: str | None = None
 
 
 # ------------------------------------------------------------------------------------------------

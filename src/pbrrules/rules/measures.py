@@ -67,6 +67,8 @@ class Measure:
     span: Span = field(default=NOWHERE, eq=False, repr=False)
     #: The lines the author wrote (e.g. "follow_up"), so formatting keeps a default written out.
     written: tuple[str, ...] = field(default=(), eq=False, repr=False)
+    #: ``illustrative "why"``: this part is assumed or reconstructed, not the signed text.
+    illustrative: str | None = None
 
 
 # ------------------------------------------------------------------------------------------------
@@ -100,6 +102,8 @@ class Comparison:
     clause: str | None = None
     measure_span: Span = field(default=NOWHERE, eq=False, repr=False)
     span: Span = field(default=NOWHERE, eq=False, repr=False)
+    #: ``illustrative "why"``: this part is assumed or reconstructed, not the signed text.
+    illustrative: str | None = None
 
 
 Sides = Literal["one-sided", "two-sided"]
@@ -154,5 +158,7 @@ class Target:
     all_cohorts: bool = False
     #: The lines the author wrote (e.g. "pooled" for ``for each cohort``), for fmt.
     written: tuple[str, ...] = field(default=(), eq=False, repr=False)
+    #: ``illustrative "why"``: this part is assumed or reconstructed, not the signed text.
+    illustrative: str | None = None
 
 

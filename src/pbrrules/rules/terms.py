@@ -166,6 +166,8 @@ class Term:
     improvement_cap: ValueRef | None = None
     clause: str | None = None
     span: Span = field(default=NOWHERE, eq=False, repr=False)
+    #: ``illustrative "why"``: this part is assumed or reconstructed, not the signed text.
+    illustrative: str | None = None
 
 
 # ------------------------------------------------------------------------------------------------
@@ -187,6 +189,8 @@ class Limit:
     clause: str | None = None
     span: Span = field(default=NOWHERE, eq=False, repr=False)
     term_spans: tuple[Span, ...] = field(default=(), eq=False, repr=False)
+    #: ``illustrative "why"``: this part is assumed or reconstructed, not the signed text.
+    illustrative: str | None = None
 
 
 RoundingMode = Literal["half up", "half down", "half even", "up", "down", "floor", "ceiling"]
