@@ -199,7 +199,7 @@ class CohortBuild(BaseBuild):
         return Item("kind", value, self._span(meta))
 
     def per_offenders(self, meta: Meta, per: Token, cohort: Token) -> Item:
-        value = ("per_offenders", int(per), str(cohort), self._tspan(cohort))
+        value = ("per_offenders", self._int(per), str(cohort), self._tspan(cohort))
         return Item("kind", value, self._span(meta))
 
     def count_offences(self, meta: Meta) -> Item:

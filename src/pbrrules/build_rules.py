@@ -226,7 +226,7 @@ class RulesBuild(CohortBuild):
         canonical = "half up" if mode == "half away from zero" else mode
         return rules.RoundingRule(
             subject,  # type: ignore[arg-type]  # the grammar admits only these subjects
-            int(places),
+            self._int(places),
             canonical,  # type: ignore[arg-type]  # and only these modes
             bool(before),
             self._span(meta),

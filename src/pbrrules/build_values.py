@@ -79,6 +79,11 @@ class BaseBuild(Transformer[Token, Any]):
             self._problem(problem.code, problem.message, span, problem.help)
             return fallback
 
+    def _int(self, token: Token) -> int:
+        """A whole number written in the contract; an absurdly long one is reported (PBR005)."""
+        value = self._literal(lambda: literals.number(str(token)), self._tspan(token), Fraction(0))
+        return int(value)
+
     def _date(self, token: Token) -> datetime.date:
         return self._literal(
             lambda: literals.date(str(token)), self._tspan(token), datetime.date(1900, 1, 1)
@@ -259,7 +264,7 @@ class BaseBuild(Transformer[Token, Any]):
 
     def row_year(self, meta: Meta, year: Token, value: rules.Literal_) -> Item:
         span = self._span(meta)
-        return Item("row", rules.Row(value.value, year=int(year), span=span), span)
+        return Item("row", rules.Row(value.value, year=self._int(year), span=span), span)
 
     def row_from(self, meta: Meta, date: Token, value: rules.Literal_) -> Item:
         span = self._span(meta)
@@ -357,7 +362,7 @@ class BaseBuild(Transformer[Token, Any]):
         return int(value)
 
     def duration(self, meta: Meta, amount: Token, unit: str) -> Duration:
-        return Duration(int(amount), unit)  # type: ignore[arg-type]  # unit is a DurationUnit
+        return Duration(self._int(amount), unit)  # type: ignore[arg-type]  # unit is a DurationUnit
 
     def months(self, meta: Meta) -> str:
         return "months"

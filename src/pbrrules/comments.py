@@ -10,6 +10,8 @@ from __future__ import annotations
 import attrs
 from attrs import frozen
 
+from pbrrules.errors import source_lines
+
 
 @frozen
 class Line:
@@ -35,7 +37,7 @@ class Comment:
 def find_comments(text: str) -> list[Comment]:
     """Every ``//`` or ``#`` comment outside quoted text, with its line."""
     found = []
-    lines = text.splitlines()
+    lines = source_lines(text)
     previous_blank = False
     for number, line in enumerate(lines, start=1):
         start = _comment_start(line)

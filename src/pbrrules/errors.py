@@ -21,6 +21,18 @@ from attrs import field, frozen
 Severity = Literal["error", "warning"]
 
 
+def source_lines(text: str) -> list[str]:
+    """The text's lines as the parser counts them: cut at "\n" only (a "\r" before it dropped).
+
+    ``str.splitlines`` would also cut at form feeds, "\x1c"-"\x1e", "\u2028" and others, and
+    then line numbers would disagree with the parser's.
+    """
+    lines = text.split("\n")
+    if len(lines) > 1 and lines[-1] == "":
+        lines.pop()
+    return [line[:-1] if line.endswith("\r") else line for line in lines]
+
+
 @frozen
 class Span:
     """Where a piece of contract text came from: 1-based lines and columns, end exclusive."""
@@ -53,7 +65,7 @@ class Diagnostic:
     def render(self, path: str, text: str) -> str:
         """The diagnostic as a compiler-style message with the source line underlined."""
         span = self.span
-        lines = text.splitlines() or [""]
+        lines = source_lines(text) or [""]
         line_no = min(max(span.line, 1), len(lines))
         source_line = lines[line_no - 1].expandtabs(1)
         start = min(max(span.column, 1), len(source_line) + 1)

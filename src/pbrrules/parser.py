@@ -14,7 +14,7 @@ from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 from lark.lexer import PatternStr
 
-from pbrrules.errors import ContractError, Diagnostic, Span
+from pbrrules.errors import ContractError, Diagnostic, Span, source_lines
 
 # Every character the grammar uses outside quoted text and comments.
 _LANGUAGE_SYMBOLS = frozenset(' \t\n\r_£$€%():,=<>!-"#/.')
@@ -143,7 +143,7 @@ def _did_you_mean(found: str, names: set[str] | frozenset[str]) -> str | None:
 def _position(exc: UnexpectedInput, text: str) -> tuple[int, int]:
     """1-based line and column of the error; at end of input, the end of the last line."""
     if isinstance(exc, UnexpectedEOF) or getattr(exc, "line", -1) in (-1, None):
-        lines = text.splitlines() or [""]
+        lines = source_lines(text) or [""]
         return len(lines), len(lines[-1]) + 1
     return int(exc.line), int(exc.column)
 

@@ -17,7 +17,7 @@ from pbrrules import rules
 from pbrrules.build_cohorts import default_proven_by
 from pbrrules.comments import Line, find_comments, place_comments
 from pbrrules.compiler import load_source
-from pbrrules.errors import Span
+from pbrrules.errors import Span, source_lines
 from pbrrules.values import CURRENCY_SYMBOLS, Duration, Quantity, Unit, Value
 
 INDENT = "  "
@@ -30,7 +30,7 @@ _CLAUSE = re.compile(
 def format_text(text: str, path: str = "<contract>") -> str:
     """The contract in canonical layout, with its comments; raises ContractError if invalid."""
     source = load_source(text, path)
-    blank = {number for number, line in enumerate(text.splitlines(), start=1) if not line.strip()}
+    blank = {number for number, line in enumerate(source_lines(text), start=1) if not line.strip()}
     return place_comments(list(_file(source, blank)), find_comments(text))
 
 

@@ -14,7 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pbrrules.compiler import compile_contract
-from pbrrules.errors import ContractError
+from pbrrules.errors import ContractError, source_lines
+from pbrrules.printer import format_text
 
 ROOT = Path(__file__).parents[2]
 CORPUS = sorted(
@@ -36,7 +37,8 @@ def mutated(draw: st.DrawFn) -> str:
     lines = text.splitlines(keepends=True)
     kind = draw(st.sampled_from([
         "delete_token", "duplicate_token", "swap_tokens", "delete_line", "duplicate_line",
-        "swap_lines", "unicode", "long_line", "deep_nesting", "huge_number", "truncate",
+        "swap_lines", "unicode", "control_character", "long_line", "deep_nesting",
+        "huge_number", "truncate",
     ]))
     i = draw(st.integers(0, len(tokens) - 1))
     j = draw(st.integers(0, len(lines) - 1))
@@ -60,6 +62,8 @@ def mutated(draw: st.DrawFn) -> str:
             return "".join(lines)
         case "unicode":
             tokens.insert(i, draw(st.text(min_size=1, max_size=5)))
+        case "control_character":  # form feed, record separator, line separator: not new lines
+            tokens.insert(i, draw(st.sampled_from(["\x0c", "\x1e", "\x85", "\u2028", "\r"])))
         case "long_line":
             tokens.insert(i, "x" * draw(st.integers(1_000, 200_000)))
         case "deep_nesting":
@@ -77,9 +81,9 @@ def mutated(draw: st.DrawFn) -> str:
 @given(mutated())
 def test_mutated_contracts_give_diagnostics_that_point_inside_the_file(text: str) -> None:
     try:
-        compile_contract(text, "mutated.pbr")
+        contract = compile_contract(text, "mutated.pbr")
     except ContractError as exc:
-        lines = text.splitlines() or [""]
+        lines = source_lines(text) or [""]
         assert exc.diagnostics
         for diagnostic in exc.diagnostics:
             span = diagnostic.span
@@ -88,6 +92,10 @@ def test_mutated_contracts_give_diagnostics_that_point_inside_the_file(text: str
             line = lines[span.line - 1] if span.line <= len(lines) else ""
             assert 1 <= span.column <= len(line) + 1, diagnostic
             assert diagnostic.render("mutated.pbr", text)
+    else:  # a mutant that still compiles also formats, to the same rules, idempotently
+        formatted = format_text(text, "mutated.pbr")
+        assert compile_contract(formatted, "mutated.pbr") == contract
+        assert format_text(formatted, "mutated.pbr") == formatted
 
 
 @settings(max_examples=30, deadline=None)

@@ -177,7 +177,16 @@ def _measures(version: rules.Rules) -> Iterator[Diagnostic]:
         yield from _disposals(measure)
         if measure.follow_up.amount <= 0:
             yield _diagnostic("PBR211", f"the follow-up of '{measure.name}' is empty",
-                              measure.span, clause=measure.clause)
+                              measure.span, help="write, e.g., follow-up 12 months",
+                              clause=measure.clause)
+        for what, duration in (("follow-up", measure.follow_up),
+                               ("waiting period", measure.waiting)):
+            days = duration.amount if duration.unit == "days" else 31 * (duration.months() or 0)
+            if days > 31 * 12 * 10:
+                yield _diagnostic(
+                    "PBR211", f"the {what} of '{measure.name}' is longer than ten years",
+                    measure.span, help="follow-up and waiting periods are counted in months; "
+                    "check the number", clause=measure.clause)
         if measure.kind == "per_offenders" and measure.per <= 0:
             yield _diagnostic("PBR201", f"'{measure.name}' counts per {measure.per} offenders",
                               measure.span, help="write, e.g., frequency per 100 offenders",
