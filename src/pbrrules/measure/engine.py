@@ -34,6 +34,7 @@ from pbrrules.measure.tables import (
     TypedColumn,
     Unusable,
     create_typed_view,
+    drop_read,
     materialize,
     problem_condition,
     quote_ident,
@@ -124,11 +125,13 @@ def _run(
     off_cols = typed_columns(off_schema, off)
     ie_read = off_read = None
     extra = _offence_checks(off_cols)
+    # Index events are checked and measured before the offences are read, so that a text
+    # file's typed copy of index events is dropped before the offences' copy is made.
     if ie.written:
         ie_read, ie = materialize(con, ie, ie_cols, [])
-    if off.written:
-        off_read, off = materialize(con, off, off_cols, [e[0] for e in extra])
     if not validation.check_not_empty(ie, findings):
+        if off.written:
+            materialize(con, off, off_cols, [e[0] for e in extra])
         raise data_error(findings.problems, findings.total)
     bad, repeated, _ = validation.quick_counts(con, _checked(ie, ie_cols, [], ie_read), False)
     if bad:
@@ -137,12 +140,37 @@ def _run(
         validation.check_duplicates(con, ie, findings, read=ie_read)
     ie_rejected = _rejected_table(con, "index_events", findings) if reject else None
     create_typed_view(con, ie, ie_cols, ie_rejected, ie_read)
+    # Who has an index event (offences of anyone else are reported), before ties are rejected.
+    # All that offences need of a text file's index events, whose copy is dropped before the
+    # offences are read; a table too when rejecting ties would change the index_events view.
+    known = "SELECT offender_id FROM index_events WHERE offender_id IS NOT NULL"
+    if ie_read is not None or reject:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE known_offenders AS {known}")
+        known = "SELECT offender_id FROM known_offenders"
+
+    steps.step("forming cohorts")
+    has_predicted = "predicted_rate" in ie.types
+    con.execute(sqlgen.memberships_sql(the_plan, codes, has_predicted))
+    con.execute(sqlgen.counted_sql(the_plan))
+    # ties are reported after the offences' problems (the order problems are listed in)
+    ties = validation.Findings(keep_all=reject)
+    while _check_same_date(con, the_plan, ie, ties, reject):
+        con.execute(sqlgen.counted_sql(the_plan))
+    sizes = con.execute(sqlgen.SIZES_SQL).fetchall()
+    unit_stats = con.execute(
+        "SELECT pid, area, status, count(*) FROM memberships GROUP BY pid, area, status"
+    ).fetchall()
+    block_stats = _block_stats(con, the_plan)
+    ie_dropped = findings.rejected["index_events"] | ties.rejected["index_events"]
+    ie_ranks = _index_event_ranks(con, the_plan, unit_stats, sizes, ie.rows - len(ie_dropped))
+    if ie_read is not None:
+        con.execute("DROP VIEW memberships")
+        drop_read(con, ie_read)
+
+    if off.written:
+        off_read, off = materialize(con, off, off_cols, [e[0] for e in extra])
     offender = '"offender_id"' if off_read else _column(off_cols, "offender_id").expr
-    known = "SELECT offender_id FROM index_events"
-    unknown = (
-        f"({offender}) IS NOT NULL AND ({offender}) NOT IN "
-        f"(SELECT offender_id FROM index_events WHERE offender_id IS NOT NULL)"
-    )
+    unknown = f"({offender}) IS NOT NULL AND ({offender}) NOT IN ({known})"
     bad, repeated, strangers = validation.quick_counts(
         con, _checked(off, off_cols, [e[0] for e in extra], off_read, unknown), True
     )
@@ -154,34 +182,21 @@ def _run(
         validation.check_offenders(con, off, offender, known, findings, source=off_read)
     off_rejected = _rejected_table(con, "offences", findings) if reject else None
     create_typed_view(con, off, off_cols, off_rejected, off_read)
-
-    steps.step("forming cohorts")
-    has_predicted = "predicted_rate" in ie.types
-    con.execute(sqlgen.memberships_sql(the_plan, codes, has_predicted))
-    con.execute(sqlgen.counted_sql(the_plan))
-    while _check_same_date(con, the_plan, ie, findings, reject):
-        con.execute(sqlgen.counted_sql(the_plan))
+    findings.merge(ties)
     if findings.total and not reject:
         raise data_error(findings.problems, findings.total)
 
     steps.step("counting reoffences")
-    sizes = con.execute(sqlgen.SIZES_SQL).fetchall()
     grouped = con.execute(sqlgen.counts_sql(the_plan)).fetchall() if the_plan.measures else []
     counts = [r[1:5] + r[7:] for r in grouped if r[0] == 1]
     offence_ranks = [(r[5], r[6]) for r in grouped if r[0] == 0]
 
     steps.step("accounting")
-    unit_stats = con.execute(
-        "SELECT pid, area, status, count(*) FROM memberships GROUP BY pid, area, status"
-    ).fetchall()
-    block_stats = _block_stats(con, the_plan)
     cohort_of = {p.pid: p.cohort for p in the_plan.periods}
     cohort_of |= {b.pid: b.cohort for b in the_plan.blocks}
     areas = sorted({(cohort_of[int(r[0])], r[1]) for r in unit_stats if r[1] is not None})
     rejected = tuple(findings.problems) if reject else ()
-    ie_valid = ie.rows - len(findings.rejected["index_events"])
     off_valid = off.rows - len(findings.rejected["offences"])
-    ie_ranks = _index_event_ranks(con, the_plan, unit_stats, sizes, ie_valid)
     accounting = RecordAccounting(
         _index_accounting(ie, ie_ranks, codes, rejected),
         _offence_accounting(off, offence_ranks, off_valid, rejected),

@@ -285,6 +285,15 @@ def materialize(
     return name, evolve(raw, rows=int(counted[0]) if counted else 0)
 
 
+def drop_read(con: duckdb.DuckDBPyConnection, read: str) -> None:
+    """Drop a materialized table (``materialize``) and the views reading it, freeing its memory."""
+    for table, name in READ.items():
+        if name == read:
+            con.execute(f"DROP VIEW IF EXISTS {TYPED[table]}")
+    con.execute(f"DROP VIEW IF EXISTS {read}")
+    con.execute(f"DROP TABLE IF EXISTS {read}_rows")
+
+
 def create_typed_view(
     con: duckdb.DuckDBPyConnection,
     raw: RawTable,

@@ -42,6 +42,14 @@ class Findings:
         if self.keep_all or len(self.problems) < LISTED:
             self.problems.append(problem)
 
+    def merge(self, other: Findings) -> None:
+        """Add what ``other`` found, as if found after what this holds."""
+        for problem in other.problems:
+            self.add(problem)
+        self.total += other.total - len(other.problems)
+        for table, rows in other.rejected.items():
+            self.rejected[table] |= rows
+
 
 def check_columns(raw: RawTable, schema: TableSchema, findings: Findings) -> bool:
     """Report each schema column the table lacks; False if any."""
