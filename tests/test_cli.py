@@ -112,3 +112,14 @@ def test_the_readme_contract_compiles_and_is_formatted() -> None:
     text = readme.split("```pbr\n", 1)[1].split("```", 1)[0]
     compile_contract(text, "README.md")
     assert format_text(text) == text
+
+
+def test_run_refuses_an_output_in_a_missing_folder_before_measuring(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = Path(__file__).parents[1]
+    status = main(["run", str(root / "contracts" / "doncaster.pbr"), str(root / "examples" / "doncaster"),
+                   "--output", str(tmp_path / "missing" / "statement.json")])
+    err = capsys.readouterr().err
+    assert status == 1
+    assert "cannot write" in err and "there is no folder" in err and "internal error" not in err

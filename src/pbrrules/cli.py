@@ -119,7 +119,7 @@ def _check(args: argparse.Namespace) -> int:
 def _fmt(args: argparse.Namespace) -> int:
     status = EXIT_OK
     for name in args.files:
-        text = sys.stdin.read() if name == "-" else _read(name)
+        text = _read_stdin() if name == "-" else _read(name)
         if text is None:
             status = EXIT_PROBLEMS
             continue
@@ -139,6 +139,14 @@ def _fmt(args: argparse.Namespace) -> int:
                 _write_atomically(Path(name), formatted)
                 print(f"{name}: formatted")
     return status
+
+
+def _read_stdin() -> str | None:
+    try:
+        return sys.stdin.buffer.read().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        print("pbr-eval: cannot read <stdin>: it is not UTF-8 text", file=sys.stderr)
+        return None
 
 
 def _read(name: str) -> str | None:

@@ -69,6 +69,11 @@ def register(subparsers: Any) -> None:
 
 def run_command(args: argparse.Namespace) -> int:
     """``pbr-eval run CONTRACT DATA``."""
+    for output in (args.output, args.reject_invalid):
+        problem = _unwritable(output)
+        if problem is not None:  # said before any work, not after minutes of measuring
+            print(f"pbr-eval: cannot write {output}: {problem}", file=sys.stderr)
+            return EXIT_PROBLEMS
     try:
         contract = api.load_contract(args.contract)
     except ContractError as exc:
@@ -84,10 +89,36 @@ def run_command(args: argparse.Namespace) -> int:
     except OutcomeDataError as exc:
         _report_data_error(exc, sys.stderr)
         return EXIT_PROBLEMS
-    if args.reject_invalid is not None:
-        write_rejects(args.reject_invalid, measurement.rejected)
-        rejected = len(measurement.rejected)
-        print(f"{rejected} rejected record(s) written to {args.reject_invalid}", file=sys.stderr)
+    try:
+        if args.reject_invalid is not None:
+            write_rejects(args.reject_invalid, measurement.rejected)
+            rejected = len(measurement.rejected)
+            print(f"{rejected} rejected record(s) written to {args.reject_invalid}",
+                  file=sys.stderr)
+        _emit(args, statement)
+    except OSError as exc:
+        print(f"pbr-eval: cannot write {exc.filename or 'the output'}: {exc.strerror or exc}",
+              file=sys.stderr)
+        return EXIT_PROBLEMS
+    return EXIT_OK
+
+
+def _unwritable(path: Path | None) -> str | None:
+    """Why ``path`` cannot be written, or None (None too when no path is given)."""
+    if path is None:
+        return None
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        return f"there is no folder {folder}"
+    if path.is_dir():
+        return "it is a folder"
+    if not os.access(folder, os.W_OK):
+        return f"the folder {folder} is not writable"
+    return None
+
+
+def _emit(args: argparse.Namespace, statement: Any) -> None:
+    """Print the statement, or write it (atomically) to ``--output``."""
     colour = (
         args.format == "table"
         and args.output is None
@@ -100,7 +131,6 @@ def run_command(args: argparse.Namespace) -> int:
     else:
         write_atomically(args.output, text)
         print(f"statement written to {args.output}", file=sys.stderr)
-    return EXIT_OK
 
 
 def _report_data_error(exc: OutcomeDataError, out: TextIO) -> None:
