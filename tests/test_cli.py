@@ -123,3 +123,10 @@ def test_run_refuses_an_output_in_a_missing_folder_before_measuring(
     err = capsys.readouterr().err
     assert status == 1
     assert "cannot write" in err and "there is no folder" in err and "internal error" not in err
+
+
+def test_check_and_test_take_a_folder_of_contracts(capsys: pytest.CaptureFixture[str]) -> None:
+    folder = CASES / "reuse" / "good"
+    assert main(["check", str(folder)]) == 0
+    assert f"{len(list(folder.glob('*.pbr')))} file(s) checked, no problems" in capsys.readouterr().out
+    assert main(["test", str(CASES / "constructs" / "good")]) == 0

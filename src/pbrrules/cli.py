@@ -73,7 +73,8 @@ def _parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="compile contracts and report every problem",
                            description="Compile each contract and report every problem found.")
-    check.add_argument("files", nargs="+", type=Path, metavar="FILE", help="contract files (.pbr)")
+    check.add_argument("files", nargs="+", type=Path, metavar="FILE",
+                       help="contract files (.pbr), or folders to check every .pbr file in")
     check.add_argument("--format", choices=("text", "json"), default="text",
                        help="text for people (default), json for editors and CI")
     check.set_defaults(func=_check)
@@ -90,8 +91,17 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def contract_files(paths: Sequence[Path]) -> list[Path]:
+    """The files named, with each folder replaced by the .pbr files anywhere inside it."""
+    files: list[Path] = []
+    for path in paths:
+        files.extend(sorted(path.rglob("*.pbr")) if path.is_dir() else [path])
+    return files
+
+
 def _check(args: argparse.Namespace) -> int:
     found: list[tuple[str, Diagnostic, str]] = []
+    args.files = contract_files(args.files)
     for path in args.files:
         try:
             compile_file(path)

@@ -55,7 +55,7 @@ def register(subparsers: Any) -> None:
         description="Run every worked example (example ... given ... expect ...) in each "
         "contract and report each expectation; exit 1 if any fails.",
     )
-    test.add_argument("contracts", nargs="+", type=Path, metavar="CONTRACT", help="contract files")
+    test.add_argument("contracts", nargs="+", type=Path, metavar="CONTRACT", help="contract files, or folders to test every .pbr file in")
     test.add_argument(
         "--verbose", "-v", action="store_true",
         help="show the derivation of passing expectations too",
@@ -78,6 +78,11 @@ def run_command(args: argparse.Namespace) -> int:
         contract = api.load_contract(args.contract)
     except ContractError as exc:
         print(exc.render() + "\n", file=sys.stderr)
+        return EXIT_PROBLEMS
+    if contract.header.kind != "contract":
+        print(f"pbr-eval: {args.contract} is a {contract.header.kind}, not a contract: run a lot "
+              f"file based on it (contract \"...\" based on \"{args.contract.name}\")",
+              file=sys.stderr)
         return EXIT_PROBLEMS
     from pbrrules.measure import load_outcomes, write_rejects  # DuckDB: only when measuring
 
@@ -163,8 +168,10 @@ def write_atomically(path: Path, text: str) -> None:
 
 def test_command(args: argparse.Namespace) -> int:
     """``pbr-eval test CONTRACT...``."""
+    from pbrrules.cli import contract_files
+
     failed = passed = broken = 0
-    for path in args.contracts:
+    for path in contract_files(args.contracts):
         try:
             contract = api.load_contract(path)
         except ContractError as exc:
