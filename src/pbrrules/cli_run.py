@@ -55,7 +55,10 @@ def register(subparsers: Any) -> None:
         description="Run every worked example (example ... given ... expect ...) in each "
         "contract and report each expectation; exit 1 if any fails.",
     )
-    test.add_argument("contracts", nargs="+", type=Path, metavar="CONTRACT", help="contract files, or folders to test every .pbr file in")
+    test.add_argument(
+        "contracts", nargs="+", type=Path, metavar="CONTRACT",
+        help="contract files, or folders to test every .pbr file in",
+    )
     test.add_argument(
         "--verbose", "-v", action="store_true",
         help="show the derivation of passing expectations too",
