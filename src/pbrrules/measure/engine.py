@@ -34,6 +34,7 @@ from pbrrules.measure.tables import (
     TypedColumn,
     Unusable,
     create_typed_view,
+    drop_checks,
     drop_read,
     materialize,
     problem_condition,
@@ -164,6 +165,9 @@ def _run(
     ie_dropped = findings.rejected["index_events"] | ties.rejected["index_events"]
     ie_ranks = _index_event_ranks(con, the_plan, unit_stats, sizes, ie.rows - len(ie_dropped))
     if ie_read is not None:
+        # memory freed from here until counting goes back to the system at once, so that the
+        # peak of counting does not add to what the copy of index events and the checks held
+        con.execute("SET allocator_bulk_deallocation_flush_threshold = '0MB'")
         con.execute("DROP VIEW memberships")
         drop_read(con, ie_read)
 
@@ -180,12 +184,16 @@ def _run(
         validation.check_duplicates(con, off, findings, read=off_read)
     if strangers:
         validation.check_offenders(con, off, offender, known, findings, source=off_read)
+    if off_read is not None:
+        drop_checks(con, off_read)
     off_rejected = _rejected_table(con, "offences", findings) if reject else None
     create_typed_view(con, off, off_cols, off_rejected, off_read)
     findings.merge(ties)
     if findings.total and not reject:
         raise data_error(findings.problems, findings.total)
 
+    if ie_read is not None:
+        con.execute("RESET allocator_bulk_deallocation_flush_threshold")
     steps.step("counting reoffences")
     grouped = con.execute(sqlgen.counts_sql(the_plan)).fetchall() if the_plan.measures else []
     counts = [r[1:5] + r[7:] for r in grouped if r[0] == 1]

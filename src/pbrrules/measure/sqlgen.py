@@ -129,15 +129,21 @@ def counted_sql(plan: Plan) -> str:
     (0 for dated periods), ``keep`` (false beyond a block series' last cohort) and ``tie_row``
     (another row on the same earliest date, which makes the data invalid)."""
     days = "(index_date - DATE '1970-01-01')"
+    # without a control group every event's control flag is FALSE: no need to aggregate it
+    units = [(p.cohort, p.version) for p in plan.periods]
+    units += [(b.cohort, b.version) for b in plan.blocks]
+    controlled = any(plan.cohort_rule(*u).control_group is not None for u in units)
+    control = "arg_min(control, index_date)" if controlled else "FALSE"
     firsts = (
         "SELECT pid, area, offender_id, "
         f"CAST(min({days} * {_SHIFT} + _row) % {_SHIFT} AS BIGINT) AS _row, "
         f"CAST(max(_row - {days} * {_SHIFT}) + min({days}) * {_SHIFT} AS BIGINT) AS tie_row, "
         "min(index_date) AS index_date, "
         # ties on the earliest date are invalid data, so the earliest row's values are unique
-        "arg_min(control, index_date) AS control, arg_min(predicted, index_date) AS predicted, "
-        "any_value(cohort) AS cohort "
-        "FROM memberships WHERE status = 0 AND dedup GROUP BY pid, area, offender_id "
+        f"{control} AS control, arg_min(predicted, index_date) AS predicted, "
+        # a unit (pid) belongs to one cohort: grouping by it as well groups the same rows
+        "cohort FROM memberships WHERE status = 0 AND dedup "
+        "GROUP BY pid, area, offender_id, cohort "
         "UNION ALL SELECT pid, area, offender_id, _row, _row AS tie_row, index_date, control, "
         "predicted, cohort FROM memberships WHERE status = 0 AND NOT dedup"
     )

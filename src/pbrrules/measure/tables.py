@@ -262,6 +262,24 @@ def problem_condition(columns: list[TypedColumn], extra: list[str]) -> str:
     return " OR ".join(f"COALESCE({p}, FALSE)" for p in parts) or "FALSE"
 
 
+def _stored(raw: RawTable, column: TypedColumn) -> str:
+    """How ``materialize`` stores a typed column: an offence category as an ENUM of its allowed
+    values (one byte rather than a string; a value not allowed is a problem of its row, which is
+    never measured, and is NULL here). Offence categories are only tested for being one of some
+    values, which an ENUM answers as text would."""
+    c = column.column
+    if raw.table == "offences" and c.kind == "category" and c.allowed:
+        allowed = ", ".join(quote_text(v) for v in c.allowed)
+        return f"TRY_CAST({column.expr} AS ENUM({allowed}))"
+    return column.expr
+
+
+def drop_checks(con: duckdb.DuckDBPyConnection, read: str) -> None:
+    """Drop the problem flags and row hashes of a materialized table once checked."""
+    con.execute(f"ALTER TABLE {read}_rows DROP COLUMN _bad")
+    con.execute(f"ALTER TABLE {read}_rows DROP COLUMN _hash")
+
+
 def materialize(
     con: duckdb.DuckDBPyConnection, raw: RawTable, columns: list[TypedColumn], extra: list[str]
 ) -> tuple[str, RawTable]:
@@ -270,7 +288,7 @@ def materialize(
     that checks and measurement do not parse the file again. Returns the table's name and the
     raw table with its row count."""
     name = READ[raw.table]
-    typed = ", ".join(f"{c.expr} AS {quote_ident(c.column.name)}" for c in columns)
+    typed = ", ".join(f"{_stored(raw, c)} AS {quote_ident(c.column.name)}" for c in columns)
     hashed = f"hash({', '.join(quote_ident(n) for n in raw.types)})"
     # The table keeps the file's order (DuckDB preserves insertion order), so its rowid is the
     # record's position: cheaper than numbering rows while reading, which serialises the scan.
