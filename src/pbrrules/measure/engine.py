@@ -165,6 +165,9 @@ def _run(
     ie_dropped = findings.rejected["index_events"] | ties.rejected["index_events"]
     ie_ranks = _index_event_ranks(con, the_plan, unit_stats, sizes, ie.rows - len(ie_dropped))
     if ie_read is not None:
+        # memory freed from here until counting goes back to the system at once, so that the
+        # peak of counting does not add to what the copy of index events and the checks held
+        con.execute("SET allocator_bulk_deallocation_flush_threshold = '0MB'")
         con.execute("DROP VIEW memberships")
         drop_read(con, ie_read)
 
@@ -194,6 +197,8 @@ def _run(
     # counting reads no more of the units than who, when and where (less memory held)
     con.execute("ALTER TABLE counted DROP COLUMN tie_row")
     con.execute("ALTER TABLE counted DROP COLUMN predicted")
+    if ie_read is not None:
+        con.execute("RESET allocator_bulk_deallocation_flush_threshold")
     steps.step("counting reoffences")
     grouped = con.execute(sqlgen.counts_sql(the_plan)).fetchall() if the_plan.measures else []
     counts = [r[1:5] + r[7:] for r in grouped if r[0] == 1]
