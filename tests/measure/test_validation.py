@@ -343,3 +343,42 @@ def test_row_numbers_hold_in_a_file_read_in_parallel(tmp_path: Path) -> None:
     error, message = problems_of(tmp_path)
     assert [(p.row, p.column) for p in error.problems] == [(200_000, "index_date")]
     assert "index_events.csv, row 200000, column index_date" in message
+
+
+def test_rejecting_a_text_offence_with_an_unknown_category_measures_the_rest(
+    tmp_path: Path,
+) -> None:
+    """Offence categories of text files are held as ENUMs once read: a value not allowed is
+    rejected, and padded allowed values are measured as written without the padding."""
+    offs = [
+        GOOD_OFF[0],
+        " b , 2016-01-01 , 2016-02-01 , caution , no , s2 ",
+        "b,2016-01-05,2016-02-01,fine,no,s3",
+    ]
+    write(tmp_path, GOOD_IE, offs)
+    result = measure(CONTRACT, load_outcomes(tmp_path), reject_invalid=True)
+    assert [(p.table, p.row, p.code) for p in result.rejected] == [("offences", 3, "PBR304")]
+    assert result.accounting.reconciles
+    assert result.accounting.offences.rows == 3
+    assert result.accounting.offences.rejected_total == 1
+    events = [
+        oracle_event("a", D(2015, 10, 1), "North", "community_order", "0.5", "treatment"),
+        oracle_event("b", D(2015, 10, 2), "North", "community_order", "0.25", "control"),
+        oracle_event("c", D(2015, 11, 3), "South", "custody_release", "0.125", "treatment"),
+    ]
+    valid = [
+        {
+            "offender_id": offender,
+            "offence_date": offence,
+            "disposal_date": disposal,
+            "disposal_type": kind,
+            "breach": False,
+            "court_event_id": sitting,
+        }
+        for offender, offence, disposal, kind, sitting in (
+            ("a", D(2015, 12, 1), D(2016, 1, 1), "conviction", "s1"),
+            ("b", D(2016, 1, 1), D(2016, 2, 1), "caution", "s2"),
+        )
+    ]
+    expected, _ = oracle.measure(CONTRACT, events, valid)
+    assert list(result.figures) == expected
