@@ -30,7 +30,9 @@ def test_check_reports_problems_in_every_file_given(capsys: pytest.CaptureFixtur
     other = CASES / "types" / "bad" / "currency_mismatch.pbr"
     assert main(["check", str(GOOD), str(BAD), str(other)]) == 1
     err = capsys.readouterr().err
-    assert "PBR101" in err and "PBR203" in err and "3 file(s) checked, 2 problem(s)" in err
+    assert "PBR101" in err
+    assert "PBR203" in err
+    assert "3 file(s) checked, 2 problem(s)" in err
 
 
 def test_check_json_is_for_editors_and_ci(capsys: pytest.CaptureFixture[str]) -> None:
@@ -48,7 +50,8 @@ def test_check_of_a_missing_file_is_a_diagnostic_not_a_traceback(
 ) -> None:
     assert main(["check", str(tmp_path / "nowhere.pbr")]) == 1
     err = capsys.readouterr().err
-    assert "PBR010" in err and "Traceback" not in err
+    assert "PBR010" in err
+    assert "Traceback" not in err
 
 
 def test_check_of_a_binary_file_is_a_diagnostic(
@@ -100,7 +103,8 @@ def test_an_internal_error_says_it_is_a_bug_and_exits_3(
     monkeypatch.delenv("PBR_DEBUG", raising=False)
     assert main(["check", str(GOOD)]) == 3
     err = capsys.readouterr().err
-    assert "internal error in pbrrules" in err and "this is a bug" in err
+    assert "internal error in pbrrules" in err
+    assert "this is a bug" in err
     assert "Traceback" not in err
 
 
@@ -118,15 +122,26 @@ def test_run_refuses_an_output_in_a_missing_folder_before_measuring(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     root = Path(__file__).parents[1]
-    status = main(["run", str(root / "contracts" / "doncaster.pbr"), str(root / "examples" / "doncaster"),
-                   "--output", str(tmp_path / "missing" / "statement.json")])
+    status = main(
+        [
+            "run",
+            str(root / "contracts" / "doncaster.pbr"),
+            str(root / "examples" / "doncaster"),
+            "--output",
+            str(tmp_path / "missing" / "statement.json"),
+        ]
+    )
     err = capsys.readouterr().err
     assert status == 1
-    assert "cannot write" in err and "there is no folder" in err and "internal error" not in err
+    assert "cannot write" in err
+    assert "there is no folder" in err
+    assert "internal error" not in err
 
 
 def test_check_and_test_take_a_folder_of_contracts(capsys: pytest.CaptureFixture[str]) -> None:
     folder = CASES / "reuse" / "good"
     assert main(["check", str(folder)]) == 0
-    assert f"{len(list(folder.glob('*.pbr')))} file(s) checked, no problems" in capsys.readouterr().out
+    assert (
+        f"{len(list(folder.glob('*.pbr')))} file(s) checked, no problems" in capsys.readouterr().out
+    )
     assert main(["test", str(CASES / "constructs" / "good")]) == 0

@@ -46,13 +46,20 @@ def test_a_minimal_contract_compiles_to_the_rules_it_says() -> None:
     version = contract.rules
     assert version.measure("binary_rate") == rules.Measure("binary_rate", "binary", "starts")
     assert version.comparison("change") == rules.Comparison(
-        "change", "binary_rate", rules.Literal_(Quantity(Fraction(95, 200), Unit.PERCENTAGE)),
-        "points")
+        "change",
+        "binary_rate",
+        rules.Literal_(Quantity(Fraction(95, 200), Unit.PERCENTAGE)),
+        "points",
+    )
     assert version.target("met") == rules.Target(
-        "met", "change", "reduction", rules.Literal_(Quantity(Fraction(3, 100), Unit.POINTS)))
+        "met", "change", "reduction", rules.Literal_(Quantity(Fraction(3, 100), Unit.POINTS))
+    )
     assert version.term("reward") == rules.Term(
-        "reward", rules.Fixed(rules.Literal_(Quantity(Fraction(1000), Unit.MONEY, "GBP"))),
-        when=rules.TargetMet("met"), clause="clause 6.1")
+        "reward",
+        rules.Fixed(rules.Literal_(Quantity(Fraction(1000), Unit.MONEY, "GBP"))),
+        when=rules.TargetMet("met"),
+        clause="clause 6.1",
+    )
 
 
 def test_measure_defaults_are_the_spec_defaults() -> None:
@@ -75,7 +82,8 @@ def test_measure_defaults_are_the_spec_defaults() -> None:
 def test_money_literals_are_exact(literal: str, expected: Quantity) -> None:
     text = MINIMAL + f"\nparameter amount: money = {literal}\n"
     parameter = compile_contract(text).rules.parameter("amount")
-    assert parameter is not None and parameter.value == expected
+    assert parameter is not None
+    assert parameter.value == expected
 
 
 def test_percentage_points_and_percent_are_held_as_proportions() -> None:
@@ -89,15 +97,19 @@ def test_a_threshold_in_percent_on_a_points_comparison_is_a_unit_error() -> None
 
 
 def test_every_problem_is_reported_at_once() -> None:
-    text = MINIMAL.replace("binary rate of starts", "binary rate of start").replace(
-        "3 percentage points", "3%").replace("when met", "when mett")
+    text = (
+        MINIMAL.replace("binary rate of starts", "binary rate of start")
+        .replace("3 percentage points", "3%")
+        .replace("when met", "when mett")
+    )
     assert codes(text) == ["PBR101", "PBR202", "PBR101"]
 
 
 def test_a_lot_file_takes_the_templates_rules_and_its_own_values() -> None:
     contract = compile_file(CASES / "reuse" / "good" / "lot.pbr")
     baseline = contract.rules.parameter("baseline_binary")
-    assert baseline is not None and baseline.value == Quantity(Fraction(499, 1000), Unit.PERCENTAGE)
+    assert baseline is not None
+    assert baseline.value == Quantity(Fraction(499, 1000), Unit.PERCENTAGE)
     assert contract.header.provider == "Cumbria and Lancashire CRC"
     assert contract.header.currency == "GBP"  # from the template
 
@@ -109,14 +121,17 @@ def test_a_variation_applies_from_its_date_and_the_original_stays_evaluable() ->
     assert [t.name for t in before.rules.terms] == ["binary_payment", "frequency_payment"]
     assert [t.name for t in after.rules.terms] == ["binary_payment"]
     price = after.rules.parameter("price_per_point")
-    assert price is not None and price.value == Quantity(Fraction(120_000), Unit.MONEY, "GBP")
+    assert price is not None
+    assert price.value == Quantity(Fraction(120_000), Unit.MONEY, "GBP")
 
 
 def test_an_inline_variation_replaces_declarations_of_the_same_name() -> None:
     contract = compile_file(CASES / "reuse" / "good" / "inline_variation.pbr")
     assert len(contract.versions) == 2
     old, new = (v.rules.term("binary_payment") for v in contract.versions)
-    assert old is not None and new is not None and old != new
+    assert old is not None
+    assert new is not None
+    assert old != new
     assert new.clause == "clause 6.1 as varied"
 
 
@@ -137,5 +152,9 @@ def test_the_source_hash_changes_with_the_text() -> None:
         ("2015-12-31", 18, "2017-06-30"),
     ],
 )
-def test_month_arithmetic_clips_to_the_end_of_the_month(start: str, months: int, expected: str) -> None:
-    assert add_months(datetime.date.fromisoformat(start), months) == datetime.date.fromisoformat(expected)
+def test_month_arithmetic_clips_to_the_end_of_the_month(
+    start: str, months: int, expected: str
+) -> None:
+    assert add_months(datetime.date.fromisoformat(start), months) == datetime.date.fromisoformat(
+        expected
+    )

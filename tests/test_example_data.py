@@ -51,7 +51,7 @@ def to_tenth_of_a_percent(value: Fraction) -> Fraction:
     return Fraction(round(value * 1000), 10)
 
 
-def test_peterborough_cohort_1_is_142_against_155_an_8_4_percent_reduction_and_no_early_payment() -> None:
+def test_peterborough_cohort_1_is_142_against_155_an_8_4_percent_cut_no_early_payment() -> None:
     s = statement("contracts/peterborough.pbr", "examples/peterborough")
     cohort_1 = unit(s, "cohort 1")
     assert measure(cohort_1, "reconviction_events") == 142
@@ -59,7 +59,9 @@ def test_peterborough_cohort_1_is_142_against_155_an_8_4_percent_reduction_and_n
     assert to_tenth_of_a_percent(improvement(cohort_1, "events_change")) == Fraction("8.4")
     assert verdict(cohort_1, "cohort_trigger") == "not met"
     assert paid(cohort_1, "early_outcome_payment") == "0.00"
-    assert to_tenth_of_a_percent(measure(cohort_1, "reconviction_rate", "control")) == Fraction("55.7")
+    assert to_tenth_of_a_percent(measure(cohort_1, "reconviction_rate", "control")) == Fraction(
+        "55.7"
+    )
     assert to_tenth_of_a_percent(improvement(cohort_1, "binary_change")) == Fraction("2.3")
 
 
@@ -85,8 +87,10 @@ def test_doncaster_pays_in_full_at_5_7_points_and_repays_10_percent_at_3_3(
 
 
 def test_cumbria_and_lancashire_first_cohort_is_41_7_against_49_9() -> None:
-    s = statement("contracts/transforming-rehabilitation/cumbria-lancashire.pbr",
-                  "examples/transforming-rehabilitation")
+    s = statement(
+        "contracts/transforming-rehabilitation/cumbria-lancashire.pbr",
+        "examples/transforming-rehabilitation",
+    )
     first = unit(s, "2015-Q4")
     assert to_tenth_of_a_percent(measure(first, "binary_rate")) == Fraction("41.7")
     assert to_tenth_of_a_percent(improvement(first, "binary_change")) == Fraction("8.2")
@@ -95,8 +99,9 @@ def test_cumbria_and_lancashire_first_cohort_is_41_7_against_49_9() -> None:
 
 @pytest.mark.parametrize("area", ["northumbria", "merseyside"])
 def test_merseyside_and_northumbria_cut_both_measures(area: str) -> None:
-    s = statement(f"contracts/transforming-rehabilitation/{area}.pbr",
-                  "examples/transforming-rehabilitation")
+    s = statement(
+        f"contracts/transforming-rehabilitation/{area}.pbr", "examples/transforming-rehabilitation"
+    )
     first = unit(s, "2015-Q4")
     assert verdict(first, "binary_target") == "met"
     assert verdict(first, "frequency_target") == "met"

@@ -1,4 +1,4 @@
-"""The grammar is LALR with no conflicts, loads from the installed package, and parses every case."""
+"""The grammar is LALR without conflicts, loads from the installed package, parses every case."""
 
 from __future__ import annotations
 

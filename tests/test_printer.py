@@ -1,4 +1,4 @@
-"""pbr-eval fmt: canonical layout that keeps what the lawyer wrote (comments, literals, grouping)."""
+"""pbr-eval fmt: a canonical layout that keeps what the lawyer wrote (comments, literals)."""
 
 from __future__ import annotations
 
@@ -27,17 +27,24 @@ term reward:
 
 
 def test_messy_layout_becomes_canonical_and_means_the_same() -> None:
-    messy = BASE.replace("\n  ", "\n      ").replace("target met:\n      reduction", "target met: reduction")
+    messy = BASE.replace("\n  ", "\n      ").replace(
+        "target met:\n      reduction", "target met: reduction"
+    )
     formatted = format_text(messy)
     assert formatted == BASE
     assert compile_contract(formatted) == compile_contract(messy)
 
 
 def test_literals_keep_the_form_they_were_written_in() -> None:
-    text = BASE.replace("47.5%", "47.50%").replace("3 percentage points", "3pp").replace(
-        "£1,000", "£0.001 million")
+    text = (
+        BASE.replace("47.5%", "47.50%")
+        .replace("3 percentage points", "3pp")
+        .replace("£1,000", "£0.001 million")
+    )
     formatted = format_text(text)
-    assert "47.50%" in formatted and "3pp" in formatted and "£0.001 million" in formatted
+    assert "47.50%" in formatted
+    assert "3pp" in formatted
+    assert "£0.001 million" in formatted
 
 
 def test_comments_stay_where_they_were() -> None:
@@ -53,9 +60,10 @@ def test_comments_stay_where_they_were() -> None:
 def test_a_run_of_parameters_the_author_kept_together_stays_together() -> None:
     text = BASE.replace(
         "cohort starts:",
-        "parameter a: rate = 1%\n  illustrative \"assumed\"\nparameter b: rate = 2%\n\ncohort starts:",
+        'parameter a: rate = 1%\n  illustrative "assumed"\n'
+        "parameter b: rate = 2%\n\ncohort starts:",
     )
-    assert "illustrative \"assumed\"\nparameter b" in format_text(text)
+    assert 'illustrative "assumed"\nparameter b' in format_text(text)
 
 
 def test_half_away_from_zero_is_kept_as_written() -> None:

@@ -137,7 +137,9 @@ def test_bad_usage_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_test_passes_every_example_and_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
-    status, out, _ = run(capsys, "test", str(LJR), str(ROOT / "tests" / "pay" / "contracts" / "rikers.pbr"))
+    status, out, _ = run(
+        capsys, "test", str(LJR), str(ROOT / "tests" / "pay" / "contracts" / "rikers.pbr")
+    )
     assert status == 0
     assert "8 example(s): 8 passed, 0 failed" in out
 

@@ -5,12 +5,65 @@ from __future__ import annotations
 from hypothesis import strategies as st
 
 KEYWORDS = {
-    "and", "or", "not", "is", "one", "of", "between", "term", "pays", "when", "unless", "pay",
-    "deduct", "per", "band", "share", "from", "below", "up", "to", "by", "in", "at", "most",
-    "all", "terms", "over", "the", "contract", "cohort", "control", "group", "yes", "no",
-    "million", "percentage", "points", "point", "pp", "percent", "offender", "offenders",
-    "reoffender", "reoffence", "event", "avoided", "counting", "improvement", "savings",
-    "valued", "year", "years", "month", "months", "day", "days", "for", "each", "significant",
+    "and",
+    "or",
+    "not",
+    "is",
+    "one",
+    "of",
+    "between",
+    "term",
+    "pays",
+    "when",
+    "unless",
+    "pay",
+    "deduct",
+    "per",
+    "band",
+    "share",
+    "from",
+    "below",
+    "up",
+    "to",
+    "by",
+    "in",
+    "at",
+    "most",
+    "all",
+    "terms",
+    "over",
+    "the",
+    "contract",
+    "cohort",
+    "control",
+    "group",
+    "yes",
+    "no",
+    "million",
+    "percentage",
+    "points",
+    "point",
+    "pp",
+    "percent",
+    "offender",
+    "offenders",
+    "reoffender",
+    "reoffence",
+    "event",
+    "avoided",
+    "counting",
+    "improvement",
+    "savings",
+    "valued",
+    "year",
+    "years",
+    "month",
+    "months",
+    "day",
+    "days",
+    "for",
+    "each",
+    "significant",
 }
 names = st.from_regex(r"[a-z][a-z0-9_]{1,10}", fullmatch=True).filter(lambda s: s not in KEYWORDS)
 space = st.sampled_from([" ", " ", "  ", "\t"])
@@ -91,39 +144,68 @@ def contracts(draw: st.DrawFn) -> str:
         f"cohort {cohort}:",
         f"  eligible when {draw(condition())}",
         f'  exclude when {draw(condition())} because "{draw(names)}"',
-        draw(st.sampled_from([
-            "  quarterly from 2015-10-01 to 2016-09-30",
-            "  contract years from 2015-01-01 to 2017-12-31",
-            '  period "pilot" from 2014-01-01 to 2014-12-31',
-            "  first 1,000 eligible index events from 2010-09-09, at most 3 cohorts",
-        ])),
+        draw(
+            st.sampled_from(
+                [
+                    "  quarterly from 2015-10-01 to 2016-09-30",
+                    "  contract years from 2015-01-01 to 2017-12-31",
+                    '  period "pilot" from 2014-01-01 to 2014-12-31',
+                    "  first 1,000 eligible index events from 2010-09-09, at most 3 cohorts",
+                ]
+            )
+        ),
         draw(st.sampled_from(["", "  grouped by area", '  control group when group is "c"'])),
         draw(comment),
         f"measure {binary}:",
         f"  binary rate of {cohort}",
-        draw(st.sampled_from(["", "  follow-up 12 months", "  follow-up 6 months",
-                              "  waiting period 3 months"])),
-        draw(st.sampled_from(["", "  proven by conviction", "  breaches counted",
-                              "  adjusted for offender mix by ratio against 47.5%"])),
+        draw(
+            st.sampled_from(
+                ["", "  follow-up 12 months", "  follow-up 6 months", "  waiting period 3 months"]
+            )
+        ),
+        draw(
+            st.sampled_from(
+                [
+                    "",
+                    "  proven by conviction",
+                    "  breaches counted",
+                    "  adjusted for offender mix by ratio against 47.5%",
+                ]
+            )
+        ),
         f"measure {freq}: frequency per {draw(st.sampled_from(['reoffender', '100 offenders']))}"
         f" of {cohort}",
         f"comparison {change}: {binary} against {baseline} in percentage points",
         f"comparison {freq_change}: {freq} against {_decimal(draw, 1, 9, 2)} in relative percent",
         f"target {target}:{draw(st.sampled_from([' ', chr(10) + '  ']))}"
-        f"{draw(st.sampled_from(['reduction', 'increase']))} in {change} of at least {draw(points())}",
-        draw(st.sampled_from(["", "  significant at 95% one-sided", "  pooled over all cohorts so far",
-                              "  pooled over all cohorts", "  for each cohort"])),
+        f"{draw(st.sampled_from(['reduction', 'increase']))} in {change} "
+        f"of at least {draw(points())}",
+        draw(
+            st.sampled_from(
+                [
+                    "",
+                    "  significant at 95% one-sided",
+                    "  pooled over all cohorts so far",
+                    "  pooled over all cohorts",
+                    "  for each cohort",
+                ]
+            )
+        ),
         f"target {freq_target}: reduction in {freq_change}",
         f"term {reward} (clause 6.{draw(st.integers(1, 9))}):",
         f"  {draw(st.sampled_from(['when', 'unless']))} {target}"
         f"{draw(st.sampled_from(['', f' and {freq_target}', f' or not {freq_target}']))}",
-        draw(st.sampled_from([
-            f"  pay {price} per percentage point of {change}",
-            f"  pay {draw(money())}",
-            f"  deduct 10% of {price}",
-            f"  pay by band of {change}\n  band below 3pp: £0\n  band from 3pp below 5pp: "
-            f"{draw(money())}\n  band from 5pp: {draw(money())}",
-        ])),
+        draw(
+            st.sampled_from(
+                [
+                    f"  pay {price} per percentage point of {change}",
+                    f"  pay {draw(money())}",
+                    f"  deduct 10% of {price}",
+                    f"  pay by band of {change}\n  band below 3pp: £0\n  band from 3pp below 5pp: "
+                    f"{draw(money())}\n  band from 5pp: {draw(money())}",
+                ]
+            )
+        ),
         draw(comment),
         f"term {second}:",
         f"  when term {reward} pays and {freq_target}",

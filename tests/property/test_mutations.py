@@ -19,8 +19,10 @@ from pbrrules.printer import format_text
 
 ROOT = Path(__file__).parents[2]
 CORPUS = sorted(
-    p for p in [*(ROOT / "tests" / "cases").rglob("good/*.pbr"), *(ROOT / "contracts").rglob("*.pbr")]
-    if "based on" not in p.read_text(encoding="utf-8") and "amends" not in p.read_text(encoding="utf-8")
+    p
+    for p in [*(ROOT / "tests" / "cases").rglob("good/*.pbr"), *(ROOT / "contracts").rglob("*.pbr")]
+    if "based on" not in p.read_text(encoding="utf-8")
+    and "amends" not in p.read_text(encoding="utf-8")
 )
 TEXTS = [p.read_text(encoding="utf-8") for p in CORPUS]
 SETTINGS = settings(max_examples=300, deadline=None)
@@ -35,11 +37,24 @@ def mutated(draw: st.DrawFn) -> str:
     text = draw(st.sampled_from(TEXTS))
     tokens = _tokens(text)
     lines = text.splitlines(keepends=True)
-    kind = draw(st.sampled_from([
-        "delete_token", "duplicate_token", "swap_tokens", "delete_line", "duplicate_line",
-        "swap_lines", "unicode", "control_character", "long_line", "deep_nesting",
-        "huge_number", "truncate",
-    ]))
+    kind = draw(
+        st.sampled_from(
+            [
+                "delete_token",
+                "duplicate_token",
+                "swap_tokens",
+                "delete_line",
+                "duplicate_line",
+                "swap_lines",
+                "unicode",
+                "control_character",
+                "long_line",
+                "deep_nesting",
+                "huge_number",
+                "truncate",
+            ]
+        )
+    )
     i = draw(st.integers(0, len(tokens) - 1))
     j = draw(st.integers(0, len(lines) - 1))
     match kind:
@@ -68,8 +83,12 @@ def mutated(draw: st.DrawFn) -> str:
             tokens.insert(i, "x" * draw(st.integers(1_000, 200_000)))
         case "deep_nesting":
             depth = draw(st.integers(50, 20_000))
-            tokens.insert(i, draw(st.sampled_from(["(" * depth, "not " * depth,
-                                                   "(" * depth + "a" + ")" * depth])))
+            tokens.insert(
+                i,
+                draw(
+                    st.sampled_from(["(" * depth, "not " * depth, "(" * depth + "a" + ")" * depth])
+                ),
+            )
         case "huge_number":
             tokens.insert(i, "9" * draw(st.integers(20, 10_000)))
         case "truncate":
@@ -103,8 +122,9 @@ def test_mutated_contracts_give_diagnostics_that_point_inside_the_file(text: str
 def test_deep_nesting_in_a_condition_is_a_diagnostic(depth: int, piece: str) -> None:
     text = (ROOT / "tests/cases/constructs/good/cohorts.pbr").read_text(encoding="utf-8")
     nested = piece * depth + "a" + (")" * depth if piece == "(" else "")
-    text = text.replace('eligible when disposal is "custody_release"\n',
-                        f"eligible when {nested}\n", 1)
+    text = text.replace(
+        'eligible when disposal is "custody_release"\n', f"eligible when {nested}\n", 1
+    )
     try:
         compile_contract(text, "nested.pbr")
     except ContractError as exc:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from hypothesis import given, settings
+from tests.property.strategies import contracts
 
 from pbrrules.compiler import compile_contract
 from pbrrules.printer import format_text
-from tests.property.strategies import contracts
 
 # The first example pays for building the LALR tables; no per-example deadline.
 SETTINGS = settings(max_examples=150, deadline=None)
