@@ -37,7 +37,8 @@ def test_a_built_wheel_installed_elsewhere_checks_a_contract(tmp_path: Path) -> 
                         encoding="utf-8")
     environ = {**os.environ, "PYTHONPATH": sysconfig.get_paths()["purelib"]}
     where = subprocess.run(
-        [str(python), "-c", "import pbrrules, sys; print(pbrrules.__file__)"],
+        [str(python), "-c", "import pbrrules, pathlib; print(pbrrules.__file__); "
+         "assert (pathlib.Path(pbrrules.__file__).parent / 'py.typed').exists()"],
         cwd=tmp_path, env=environ, capture_output=True, text=True, check=True,
     )
     # THEN pbr-eval from that environment checks the contract, with the wheel's own grammar
