@@ -315,6 +315,17 @@ def _amount(amount: rules.Amount) -> str:
     raise AssertionError(amount)  # pragma: no cover - Amount is a closed union
 
 
+def _connected(word: str, left: str, right: str, level: int) -> str:
+    """``left or right`` / ``left and right``, bracketed where the level needs it.
+
+    Levels: 0 a whole condition, 1 an operand of "and", 2 an operand of "not" (or the right of
+    "and"). An "and" inside an "or" is bracketed although it binds tighter: a reader should not
+    need to know that to read a hurdle right (the operands of "or" are printed at level 2).
+    """
+    text = f"{left} {word} {right}"
+    return f"({text})" if level > (0 if word == "or" else 1) else text
+
+
 def _trigger(trigger: rules.Trigger, level: int) -> str:
     """Triggers with the fewest brackets: or (0) binds looser than and (1), not (2)."""
     match trigger:
@@ -323,14 +334,10 @@ def _trigger(trigger: rules.Trigger, level: int) -> str:
         case rules.TermPays(term=name):
             return f"term {name} pays"
         case rules.TriggerAny(left=left, right=right):
-            # An "and" inside an "or" is bracketed although it binds tighter: a reader should
-            # not need to know that to read a hurdle right.
-            text = f"{_trigger(left, 0 if isinstance(left, rules.TriggerAny) else 2)} or " \
-                f"{_trigger(right, 2)}"
-            return f"({text})" if level > 0 else text
+            inner = 0 if isinstance(left, rules.TriggerAny) else 2
+            return _connected("or", _trigger(left, inner), _trigger(right, 2), level)
         case rules.TriggerAll(left=left, right=right):
-            text = f"{_trigger(left, 1)} and {_trigger(right, 2)}"
-            return f"({text})" if level > 1 else text
+            return _connected("and", _trigger(left, 1), _trigger(right, 2), level)
         case rules.TriggerNot(operand=operand):
             return f"not {_trigger(operand, 2)}"
     raise AssertionError(trigger)  # pragma: no cover - Trigger is a closed union
@@ -339,12 +346,10 @@ def _trigger(trigger: rules.Trigger, level: int) -> str:
 def _condition(condition: rules.Condition, level: int = 0) -> str:
     match condition:
         case rules.AnyOf(left=left, right=right):
-            text = f"{_condition(left, 0 if isinstance(left, rules.AnyOf) else 2)} or " \
-                f"{_condition(right, 2)}"
-            return f"({text})" if level > 0 else text
+            inner = 0 if isinstance(left, rules.AnyOf) else 2
+            return _connected("or", _condition(left, inner), _condition(right, 2), level)
         case rules.AllOf(left=left, right=right):
-            text = f"{_condition(left, 1)} and {_condition(right, 2)}"
-            return f"({text})" if level > 1 else text
+            return _connected("and", _condition(left, 1), _condition(right, 2), level)
         case rules.Not(operand=operand):
             return f"not {_condition(operand, 2)}"
         case rules.FieldTest(column=column, op=op, value=value, parameter=parameter):
