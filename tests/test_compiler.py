@@ -158,3 +158,14 @@ def test_month_arithmetic_clips_to_the_end_of_the_month(
     assert add_months(datetime.date.fromisoformat(start), months) == datetime.date.fromisoformat(
         expected
     )
+
+
+def test_compiling_from_many_threads_at_once_gives_equal_contracts() -> None:
+    """Services compile contracts from worker threads: the shared parser keeps no state."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = [MINIMAL.replace("£1,000", f"£{n},000") for n in range(1, 17)]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        compiled = list(pool.map(lambda t: compile_contract(t, "threaded.pbr"), texts * 4))
+    for index, contract in enumerate(compiled):
+        assert contract == compile_contract(texts[index % 16], "threaded.pbr")
