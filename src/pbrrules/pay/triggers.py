@@ -121,21 +121,25 @@ def _pays(verdict: Verdict) -> str:
 
 
 def _both(left: Truth, right: Truth) -> Truth:
-    verdict: Verdict
-    for verdict in ("not met", "not assessable"):
-        failing = [t for t in (left, right) if t.verdict == verdict]
-        if failing:
-            return _joined(verdict, failing)
-    return _joined("met", [left, right])
+    """``a and b`` in Kleene logic: one "not met" decides, else one "not assessable"."""
+    return _kleene(left, right, ("not met", "not assessable"), "met")
 
 
 def _either(left: Truth, right: Truth) -> Truth:
-    verdict: Verdict
-    for verdict in ("met", "not assessable"):
-        passing = [t for t in (left, right) if t.verdict == verdict]
-        if passing:
-            return _joined(verdict, passing)
-    return _joined("not met", [left, right])
+    """``a or b`` in Kleene logic: one "met" decides, else one "not assessable"."""
+    return _kleene(left, right, ("met", "not assessable"), "not met")
+
+
+def _kleene(
+    left: Truth, right: Truth, deciding: tuple[Verdict, Verdict], otherwise: Verdict
+) -> Truth:
+    """The first verdict of ``deciding`` either side has (citing the sides that have it), else
+    ``otherwise`` citing both."""
+    for verdict in deciding:
+        decided = [t for t in (left, right) if t.verdict == verdict]
+        if decided:
+            return _joined(verdict, decided)
+    return _joined(otherwise, [left, right])
 
 
 def _joined(verdict: Verdict, truths: list[Truth]) -> Truth:
