@@ -43,6 +43,10 @@ from pbrrules.measure.tables import (
     typed_columns,
 )
 
+#: From how many index events read from text the memory freed before counting is returned to
+#: the system (docs/performance.md): below it the peak is small and returning costs time.
+FLUSH_FROM_ROWS = 2_000_000
+
 #: A row DuckDB returned.
 Row = tuple[Any, ...]
 
@@ -164,10 +168,12 @@ def _run(
     block_stats = _block_stats(con, the_plan)
     ie_dropped = findings.rejected["index_events"] | ties.rejected["index_events"]
     ie_ranks = _index_event_ranks(con, the_plan, unit_stats, sizes, ie.rows - len(ie_dropped))
-    if ie_read is not None:
+    flush = ie_read is not None and ie.rows >= FLUSH_FROM_ROWS
+    if flush:
         # memory freed from here until counting goes back to the system at once, so that the
         # peak of counting does not add to what the copy of index events and the checks held
         con.execute("SET allocator_bulk_deallocation_flush_threshold = '0MB'")
+    if ie_read is not None:
         con.execute("DROP VIEW memberships")
         drop_read(con, ie_read)
 
@@ -197,7 +203,7 @@ def _run(
     # counting reads no more of the units than who, when and where (less memory held)
     con.execute("ALTER TABLE counted DROP COLUMN tie_row")
     con.execute("ALTER TABLE counted DROP COLUMN predicted")
-    if ie_read is not None:
+    if flush:
         con.execute("RESET allocator_bulk_deallocation_flush_threshold")
     steps.step("counting reoffences")
     grouped = con.execute(sqlgen.counts_sql(the_plan)).fetchall() if the_plan.measures else []

@@ -63,10 +63,7 @@ def register(con: duckdb.DuckDBPyConnection, table: TableName, source: Source) -
                 )
             literal = quote_text(str(path))
             if fmt == "csv":
-                scan = (
-                    f"read_csv({literal}, all_varchar = true, header = true, delim = ',', "
-                    "quote = '\"', escape = '\"', null_padding = false)"
-                )
+                scan = _csv_scan(con, table, source.name, literal)
                 body = f"SELECT row_number() OVER () AS _row, * FROM {scan}"
             elif fmt == "jsonl":
                 auto = f"read_json({literal}, format = 'newline_delimited')"
@@ -106,6 +103,18 @@ def register(con: duckdb.DuckDBPyConnection, table: TableName, source: Source) -
     return RawTable(table, source.name, view, types, rows, written, scan)
 
 
+_CSV = "header = true, delim = ',', quote = '\"', escape = '\"', null_padding = false"
+
+
+def _csv_scan(con: duckdb.DuckDBPyConnection, table: TableName, name: str, literal: str) -> str:
+    """``read_csv`` of a file as text, with its columns named: the header is read once here,
+    so that the queries reading the file later do not each detect its layout again."""
+    query = f"SELECT * FROM read_csv({literal}, all_varchar = true, {_CSV})"
+    names = _describe(con, table, name, query, "a CSV, JSON Lines or Parquet file")
+    columns = ", ".join(f"{quote_text(n)}: 'VARCHAR'" for n in names)
+    return f"read_csv({literal}, auto_detect = false, {_CSV}, columns = {{{columns}}})"
+
+
 def _count(con: duckdb.DuckDBPyConnection, view: str, source: Source) -> int:
     if isinstance(source, FileSource) and source.format == "parquet":
         literal = quote_text(str(source.path))
@@ -127,7 +136,13 @@ def _plain(table: pa.Table) -> pa.Table:
     return table.cast(pa.schema(fields)) if fields != list(table.schema) else table
 
 
-def _describe(con: duckdb.DuckDBPyConnection, table: TableName, name: str, query: str) -> list[str]:
+def _describe(
+    con: duckdb.DuckDBPyConnection,
+    table: TableName,
+    name: str,
+    query: str,
+    expected: str = "one JSON object per line",
+) -> list[str]:
     try:
         return [str(r[0]) for r in con.execute(f"DESCRIBE {query}").fetchall()]
     except duckdb.Error as exc:
@@ -137,7 +152,7 @@ def _describe(con: duckdb.DuckDBPyConnection, table: TableName, name: str, query
                 name,
                 "PBR301",
                 f"the file cannot be read ({_first_line(exc)})",
-                "one JSON object per line",
+                expected,
             )
         ) from None
 
@@ -181,7 +196,9 @@ def typed_column(column: Column, db_type: str, written: bool = True) -> TypedCol
     if not _is_text(db_type):
         text = f"CAST({raw} AS VARCHAR)"
     elif written:
-        text = f"NULLIF(trim({raw}), '')"
+        # trim() copies every value, and most have no space around them: test first
+        spaced = f"{raw} LIKE ' %' OR {raw} LIKE '% '"
+        text = f"NULLIF(CASE WHEN {spaced} THEN trim({raw}) ELSE {raw} END, '')"
     else:
         text = f"NULLIF({raw}, '')"
     # a typed value is present when it is not NULL: no need to write it out as text to ask
