@@ -1,11 +1,12 @@
-"""Measure pbrrules' measurement against a bare DuckDB query and pandas, in one run.
+"""Measure pbrrules' measurement against a bare DuckDB query, the same query followed by the
+checks every input needs, and pandas, in one run.
 
     python benchmarks/generate.py 1m 5m          # once: writes benchmarks/data/ (git-ignored)
     python benchmarks/run.py 1m 5m --runs 3
 
 Each task runs in a fresh process (``benchmarks/tasks.py``), interleaved run by run so that the
-three see the same machine; wall time is the whole process (start-up and imports included), peak
-memory its maximum resident set size. The figures of all three must agree (a digest check).
+tasks see the same machine; wall time is the whole process (start-up and imports included), peak
+memory its maximum resident set size. The figures of all of them must agree (a digest check).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).parent
-TASKS = ("pbrrules", "duckdb", "pandas")
+TASKS = ("pbrrules", "duckdb", "checked", "pandas")
 
 
 def run_once(task: str, folder: Path, fmt: str) -> tuple[float, float, str]:
@@ -70,6 +71,10 @@ def main() -> None:
             if {"pbrrules", "duckdb"} <= set(args.tasks):
                 p, d = med["pbrrules"], med["duckdb"]
                 line = f"  pbrrules/duckdb time {p[0] / d[0]:.2f}x, memory {p[1] / d[1]:.2f}x"
+                if "checked" in args.tasks:
+                    c = med["checked"]
+                    line += f"; checked/duckdb time {c[0] / d[0]:.2f}x"
+                    line += f"; pbrrules/checked time {p[0] / c[0]:.2f}x"
                 if "pandas" in args.tasks:
                     line += f"; pandas/pbrrules time {med['pandas'][0] / p[0]:.2f}x"
                 print(line)

@@ -1,11 +1,13 @@
-"""The three computations the benchmark compares, each run in its own process:
+"""The computations the benchmark compares, each run in its own process:
 
-    python benchmarks/tasks.py pbrrules|duckdb|pandas FOLDER FORMAT
+    python benchmarks/tasks.py pbrrules|duckdb|checked|pandas FOLDER FORMAT
 
 ``pbrrules`` is the whole measurement (load_outcomes + measure: reading, checking, cohorts,
 counts, accounting, file hashes) of a TR-style contract; ``duckdb`` is one hand-written DuckDB
-query computing the same figures from the same files; ``pandas`` a straightforward pandas
-computation of them. Each prints a digest of its figures so the runner can check they agree.
+query computing the same figures from the same files; ``checked`` that query followed by the
+checks of repeated rows and unknown offenders SPEC section 4 requires (``CHECKS_SQL``), written
+as plainly; ``pandas`` a straightforward pandas computation of them. Each prints a digest of
+its figures so the runner can check they agree.
 """
 
 from __future__ import annotations
@@ -113,7 +115,17 @@ FROM sizes s LEFT JOIN counts c ON c.q = s.q AND c.area = s.area
 """
 
 
-def run_duckdb(folder: Path, fmt: str) -> str:
+#: The checks SPEC section 4 requires of every input, written as plainly as the bare query:
+#: repeated rows in each table, offences of offenders without an index event. The ``checked``
+#: task runs them after the bare query: the least a measurement that checks its input can do.
+CHECKS_SQL = (
+    "SELECT count(*) - count(DISTINCT h) FROM (SELECT hash(*COLUMNS(*)) AS h FROM {ie})",
+    "SELECT count(*) - count(DISTINCT h) FROM (SELECT hash(*COLUMNS(*)) AS h FROM {off})",
+    "SELECT count(*) FROM {off} WHERE offender_id NOT IN (SELECT offender_id FROM {ie})",
+)
+
+
+def run_duckdb(folder: Path, fmt: str, checked: bool = False) -> str:
     import duckdb
 
     def scan(name: str) -> str:
@@ -124,8 +136,19 @@ def run_duckdb(folder: Path, fmt: str) -> str:
             return f"read_csv('{path}')"
         return f"read_parquet('{path}')"
 
-    sql = BARE_SQL.format(ie=scan("index_events"), off=scan("offences"))
-    rows = duckdb.connect().execute(sql).fetchall()
+    con = duckdb.connect()
+    ie, off = scan("index_events"), scan("offences")
+    if checked and fmt == "csv":
+        # read once, as the checked measurement must (the checks scan each file again)
+        con.execute(f"CREATE TEMP TABLE ie AS SELECT * FROM {ie}")
+        con.execute(f"CREATE TEMP TABLE off AS SELECT * FROM {off}")
+        ie, off = "ie", "off"
+    rows = con.execute(BARE_SQL.format(ie=ie, off=off)).fetchall()
+    if checked:
+        for check in CHECKS_SQL:
+            found = con.execute(check.format(ie=ie, off=off)).fetchone()
+            if found is None or found[0] != 0:
+                raise SystemExit(f"the benchmark data fails a check: {check}")
     return digest(
         [(q, a, int(n), Fraction(p), int(r), int(o), int(d)) for q, a, n, p, r, o, d in rows]
     )
@@ -189,5 +212,7 @@ if __name__ == "__main__":
         print(run_pbrrules(folder))
     elif task == "duckdb":
         print(run_duckdb(folder, fmt))
+    elif task == "checked":
+        print(run_duckdb(folder, fmt, checked=True))
     else:
         print(run_pandas(folder, fmt))
