@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter, defaultdict
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from typing import Any
 
 import duckdb
@@ -24,6 +24,7 @@ from pbrrules.measure.accounting import (
     table_accounting,
 )
 from pbrrules.measure.assemble import assemble
+from pbrrules.measure.background import Background
 from pbrrules.measure.plan import Plan, plan
 from pbrrules.measure.problems import DataProblem, data_error
 from pbrrules.measure.progress import Progress
@@ -39,6 +40,7 @@ from pbrrules.measure.tables import (
     materialize,
     problem_condition,
     quote_ident,
+    quote_text,
     register,
     typed_columns,
 )
@@ -78,31 +80,52 @@ def measure(
     invalid one is returned in ``Measurement.rejected`` with its reason.
     """
     steps = progress or Progress(6)
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        hashes = {
-            t: pool.submit(sha256_of, s.path)
-            for t, s in (("index_events", data.index_events), ("offences", data.offences))
-            if isinstance(s, FileSource)
-        }
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        # one worker hashes the files in turn; the other is for a query in the background
+        hashes = pool.submit(_hash_files, data)
         con = duckdb.connect(":memory:")
+        run = _Run(con, pool if threads != 1 else None, steps, hashes)
         try:
             if threads is not None:
                 con.execute(f"SET threads = {int(threads)}")
-            result = _run(con, contract, data, reject_invalid, steps, hashes)
+            result = _run(run, contract, data, reject_invalid)
         finally:
+            for job in run.background:
+                job.stop()
             con.close()
             steps.finish()
     return result
 
 
-def _run(
-    con: duckdb.DuckDBPyConnection,
-    contract: rules.Contract,
-    data: OutcomeData,
-    reject: bool,
-    steps: Progress,
-    hashes: dict[str, Future[str]],
-) -> Measurement:
+def _hash_files(data: OutcomeData) -> dict[str, str]:
+    """The SHA-256 of each table read from a file."""
+    tables: tuple[TableName, TableName] = ("index_events", "offences")
+    return {
+        t: sha256_of(s.path) for t in tables if isinstance(s := data.source(t), FileSource)
+    }
+
+
+class _Run:
+    """What one measurement works with: its connection, a pool for work beside the queries
+    (None to run everything in turn), progress, the files' hashes being computed, and the
+    queries running in the background (stopped before the connection closes)."""
+
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        pool: Executor | None,
+        steps: Progress,
+        hashes: Future[dict[str, str]],
+    ):
+        self.con = con
+        self.pool = pool
+        self.steps = steps
+        self.hashes = hashes
+        self.background: list[Background] = []
+
+
+def _run(run: _Run, contract: rules.Contract, data: OutcomeData, reject: bool) -> Measurement:
+    con, steps, hashes = run.con, run.steps, run.hashes
     steps.step("reading")
     the_plan = plan(contract)
     codes = sqlgen.statuses(the_plan)
@@ -139,6 +162,7 @@ def _run(
             materialize(con, off, off_cols, [e[0] for e in extra])
         raise data_error(findings.problems, findings.total)
     bad, repeated, _ = validation.quick_counts(con, _checked(ie, ie_cols, [], ie_read), False)
+    early = None if reject else _check_offences_early(run, data, ie, off, ie_cols, off_cols, extra)
     if bad:
         validation.check_values(con, ie, ie_cols, findings, read=ie_read)
     if repeated:
@@ -180,10 +204,13 @@ def _run(
     if off.written:
         off_read, off = materialize(con, off, off_cols, [e[0] for e in extra])
     offender = '"offender_id"' if off_read else _column(off_cols, "offender_id").expr
-    unknown = f"({offender}) IS NOT NULL AND ({offender}) NOT IN ({known})"
-    bad, repeated, strangers = validation.quick_counts(
-        con, _checked(off, off_cols, [e[0] for e in extra], off_read, unknown), True
-    )
+    if early is not None:
+        bad, repeated, strangers = validation.counts_of(early.result())
+    else:
+        unknown = f"({offender}) IS NOT NULL AND ({offender}) NOT IN ({known})"
+        bad, repeated, strangers = validation.quick_counts(
+            con, _checked(off, off_cols, [e[0] for e in extra], off_read, unknown), True
+        )
     if bad:
         validation.check_values(con, off, off_cols, findings, extra, read=off_read)
     if repeated:
@@ -231,7 +258,7 @@ def _run(
             raw.name,
             source.format if isinstance(source, FileSource) else "arrow",
             raw.rows,
-            hashes[raw.table].result() if raw.table in hashes else None,
+            hashes.result().get(raw.table),
         )
         for raw, source in ((ie, data.index_events), (off, data.offences))
     )
@@ -244,15 +271,51 @@ def _checked(
     extra: list[str],
     read: str | None,
     unknown: str | None = None,
+    source: str | None = None,
 ) -> str:
     """The relation ``validation.quick_counts`` scans: a row hash, a problem flag and, for
-    offences, whether the offender is unknown."""
+    offences, whether the offender is unknown; from the raw view, or the given ``source``."""
     flag = f", {unknown} AS unknown" if unknown else ""
     if read is not None:
         return f"SELECT _hash AS h, _bad AS bad{flag} FROM {read}"
     hashed = f"hash({', '.join(quote_ident(n) for n in raw.types)})"
     bad = problem_condition(columns, extra)
-    return f"SELECT {hashed} AS h, {bad} AS bad{flag} FROM {raw.view}"
+    return f"SELECT {hashed} AS h, {bad} AS bad{flag} FROM {source or raw.view}"
+
+
+def _check_offences_early(
+    run: _Run,
+    data: OutcomeData,
+    ie: RawTable,
+    off: RawTable,
+    ie_cols: list[TypedColumn],
+    off_cols: list[TypedColumn],
+    extra: list[tuple[str, str, str, str, str]],
+) -> Background | None:
+    """Start the offences' quick checks (values, repeated rows, unknown offenders) beside the
+    index events' work, when that work leaves a core idle: both tables are read from Parquet
+    files (no copy to wait for: the checks read the files themselves) and the index events'
+    file has fewer row groups than DuckDB has threads (it is scanned on that many threads).
+    None when the checks wait their turn: running them beside work that uses every core
+    would gain nothing and hold both queries' memory at once."""
+    source = data.index_events
+    parquet = all(t.scan.startswith("read_parquet(") for t in (ie, off))
+    if run.pool is None or not parquet or not isinstance(source, FileSource):
+        return None
+    groups = run.con.execute(
+        f"SELECT num_row_groups, current_setting('threads') "
+        f"FROM parquet_file_metadata({quote_text(str(source.path))})"
+    ).fetchone()
+    if groups is None or int(groups[0]) >= int(groups[1]):
+        return None
+    ie_offender = _column(ie_cols, "offender_id").expr
+    known = f"SELECT {ie_offender} FROM {ie.scan} WHERE ({ie_offender}) IS NOT NULL"
+    offender = _column(off_cols, "offender_id").expr
+    unknown = f"({offender}) IS NOT NULL AND ({offender}) NOT IN ({known})"
+    relation = _checked(off, off_cols, [e[0] for e in extra], None, unknown, off.scan)
+    job = Background(run.pool, run.con, validation.quick_counts_sql(relation, True))
+    run.background.append(job)
+    return job
 
 
 def _column(columns: list[TypedColumn], name: str) -> TypedColumn:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import Any
 
 import duckdb
 from attrs import define, field
@@ -159,19 +160,29 @@ def check_values(
     findings.total += found
 
 
+def quick_counts_sql(relation: str, unknown: bool) -> str:
+    """One scan of ``relation`` (a query giving ``h``, a row hash, ``bad``, whether a value has
+    a problem, and with ``unknown`` an ``unknown`` flag) giving one row: rows with value
+    problems, repeated hashes, unknown offenders (``quick_counts``)."""
+    unknown_count = "count(*) FILTER (WHERE unknown)" if unknown else "0"
+    # surplus rows over distinct hashes: 0 unless some row hash repeats (then compared in full)
+    return (
+        "SELECT count(*) FILTER (WHERE bad), count(*) - count(DISTINCT h), "
+        f"{unknown_count} FROM ({relation}) q"
+    )
+
+
 def quick_counts(
     con: duckdb.DuckDBPyConnection, relation: str, unknown: bool
 ) -> tuple[int, int, int]:
-    """One scan of ``relation`` (a query giving ``h``, a row hash, ``bad``, whether a value has
-    a problem, and with ``unknown`` an ``unknown`` flag): (rows with value problems, repeated
-    hashes, unknown offenders). Only when one is not zero do the detailed checks run."""
-    unknown_count = "count(*) FILTER (WHERE unknown)" if unknown else "0"
-    # surplus rows over distinct hashes: 0 unless some row hash repeats (then compared in full)
-    row = con.execute(
-        "SELECT count(*) FILTER (WHERE bad), count(*) - count(DISTINCT h), "
-        f"{unknown_count} FROM ({relation}) q"
-    ).fetchone()
-    assert row is not None
+    """(rows with value problems, repeated hashes, unknown offenders) in ``relation``
+    (``quick_counts_sql``). Only when one is not zero do the detailed checks run."""
+    return counts_of(con.execute(quick_counts_sql(relation, unknown)).fetchall())
+
+
+def counts_of(rows: list[tuple[Any, ...]]) -> tuple[int, int, int]:
+    """The three counts of ``quick_counts_sql``'s one row."""
+    (row,) = rows
     return int(row[0]), int(row[1]), int(row[2])
 
 
