@@ -462,10 +462,22 @@ def _blocks(contract, name, c, rule, rows, status, area_of, cancel, fates, rank,
                 fates[r].append((1, DUPLICATE))
                 other.append((r, e, DUPLICATE))
         firsts.sort(key=lambda re: (re[1]["index_date"], re[1]["offender_id"], re[0]))
-        blocks = [firsts[i : i + rule.size] for i in range(0, len(firsts), rule.size)]
+        # blocks of N treatment index events; a control one joins the first block whose last
+        # treatment index date is on or after its date (none after the last block: outside)
+        treated = [(r, e) for r, e in firsts if not applies(c.control_group, e, False)]
+        blocks = [treated[i : i + rule.size] for i in range(0, len(treated), rule.size)]
+        joined: list[list[tuple[int, Record]]] = [[] for _ in blocks]
+        for r, e in firsts:
+            if applies(c.control_group, e, False):
+                ends = [b[-1][1]["index_date"] for b in blocks]
+                k = next((k for k, end in enumerate(ends) if e["index_date"] <= end), None)
+                if k is None:
+                    fates[r].append((10_001, OUTSIDE))
+                else:
+                    joined[k].append((r, e))
         for k, block in enumerate(blocks, start=1):
             within = rule.limit is None or k <= rule.limit
-            for r, _ in block:
+            for r, _ in block + joined[k - 1]:
                 fates[r].append((0, "") if within else (10_001, OUTSIDE))
         if rule.limit is not None:
             blocks = blocks[: rule.limit]
@@ -481,7 +493,7 @@ def _blocks(contract, name, c, rule, rows, status, area_of, cancel, fates, rank,
                     "version": 0,
                     "rule": c,
                     "area": area,
-                    "counted": [e for _, e in block],
+                    "counted": [e for _, e in block + joined[k - 1]],
                     "excluded": Counter(),
                     "cancelled": cancel.get(label),
                     "block": True,

@@ -273,3 +273,46 @@ def _variants() -> list[rules.Contract]:
         r = rules.Rules(cohorts=base.cohorts, measures=(follow,))
         out.append(rules.Contract(TR.header, (rules.Version("v", None, r),)))
     return out
+
+
+def test_first_n_blocks_number_the_treatment_group_and_place_the_control_group_by_date() -> None:
+    """Blocks of 2 treated people, at most 2 blocks; a control event joins the first block
+    whose last treated index date is on or after its date (LANGUAGE-FEEDBACK item 12)."""
+    cohort = rules.Cohort(
+        "c",
+        periods=(rules.Blocks(2, D(2015, 1, 1), 2),),
+        control_group=rules.FieldTest("group", "=", "control"),
+    )
+    contract = rules.Contract(
+        rules.Header("contract", "blocks with a control group"),
+        (
+            rules.Version(
+                "original",
+                None,
+                rules.Rules(cohorts=(cohort,), measures=(rules.Measure("b", "binary", "c"),)),
+            ),
+        ),
+    )
+    treated = [("t1", 2, 1), ("t2", 3, 1), ("t3", 5, 1), ("t4", 6, 1), ("t5", 7, 1)]
+    control = [("c0", 1, 15), ("c1", 3, 1), ("c2", 4, 1), ("c3", 6, 2)]
+    events = [_ie(p, D(2015, m, d)) for p, m, d in treated]
+    events += [_ie(p, D(2015, m, d), group="control") for p, m, d in control]
+    offs = [_off("c2", D(2015, 8, 1), D(2015, 9, 1)), _off("t3", D(2015, 8, 1), D(2015, 9, 1))]
+    check(contract, events, offs, "records")
+    result = measure(contract, load_outcomes(index_events=events, offences=offs))
+    blocks = {f.period: f for f in result.figures}
+    assert sorted(blocks) == ["cohort 1", "cohort 2"]
+    one, two = blocks["cohort 1"], blocks["cohort 2"]
+    assert (one.start, one.end, two.start, two.end) == (
+        D(2015, 2, 1), D(2015, 3, 1), D(2015, 5, 1), D(2015, 6, 1)
+    )
+    assert one.control is not None
+    assert two.control is not None
+    # c0 (before the first treated date) and c1 (on block 1's end) join block 1; c2 (between
+    # the blocks) joins block 2; c3 (after block 2's end, in the unkept block 3) joins none
+    assert (one.treatment.offenders, one.control.offenders) == (2, 2)
+    assert (two.treatment.offenders, two.control.offenders) == (2, 1)
+    assert two.treatment.counts["b"].reoffenders == 1
+    assert two.control.counts["b"].reoffenders == 1
+    excluded = dict(result.accounting.index_events.excluded)
+    assert excluded["index date outside every cohort period"] == 2  # t5 and c3

@@ -77,7 +77,10 @@ def assemble(
         size_of[(*key, bool(control))] = (int(n), predicted, int(with_predicted))
         assert isinstance(first, datetime.date)
         assert isinstance(last, datetime.date)
-        spans[key] += [first, last]
+        if not control:
+            # a block is its treatment group's dates (a control event joins the block whose
+            # end is on or after its date, and may lie before the block's first treated one)
+            spans[key] += [first, last]
     for (pid, _, area), n in candidates.items():
         counted = sum(size_of.get((pid, 0, area, c), (0, None, 0))[0] for c in (False, True))
         if n - counted:

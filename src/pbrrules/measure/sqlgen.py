@@ -161,16 +161,31 @@ def counted_sql(plan: Plan) -> str:
         f"WHEN {b.pid} THEN {b.rule.limit if b.rule.limit is not None else 'NULL'}"
         for b in plan.blocks
     )
+    # blocks number the treatment group's index events only (``control`` is FALSE without a
+    # control group); a control one joins the first block whose last treatment index date is
+    # on or after its date, and none after the last block (then it is not kept)
     numbered = (
-        f"SELECT *, CAST((row_number() OVER (PARTITION BY pid, area "
-        f"ORDER BY index_date, offender_id, _row) - 1) // (CASE pid {size} END) + 1 AS INTEGER) "
-        f"AS block FROM f WHERE pid >= {first_block}"
+        "SELECT *, CASE WHEN NOT control THEN CAST((row_number() OVER (PARTITION BY pid, area, "
+        f"control ORDER BY index_date, offender_id, _row) - 1) // (CASE pid {size} END) + 1 "
+        f"AS INTEGER) END AS block FROM f WHERE pid >= {first_block}"
+    )
+    placed = "SELECT * FROM n"
+    if controlled:
+        placed = (
+            "SELECT n.* REPLACE (COALESCE(n.block, (SELECT min(e.block) FROM e WHERE "
+            "e.pid = n.pid AND e.area IS NOT DISTINCT FROM n.area AND e.last >= n.index_date)) "
+            "AS block) FROM n"
+        )
+    block_ends = (
+        "e AS (SELECT pid, area, block, max(index_date) AS last FROM n WHERE NOT control "
+        "GROUP BY pid, area, block)"
     )
     return (
-        f"CREATE OR REPLACE TEMP TABLE counted AS SELECT *{ends} FROM (WITH f AS ({firsts}) "
+        f"CREATE OR REPLACE TEMP TABLE counted AS SELECT *{ends} FROM (WITH f AS ({firsts}), "
+        f"n AS ({numbered}), {block_ends} "
         f"SELECT *, 0 AS block, TRUE AS keep FROM f WHERE pid < {first_block} "
-        f"UNION ALL SELECT *, COALESCE(block <= (CASE pid {limit} END), TRUE) AS keep "
-        f"FROM ({numbered}) n) k"
+        "UNION ALL SELECT *, block IS NOT NULL AND "
+        f"COALESCE(block <= (CASE pid {limit} END), TRUE) AS keep FROM ({placed}) p) k"
     )
 
 
