@@ -83,18 +83,44 @@ def measure(
     with ThreadPoolExecutor(max_workers=2) as pool:
         # one worker hashes the files in turn; the other is for a query in the background
         hashes = pool.submit(_hash_files, data)
-        con = duckdb.connect(":memory:")
-        run = _Run(con, pool if threads != 1 else None, steps, hashes)
         try:
-            if threads is not None:
-                con.execute(f"SET threads = {int(threads)}")
-            result = _run(run, contract, data, reject_invalid)
+            try:
+                return _measure_on(contract, data, reject_invalid, threads, pool, steps, hashes)
+            except _RowOrderNeeded:
+                # problems to report by row: read the text files again, keeping their order
+                steps.done = 0
+                run = (contract, data, reject_invalid, threads, pool, steps, hashes, True)
+                return _measure_on(*run)
         finally:
-            for job in run.background:
-                job.stop()
-            con.close()
             steps.finish()
-    return result
+
+
+def _measure_on(
+    contract: rules.Contract,
+    data: OutcomeData,
+    reject: bool,
+    threads: int | None,
+    pool: Executor,
+    steps: Progress,
+    hashes: Future[dict[str, str]],
+    ordered: bool = False,
+) -> Measurement:
+    """One measurement on a fresh in-memory database."""
+    con = duckdb.connect(":memory:")
+    run = _Run(con, pool if threads != 1 else None, steps, hashes, ordered)
+    try:
+        if threads is not None:
+            con.execute(f"SET threads = {int(threads)}")
+        return _run(run, contract, data, reject)
+    finally:
+        for job in run.background:
+            job.stop()
+        con.close()
+
+
+class _RowOrderNeeded(Exception):
+    """Text files were read without keeping their row order, and a problem must be reported
+    by row: the measurement starts again, reading them in order."""
 
 
 def _hash_files(data: OutcomeData) -> dict[str, str]:
@@ -107,8 +133,9 @@ def _hash_files(data: OutcomeData) -> dict[str, str]:
 
 class _Run:
     """What one measurement works with: its connection, a pool for work beside the queries
-    (None to run everything in turn), progress, the files' hashes being computed, and the
-    queries running in the background (stopped before the connection closes)."""
+    (None to run everything in turn), progress, the files' hashes being computed, the queries
+    running in the background (stopped before the connection closes), and whether text files
+    must be read keeping their row order."""
 
     def __init__(
         self,
@@ -116,12 +143,19 @@ class _Run:
         pool: Executor | None,
         steps: Progress,
         hashes: Future[dict[str, str]],
+        ordered: bool,
     ):
         self.con = con
         self.pool = pool
         self.steps = steps
         self.hashes = hashes
+        self.ordered = ordered
         self.background: list[Background] = []
+
+    def need_order(self, *found: int) -> None:
+        """Start again in row order when a check ``found`` problems in text read out of order."""
+        if any(found) and not self.ordered:
+            raise _RowOrderNeeded
 
 
 def _run(run: _Run, contract: rules.Contract, data: OutcomeData, reject: bool) -> Measurement:
@@ -129,6 +163,9 @@ def _run(run: _Run, contract: rules.Contract, data: OutcomeData, reject: bool) -
     steps.step("reading")
     the_plan = plan(contract)
     codes = sqlgen.statuses(the_plan)
+    # rejected records are written out by row, and first-N blocks of cohorts that keep every
+    # index event are cut in row order where dates and offenders tie: text must keep its order
+    run.ordered = run.ordered or reject or _order_decides(the_plan)
     raws: dict[str, RawTable] = {}
     unusable: list[DataProblem] = []
     tables: tuple[TableName, TableName] = ("index_events", "offences")
@@ -156,12 +193,14 @@ def _run(run: _Run, contract: rules.Contract, data: OutcomeData, reject: bool) -
     # Index events are checked and measured before the offences are read, so that a text
     # file's typed copy of index events is dropped before the offences' copy is made.
     if ie.written:
-        ie_read, ie = materialize(con, ie, ie_cols, [])
+        ie_read, ie = materialize(con, ie, ie_cols, [], run.ordered)
     if not validation.check_not_empty(ie, findings):
         if off.written:
-            materialize(con, off, off_cols, [e[0] for e in extra])
+            materialize(con, off, off_cols, [e[0] for e in extra], run.ordered)
         raise data_error(findings.problems, findings.total)
     bad, repeated, _ = validation.quick_counts(con, _checked(ie, ie_cols, [], ie_read), False)
+    if ie_read is not None:
+        run.need_order(bad, repeated)
     early = None if reject else _check_offences_early(run, data, ie, off, ie_cols, off_cols, extra)
     if bad:
         validation.check_values(con, ie, ie_cols, findings, read=ie_read)
@@ -185,6 +224,8 @@ def _run(run: _Run, contract: rules.Contract, data: OutcomeData, reject: bool) -
     ties = validation.Findings(keep_all=reject)
     while _check_same_date(con, the_plan, ie, ties, reject):
         con.execute(sqlgen.counted_sql(the_plan))
+    if ie_read is not None:
+        run.need_order(ties.total)
     sizes = con.execute(sqlgen.SIZES_SQL).fetchall()
     unit_stats = con.execute(
         "SELECT pid, area, status, count(*) FROM memberships GROUP BY pid, area, status"
@@ -202,7 +243,7 @@ def _run(run: _Run, contract: rules.Contract, data: OutcomeData, reject: bool) -
         drop_read(con, ie_read)
 
     if off.written:
-        off_read, off = materialize(con, off, off_cols, [e[0] for e in extra])
+        off_read, off = materialize(con, off, off_cols, [e[0] for e in extra], run.ordered)
     offender = '"offender_id"' if off_read else _column(off_cols, "offender_id").expr
     if early is not None:
         bad, repeated, strangers = validation.counts_of(early.result())
@@ -211,6 +252,8 @@ def _run(run: _Run, contract: rules.Contract, data: OutcomeData, reject: bool) -
         bad, repeated, strangers = validation.quick_counts(
             con, _checked(off, off_cols, [e[0] for e in extra], off_read, unknown), True
         )
+    if off_read is not None:
+        run.need_order(bad, repeated, strangers)
     if bad:
         validation.check_values(con, off, off_cols, findings, extra, read=off_read)
     if repeated:
@@ -263,6 +306,13 @@ def _run(run: _Run, contract: rules.Contract, data: OutcomeData, reject: bool) -
         for raw, source in ((ie, data.index_events), (off, data.offences))
     )
     return Measurement(figures, accounting, rejected, files)
+
+
+def _order_decides(the_plan: Plan) -> bool:
+    """Whether row order can decide a figure: a first-N series of a cohort that keeps every
+    index event cuts its blocks in row order among index events of one person on one date
+    (with de-duplication such a tie is invalid data, reported by row)."""
+    return any(not the_plan.cohort_rule(b.cohort, b.version).deduplicate for b in the_plan.blocks)
 
 
 def _checked(

@@ -298,21 +298,35 @@ def drop_checks(con: duckdb.DuckDBPyConnection, read: str) -> None:
 
 
 def materialize(
-    con: duckdb.DuckDBPyConnection, raw: RawTable, columns: list[TypedColumn], extra: list[str]
+    con: duckdb.DuckDBPyConnection,
+    raw: RawTable,
+    columns: list[TypedColumn],
+    extra: list[str],
+    ordered: bool = True,
 ) -> tuple[str, RawTable]:
     """Read a text-format table (CSV, JSON Lines) once into a temp table of its typed columns,
     ``_bad`` (any value problem) and ``_hash`` (of the whole row, to find repeated rows), so
     that checks and measurement do not parse the file again. Returns the table's name and the
-    raw table with its row count."""
+    raw table with its row count.
+
+    ``ordered``: the table keeps the file's order (DuckDB preserves insertion order), so its
+    ``_row`` (rowid + 1) is the record's position: cheaper than numbering rows while reading,
+    which serialises the scan. Otherwise rows go in as the parallel readers finish (about 15%
+    faster) and ``_row`` only tells records apart: enough while no problem is reported by row
+    and no figure depends on the order of rows."""
     name = READ[raw.table]
     typed = ", ".join(f"{_stored(raw, c)} AS {quote_ident(c.column.name)}" for c in columns)
     hashed = f"hash({', '.join(quote_ident(n) for n in raw.types)})"
-    # The table keeps the file's order (DuckDB preserves insertion order), so its rowid is the
-    # record's position: cheaper than numbering rows while reading, which serialises the scan.
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {name}_rows AS SELECT {typed}, "
-        f"{problem_condition(columns, extra)} AS _bad, {hashed} AS _hash FROM {raw.scan}"
-    )
+    if not ordered:
+        con.execute("SET preserve_insertion_order = false")
+    try:
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {name}_rows AS SELECT {typed}, "
+            f"{problem_condition(columns, extra)} AS _bad, {hashed} AS _hash FROM {raw.scan}"
+        )
+    finally:
+        if not ordered:
+            con.execute("RESET preserve_insertion_order")
     con.execute(
         f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT rowid + 1 AS _row, * FROM {name}_rows"
     )
