@@ -67,7 +67,7 @@ def _test(left: Any, op: str, right: Any) -> bool | None:
     right = _value(right)
     if isinstance(left, Fraction | int) and isinstance(right, Fraction | int):
         left, right = Fraction(left), Fraction(right)
-    return {
+    outcome: bool = {
         "<": left < right,
         "<=": left <= right,
         ">": left > right,
@@ -75,6 +75,7 @@ def _test(left: Any, op: str, right: Any) -> bool | None:
         "=": left == right,
         "!=": left != right,
     }[op]
+    return outcome
 
 
 def holds(c: rules.Condition, r: Record) -> bool | None:
@@ -208,9 +209,10 @@ def measure(
     dated: list[tuple[Any, ...]] = []
     for name in names:
         for vi, v in enumerate(contract.versions):
-            c = v.rules.cohort(name)
-            if c is None:
+            found = v.rules.cohort(name)
+            if found is None:
                 continue
+            c = found
             cancel = {x.label: x.reason for x in c.cancellations}
             for rule in c.periods:
                 if isinstance(rule, rules.Blocks):
@@ -296,13 +298,13 @@ def measure(
         all_ms = [m for v in contract.versions for m in v.rules.measures if m.cohort == u["cohort"]]
         groups = []
         for control in (False, True):
-            members = [
+            group_members = [
                 e for e in u["counted"] if applies(u["rule"].control_group, e, False) == control
             ]
             tallies = {}
             for m in ms:
                 r = o_count = 0
-                for e in members:
+                for e in group_members:
                     hits = [
                         o for _, o in by_offender[e["offender_id"]] if proven(o, e["index_date"], m)
                     ]
@@ -315,9 +317,9 @@ def measure(
                     o_count += n
                 tallies[m.name] = MeasureCounts(r, o_count)
             predicted = None
-            if has_predicted and all(e.get("predicted_rate") is not None for e in members):
-                predicted = sum((Fraction(e["predicted_rate"]) for e in members), Fraction(0))
-            groups.append(GroupFigures(len(members), tallies, predicted))
+            if has_predicted and all(e.get("predicted_rate") is not None for e in group_members):
+                predicted = sum((Fraction(e["predicted_rate"]) for e in group_members), Fraction(0))
+            groups.append(GroupFigures(len(group_members), tallies, predicted))
         for e in u["counted"]:
             for k, o in by_offender[e["offender_id"]]:
                 if (
@@ -392,7 +394,20 @@ def _offence_rank(o: Record, e: Record, ms: list[rules.Measure]) -> int:
     return 4
 
 
-def _unit(name, label, start, end, vi, c, area, group, status, cancelled, fates, rank):  # type: ignore[no-untyped-def]
+def _unit(
+    name: str,
+    label: str,
+    start: datetime.date,
+    end: datetime.date,
+    vi: int,
+    c: rules.Cohort,
+    area: str | None,
+    group: list[tuple[int, Record]],
+    status: Any,
+    cancelled: str | None,
+    fates: dict[int, list[tuple[int, str]]],
+    rank: Any,
+) -> dict[str, Any]:
     excluded: Counter[str] = Counter()
     candidates: dict[str, list[tuple[int, Record]]] = defaultdict(list)
     for r, e in group:
@@ -431,7 +446,19 @@ def _unit(name, label, start, end, vi, c, area, group, status, cancelled, fates,
     }
 
 
-def _blocks(contract, name, c, rule, rows, status, area_of, cancel, fates, rank, cohort_areas):  # type: ignore[no-untyped-def]
+def _blocks(
+    contract: rules.Contract,
+    name: str,
+    c: rules.Cohort,
+    rule: rules.Blocks,
+    rows: list[tuple[int, Record]],
+    status: Any,
+    area_of: Any,
+    cancel: dict[str, str],
+    fates: dict[int, list[tuple[int, str]]],
+    rank: Any,
+    cohort_areas: dict[str, set[str]],
+) -> list[dict[str, Any]]:
     members = [(r, e) for r, e in rows if e["index_date"] >= rule.start]
     by_area: dict[str | None, list[tuple[int, Record]]] = defaultdict(list)
     for r, e in members:

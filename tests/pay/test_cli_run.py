@@ -97,8 +97,8 @@ def test_run_stops_on_invalid_records_unless_asked_to_reject_them(
 ) -> None:
     data = tmp_path / "data"
     shutil.copytree(DATA, data)
-    with (data / "offences.csv").open("a", encoding="utf-8") as out:
-        out.write("D00001,2012-01-05,2011-12-01,conviction,no,X1\n")  # disposal before offence
+    with (data / "offences.csv").open("a", encoding="utf-8") as handle:
+        handle.write("D00001,2012-01-05,2011-12-01,conviction,no,X1\n")  # disposal before offence
     status, out, err = run(capsys, "run", str(DONCASTER), str(data))
     assert status == 1
     assert out == ""

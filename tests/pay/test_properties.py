@@ -42,7 +42,8 @@ SCHEMA = json.loads(
 
 prices = st.integers(1, 2_000_000).map(lambda pence: gbp(str(Fraction(pence, 7))))
 points = st.integers(0, 1500).map(lambda hundredths: pp(str(Fraction(hundredths, 100))))
-modes = st.sampled_from(["half up", "half down", "half even", "up", "down", "floor", "ceiling"])
+MODES: list[RoundingMode] = ["half up", "half down", "half even", "up", "down", "floor", "ceiling"]
+modes = st.sampled_from(MODES)
 
 
 @st.composite
@@ -122,7 +123,7 @@ def contracts(draw: st.DrawFn, limits: bool = True) -> Contract:
     if limits:
         scopes: list[LimitScope] = ["cohort", "contract year", "contract"]
         chosen_limits = tuple(
-            Limit(kind, f"{kind}_{scope.replace(' ', '_')}", (), lit(draw(prices)), scope)  # type: ignore[arg-type]
+            Limit(kind, f"{kind}_{scope.replace(' ', '_')}", (), lit(draw(prices)), scope)
             for kind in ("cap", "collar")
             for scope in draw(st.lists(st.sampled_from(scopes), max_size=3, unique=True))
         )

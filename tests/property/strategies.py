@@ -216,4 +216,4 @@ def contracts(draw: st.DrawFn) -> str:
         f"  payments to {draw(st.integers(0, 2))} decimal places, "
         f"{draw(st.sampled_from(['half up', 'half even', 'down', 'half away from zero']))}",
     ]
-    return "\n".join(line for line in lines if line is not None) + "\n"
+    return "\n".join(lines) + "\n"
