@@ -121,3 +121,21 @@ def test_progress_is_shown_only_on_a_terminal(tmp_path: Path) -> None:
     shown = io.StringIO()
     measure(CONTRACT, load_outcomes(tmp_path), progress=Progress(6, shown, enabled=True))
     assert "measuring [" in shown.getvalue()
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "offender_id,index_date,area,disposal,predicted_rate,group",  # plain: read by pbrrules
+        '"offender_id","index_date","area","disposal","predicted_rate","group"',  # quoted
+        "offender_id,index_date,area,disposal,predicted_rate,group,,",  # blank names
+        "offender_id,index_date,area,disposal,predicted_rate,group,x,x",  # repeated names
+    ],
+)
+def test_csv_headers_plain_or_not_name_the_same_columns(
+    tmp_path: Path, expected: object, header: str
+) -> None:
+    extra = header.count(",") - IE_HEADER.count(",")
+    lines = [line + "," * extra for line in GOOD_IE]
+    write(tmp_path, lines, GOOD_OFF, ie_header=header)
+    assert measure(CONTRACT, load_outcomes(tmp_path)).figures == expected
