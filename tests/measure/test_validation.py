@@ -382,3 +382,33 @@ def test_rejecting_a_text_offence_with_an_unknown_category_measures_the_rest(
     ]
     expected, _ = oracle.measure(CONTRACT, events, valid)
     assert list(result.figures) == expected
+
+
+def test_lines_the_csv_reader_cannot_read_are_each_named(tmp_path: Path) -> None:
+    offences = [
+        GOOD_OFF[0],
+        GOOD_OFF[1] + ",extra",  # file line 3: a seventh value
+        "b,2016-01-01,2016-02-01,caution",  # file line 4: two values missing
+        GOOD_OFF[1],
+        '"b,2016-03-01,2016-04-01,caution,no,s5',  # file line 6: a quote never closed
+        GOOD_OFF[0],
+    ]
+    write(tmp_path, GOOD_IE, offences)
+    error, message = problems_of(tmp_path)
+    assert [(p.code, p.file.endswith("offences.csv")) for p in error.problems] == [
+        ("PBR301", True)
+    ] * 3
+    assert "line 3 has more values than the header names columns" in message
+    assert "line 4 has fewer values than the header names columns" in message
+    assert "line 6 opens a quoted value that is never closed" in message
+    assert "nothing was paid" in message
+
+
+def test_a_csv_file_that_is_not_utf8_names_its_line(tmp_path: Path) -> None:
+    write(tmp_path, GOOD_IE, GOOD_OFF)
+    path = tmp_path / "index_events.csv"
+    path.write_bytes(path.read_bytes().replace(b"North", b"Nor\xffth", 1))
+    error, message = problems_of(tmp_path)
+    assert [p.code for p in error.problems] == ["PBR301"]
+    assert "index_events.csv: error[PBR301]: " in message
+    assert "line 2 is not UTF-8 text" in message

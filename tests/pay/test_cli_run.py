@@ -158,3 +158,25 @@ def test_test_reports_expected_and_actual_and_exits_1(
     assert "actual: £9,500,000.00" in out
     assert "because: year 1: adult_demand" in out
     assert "1 failed" in out
+
+
+@pytest.mark.parametrize("reject", [False, True])
+def test_run_names_csv_lines_it_cannot_read_and_pays_nothing(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, reject: bool
+) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    with (data / "offences.csv").open("a", encoding="utf-8") as handle:
+        handle.write("D00001,2012-01-05,2012-02-01,conviction,no,X1,surplus\n")
+    target = tmp_path / "statement.json"
+    extra = ["--reject-invalid", str(tmp_path / "rejected.csv")] if reject else []
+    status, out, err = run(
+        capsys, "run", str(DONCASTER), str(data), "--output", str(target), *extra
+    )
+    assert status == 1
+    assert out == ""
+    assert "offences.csv: error[PBR301]: line " in err
+    assert "has more values than the header names columns" in err
+    assert "internal error" not in err
+    assert "Traceback" not in err
+    assert not target.exists()

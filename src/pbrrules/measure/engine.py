@@ -168,14 +168,16 @@ def _run(run: _Run, contract: rules.Contract, data: OutcomeData, reject: bool) -
     run.ordered = run.ordered or reject or _order_decides(the_plan)
     raws: dict[str, RawTable] = {}
     unusable: list[DataProblem] = []
+    total = 0
     tables: tuple[TableName, TableName] = ("index_events", "offences")
     for table in tables:
         try:
             raws[table] = register(con, table, data.source(table))
         except Unusable as exc:
-            unusable.append(exc.problem)
+            unusable += exc.problems
+            total += exc.total
     if unusable:
-        raise data_error(unusable)
+        raise data_error(unusable, total)
     ie, off = raws["index_events"], raws["offences"]
 
     steps.step("checking records")
@@ -193,10 +195,10 @@ def _run(run: _Run, contract: rules.Contract, data: OutcomeData, reject: bool) -
     # Index events are checked and measured before the offences are read, so that a text
     # file's typed copy of index events is dropped before the offences' copy is made.
     if ie.written:
-        ie_read, ie = materialize(con, ie, ie_cols, [], run.ordered)
+        ie_read, ie = _read_text(con, ie, ie_cols, [], run.ordered)
     if not validation.check_not_empty(ie, findings):
         if off.written:
-            materialize(con, off, off_cols, [e[0] for e in extra], run.ordered)
+            _read_text(con, off, off_cols, [e[0] for e in extra], run.ordered)
         raise data_error(findings.problems, findings.total)
     bad, repeated, _ = validation.quick_counts(con, _checked(ie, ie_cols, [], ie_read), False)
     if ie_read is not None:
@@ -243,7 +245,7 @@ def _run(run: _Run, contract: rules.Contract, data: OutcomeData, reject: bool) -
         drop_read(con, ie_read)
 
     if off.written:
-        off_read, off = materialize(con, off, off_cols, [e[0] for e in extra], run.ordered)
+        off_read, off = _read_text(con, off, off_cols, [e[0] for e in extra], run.ordered)
     offender = '"offender_id"' if off_read else _column(off_cols, "offender_id").expr
     if early is not None:
         bad, repeated, strangers = validation.counts_of(early.result())
@@ -306,6 +308,20 @@ def _run(run: _Run, contract: rules.Contract, data: OutcomeData, reject: bool) -
         for raw, source in ((ie, data.index_events), (off, data.offences))
     )
     return Measurement(figures, accounting, rejected, files)
+
+
+def _read_text(
+    con: duckdb.DuckDBPyConnection,
+    raw: RawTable,
+    columns: list[TypedColumn],
+    extra: list[str],
+    ordered: bool,
+) -> tuple[str, RawTable]:
+    """``materialize`` a text file; one the reader stops in stops the run, naming its lines."""
+    try:
+        return materialize(con, raw, columns, extra, ordered)
+    except Unusable as exc:
+        raise data_error(exc.problems, exc.total) from None
 
 
 def _order_decides(the_plan: Plan) -> bool:

@@ -8,13 +8,14 @@ checks built here (used by ``validation``) report it.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import duckdb
 from attrs import evolve, frozen
 
-from pbrrules.measure.problems import DataProblem
+from pbrrules.measure.problems import LISTED, DataProblem
 from pbrrules.measure.schema import NO, YES, Column, TableName, TableSchema
 from pbrrules.measure.sources import ArrowSource, FileSource, Source
 
@@ -91,6 +92,8 @@ def register(con: duckdb.DuckDBPyConnection, table: TableName, source: Source) -
         written = isinstance(source, FileSource) and source.format in ("csv", "jsonl")
         rows = -1 if written else _count(con, view, source)
     except duckdb.Error as exc:
+        if scan.startswith("read_csv("):
+            raise Unusable(*_unreadable_lines(con, table, source.name, scan, exc)) from None
         raise Unusable(
             DataProblem.file_problem(
                 table,
@@ -115,8 +118,11 @@ def _csv_scan(
     names = _plain_header(path)
     if names is None:
         # DuckDB's reader names what is not plain (repeated or blank names, quotes, spaces)
-        query = f"SELECT * FROM read_csv({literal}, all_varchar = true, {_CSV})"
-        names = _describe(con, table, name, query, "a CSV, JSON Lines or Parquet file")
+        sniffed = f"read_csv({literal}, all_varchar = true, {_CSV})"
+        try:
+            names = [str(r[0]) for r in con.execute(f"DESCRIBE SELECT * FROM {sniffed}").fetchall()]
+        except duckdb.Error as exc:
+            raise Unusable(*_unreadable_lines(con, table, name, sniffed, exc)) from None
     columns = ", ".join(f"{quote_text(n)}: 'VARCHAR'" for n in names)
     return f"read_csv({literal}, auto_detect = false, {_CSV}, columns = {{{columns}}})"
 
@@ -185,11 +191,14 @@ def _first_line(exc: BaseException) -> str:
 
 
 class Unusable(Exception):
-    """A source that cannot be read at all; carries the problem."""
+    """A source that cannot be read at all; carries its problems (the first ``LISTED``, of
+    ``total``): one for the file, or one per line a CSV reader cannot read."""
 
-    def __init__(self, problem: DataProblem):
-        super().__init__(problem.render())
-        self.problem = problem
+    def __init__(self, problems: DataProblem | list[DataProblem], total: int | None = None):
+        self.problems = problems if isinstance(problems, list) else [problems]
+        self.problem = self.problems[0]
+        self.total = max(total or 0, len(self.problems))
+        super().__init__(self.problem.render())
 
 
 # ------------------------------------------------------------------------------------------------
@@ -347,6 +356,8 @@ def materialize(
             f"CREATE OR REPLACE TEMP TABLE {name}_rows AS SELECT {typed}, "
             f"{problem_condition(columns, extra)} AS _bad, {hashed} AS _hash FROM {raw.scan}"
         )
+    except duckdb.Error as exc:
+        raise Unusable(*_unreadable_lines(con, raw.table, raw.name, raw.scan, exc)) from None
     finally:
         if not ordered:
             con.execute("RESET preserve_insertion_order")
@@ -355,6 +366,87 @@ def materialize(
     )
     counted = con.execute(f"SELECT count(*) FROM {name}").fetchone()
     return name, evolve(raw, rows=int(counted[0]) if counted else 0)
+
+
+_LINE_ERRORS = {
+    "TOO MANY COLUMNS": "has more values than the header names columns (a value holding a "
+    "comma must be quoted)",
+    "MISSING COLUMNS": "has fewer values than the header names columns",
+    "UNQUOTED VALUE": "opens a quoted value that is never closed",
+    "INVALID ENCODING": "is not UTF-8 text",
+    "LINE SIZE OVER MAXIMUM": "is longer than the reader allows",
+}
+
+
+def _unreadable_lines(
+    con: duckdb.DuckDBPyConnection, table: TableName, name: str, scan: str, exc: duckdb.Error
+) -> tuple[list[DataProblem], int]:
+    """Every line of a CSV file the reader cannot read (read again, keeping DuckDB's rejected
+    lines aside), or the one problem its error names when that fails."""
+    if not scan.startswith("read_csv("):
+        return [unreadable_text(table, name, exc)], 1
+    cursor = con.cursor()  # its own rejected-lines tables
+    try:
+        cursor.execute(f"SELECT count(*) FROM {scan[:-1]}, store_rejects = true)").fetchall()
+        # one row per line and kind (a line missing two values is reported once)
+        lines = cursor.execute(
+            "SELECT line, CAST(error_type AS VARCHAR) AS kind, min(csv_line), min(error_message) "
+            f"FROM reject_errors GROUP BY line, kind ORDER BY line, kind LIMIT {LISTED}"
+        ).fetchall()
+        counted = cursor.execute(
+            "SELECT count(*) FROM (SELECT DISTINCT line, error_type FROM reject_errors)"
+        ).fetchone()
+    except duckdb.Error:
+        return [unreadable_text(table, name, exc)], 1
+    finally:
+        cursor.close()
+    if not lines or counted is None:
+        return [unreadable_text(table, name, exc)], 1
+    problems = [
+        DataProblem.file_problem(
+            table,
+            name,
+            "PBR301",
+            f"line {line} {_LINE_ERRORS.get(kind, f'cannot be read ({message})')}: "
+            f"{(str(text).strip().splitlines() or [''])[0][:120]}",
+            "a CSV file with a header and one value per column on every line, in UTF-8",
+        )
+        for line, kind, text, message in lines
+    ]
+    return problems, int(counted[0])
+
+
+def unreadable_text(table: TableName, name: str, exc: duckdb.Error) -> DataProblem:
+    """The problem of a text file the reader stopped in (a line with too many or too few
+    values, a quote never closed, bytes that are not UTF-8, malformed JSON): where and why,
+    in the reader's words made plain."""
+    text = str(exc)
+    line = re.search(r"CSV Error on Line: (\d+)", text)
+    counts = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", text)
+    written = re.search(r"Original Line: (.*)", text)
+    if line and counts:
+        why = (
+            f"line {line[1]} has {counts[2]} values where the header names {counts[1]} "
+            "columns (a value holding a comma must be quoted)"
+        )
+    elif line and "unterminated quote" in text:
+        why = f"a quoted value opened on line {line[1]} is never closed"
+    elif line and "utf-8" in text.lower():
+        why = f"line {line[1]} is not UTF-8 text"
+    elif line:
+        why = f"line {line[1]} cannot be read ({_first_line(exc)})"
+    else:
+        why = _first_line(exc).removeprefix("Invalid Input Error: ")
+    if written and written[1].strip() and counts:
+        why += f": {written[1].strip()[:120]}"
+    return DataProblem.file_problem(
+        table,
+        name,
+        "PBR301",
+        f"the file cannot be read: {why}",
+        "a CSV file with a header and one value per column on every line (UTF-8), or one "
+        "JSON object per line",
+    )
 
 
 def drop_read(con: duckdb.DuckDBPyConnection, read: str) -> None:
