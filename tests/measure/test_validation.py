@@ -412,3 +412,29 @@ def test_a_csv_file_that_is_not_utf8_names_its_line(tmp_path: Path) -> None:
     assert [p.code for p in error.problems] == ["PBR301"]
     assert "index_events.csv: error[PBR301]: " in message
     assert "line 2 is not UTF-8 text" in message
+
+
+def test_a_utf16_csv_file_is_named_as_such(tmp_path: Path) -> None:
+    write(tmp_path, GOOD_IE, GOOD_OFF)
+    path = tmp_path / "offences.csv"
+    path.write_bytes(path.read_text(encoding="utf-8").encode("utf-16"))
+    error, message = problems_of(tmp_path)
+    assert [p.code for p in error.problems] == ["PBR301"]
+    assert "offences.csv: error[PBR301]: the file is UTF-16 text" in message
+
+
+@pytest.mark.parametrize(
+    ("header", "hint"),
+    [
+        (IE_HEADER.replace(",", "\t"), "the header reads as one column"),
+        (IE_HEADER.replace("offender_id", "Offender ID"), "the file has 'Offender ID'"),
+    ],
+)
+def test_a_missing_column_says_what_the_file_has_instead(
+    tmp_path: Path, header: str, hint: str
+) -> None:
+    separator = "\t" if "\t" in header else ","
+    write(tmp_path, [line.replace(",", separator) for line in GOOD_IE], GOOD_OFF, ie_header=header)
+    error, message = problems_of(tmp_path)
+    assert "PBR302" in {p.code for p in error.problems}
+    assert f"column offender_id: error[PBR302]: missing column ({hint}" in message

@@ -63,6 +63,16 @@ def register(con: duckdb.DuckDBPyConnection, table: TableName, source: Source) -
                         table, source.name, "PBR301", "the file is empty", "a header and records"
                     )
                 )
+            if fmt != "parquet" and _utf16(path):
+                raise Unusable(
+                    DataProblem.file_problem(
+                        table,
+                        source.name,
+                        "PBR301",
+                        "the file is UTF-16 text (as spreadsheets save 'Unicode Text')",
+                        "UTF-8 text: save it as 'CSV UTF-8'",
+                    )
+                )
             literal = quote_text(str(path))
             if fmt == "csv":
                 scan = _csv_scan(con, table, source.name, path, literal)
@@ -125,6 +135,12 @@ def _csv_scan(
             raise Unusable(*_unreadable_lines(con, table, name, sniffed, exc)) from None
     columns = ", ".join(f"{quote_text(n)}: 'VARCHAR'" for n in names)
     return f"read_csv({literal}, auto_detect = false, {_CSV}, columns = {{{columns}}})"
+
+
+def _utf16(path: Path) -> bool:
+    """Whether a text file starts with a UTF-16 byte order mark."""
+    with path.open("rb") as handle:
+        return handle.read(2) in (b"\xff\xfe", b"\xfe\xff")
 
 
 def _plain_header(path: Path) -> list[str] | None:

@@ -5,6 +5,7 @@ the inputs. Problems name the file, the record's row, the column and what was ex
 
 from __future__ import annotations
 
+import difflib
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
@@ -58,13 +59,23 @@ def check_columns(raw: RawTable, schema: TableSchema, findings: Findings) -> boo
     for column in schema.columns:
         if column.name not in raw.types:
             why = "a column this contract or the data standard needs"
+            message = "missing column" + _column_hint(raw, column.name)
             findings.add(
-                DataProblem.file_problem(
-                    raw.table, raw.name, "PBR302", "missing column", why, column.name
-                )
+                DataProblem.file_problem(raw.table, raw.name, "PBR302", message, why, column.name)
             )
             ok = False
     return ok
+
+
+def _column_hint(raw: RawTable, name: str) -> str:
+    """What the file has instead of column ``name``, when it is likely a slip: a header read as
+    one column (values separated by tabs or semicolons), or a near spelling."""
+    present = list(raw.types)
+    if len(present) == 1 and any(sep in present[0] for sep in "\t;|"):
+        return " (the header reads as one column: separate values with commas)"
+    folded = {p.strip().lower().replace(" ", "_"): p for p in present}
+    close = difflib.get_close_matches(name, list(folded), n=1, cutoff=0.8)
+    return f" (the file has '{folded[close[0]]}')" if close else ""
 
 
 def check_not_empty(raw: RawTable, findings: Findings) -> bool:
