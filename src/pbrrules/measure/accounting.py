@@ -10,12 +10,17 @@ left out (only when invalid records are rejected rather than stopping the run).
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
+from typing import Any
 
+import duckdb
 from attrs import frozen
 
+from pbrrules.measure import sqlgen
+from pbrrules.measure.plan import Plan
 from pbrrules.measure.problems import TITLES, DataProblem
+from pbrrules.measure.tables import RawTable
 
 
 @frozen
@@ -93,3 +98,65 @@ def table_accounting(
     """A table's accounting, dropping reasons that excluded nothing."""
     kept = tuple((r, n) for r, n in excluded.items() if n)
     return TableAccounting(table, rows, counted, kept, rejected)
+
+
+def index_event_ranks(
+    con: duckdb.DuckDBPyConnection,
+    the_plan: Plan,
+    unit_stats: list[tuple[int, str | None, int, int]],
+    sizes: list[tuple[Any, ...]],
+    valid: int,
+) -> Counter[int]:
+    """How many valid index events end in each status (0 counted, 1 duplicate, ...)."""
+    ranks: Counter[int] = Counter()
+    if the_plan.disjoint():
+        # each record is in at most one unit: the per-unit figures say everything
+        counted = sum(int(s[4]) for s in sizes)
+        for _, _, status, n in unit_stats:
+            ranks[int(status)] += int(n)
+        ranks[sqlgen.DUPLICATE] = ranks.pop(sqlgen.CANDIDATE, 0) - counted
+        ranks[sqlgen.CANDIDATE] = counted
+    else:
+        rows = con.execute(
+            "SELECT rank, count(*) FROM (SELECT m._row, min(CASE WHEN m.status > 0 THEN "
+            "m.status WHEN c._row IS NULL THEN 1 WHEN c.keep THEN 0 "
+            f"ELSE {sqlgen.OUTSIDE} END) AS rank FROM memberships m LEFT JOIN counted c "
+            "ON c.pid = m.pid AND c._row = m._row GROUP BY m._row) r GROUP BY rank"
+        ).fetchall()
+        for rank, n in rows:
+            ranks[int(rank)] += int(n)
+    ranks[sqlgen.OUTSIDE] += valid - sum(ranks.values())
+    return ranks
+
+
+def index_accounting(
+    raw: RawTable, ranks: Counter[int], codes: sqlgen.Statuses, rejected: tuple[DataProblem, ...]
+) -> TableAccounting:
+    """The index events' accounting from how many valid records end in each status."""
+    excluded: dict[str, int] = defaultdict(int)
+    for status in sorted(ranks):
+        if status != sqlgen.CANDIDATE:
+            excluded[codes.reason(status)] += ranks[status]
+    return table_accounting(
+        "index_events",
+        raw.rows,
+        ranks[sqlgen.CANDIDATE],
+        excluded,
+        rejected_by_reason(rejected, "index_events"),
+    )
+
+
+def offence_accounting(
+    raw: RawTable,
+    ranks: list[tuple[Any, ...]],
+    valid: int,
+    rejected: tuple[DataProblem, ...],
+) -> TableAccounting:
+    """The offences' accounting from the counting query's (rank, offences) rows: offences no
+    counted index event's window holds are the valid ones left over."""
+    by_rank: Counter[int] = Counter({int(r): int(n) for r, n in ranks})
+    by_rank[sqlgen.NO_PAIR] += valid - sum(by_rank.values())
+    excluded = {sqlgen.OFFENCE_REASONS[r]: by_rank[r] for r in sorted(by_rank) if r != 0}
+    return table_accounting(
+        "offences", raw.rows, by_rank[0], excluded, rejected_by_reason(rejected, "offences")
+    )

@@ -12,7 +12,7 @@ from fractions import Fraction
 from typing import assert_never
 
 from pbrrules import rules
-from pbrrules.measure.tables import quote_ident, quote_text
+from pbrrules.measure.quote import quote_ident, quote_text
 from pbrrules.values import Duration, Quantity, Value
 
 _SQL_OP = {"<": "<", "<=": "<=", ">": ">", ">=": ">=", "=": "=", "!=": "<>"}

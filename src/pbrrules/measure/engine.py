@@ -7,9 +7,7 @@ register the sources, check them, build the cohort units, count, and account for
 from __future__ import annotations
 
 import datetime
-from collections import Counter, defaultdict
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
-from typing import Any
 
 import duckdb
 from attrs import frozen
@@ -19,28 +17,26 @@ from pbrrules.figures import CohortFigures
 from pbrrules.measure import sqlgen, validation
 from pbrrules.measure.accounting import (
     RecordAccounting,
-    TableAccounting,
-    rejected_by_reason,
-    table_accounting,
+    index_accounting,
+    index_event_ranks,
+    offence_accounting,
 )
 from pbrrules.measure.assemble import assemble
 from pbrrules.measure.background import Background
 from pbrrules.measure.plan import Plan, plan
-from pbrrules.measure.problems import DataProblem, data_error
+from pbrrules.measure.problems import DataProblem, Unusable, data_error
 from pbrrules.measure.progress import Progress
+from pbrrules.measure.quote import quote_ident, quote_text
 from pbrrules.measure.schema import TableName, index_event_schema, offence_schema
 from pbrrules.measure.sources import DataFile, FileSource, OutcomeData, sha256_of
 from pbrrules.measure.tables import (
     RawTable,
     TypedColumn,
-    Unusable,
     create_typed_view,
     drop_checks,
     drop_read,
     materialize,
     problem_condition,
-    quote_ident,
-    quote_text,
     register,
     typed_columns,
 )
@@ -48,9 +44,6 @@ from pbrrules.measure.tables import (
 #: From how many index events read from text the memory freed before counting is returned to
 #: the system (docs/performance.md): below it the peak is small and returning costs time.
 FLUSH_FROM_ROWS = 2_000_000
-
-#: A row DuckDB returned.
-Row = tuple[Any, ...]
 
 
 @frozen
@@ -234,7 +227,7 @@ def _run(run: _Run, contract: rules.Contract, data: OutcomeData, reject: bool) -
     ).fetchall()
     block_stats = _block_stats(con, the_plan)
     ie_dropped = findings.rejected["index_events"] | ties.rejected["index_events"]
-    ie_ranks = _index_event_ranks(con, the_plan, unit_stats, sizes, ie.rows - len(ie_dropped))
+    ie_ranks = index_event_ranks(con, the_plan, unit_stats, sizes, ie.rows - len(ie_dropped))
     flush = ie_read is not None and ie.rows >= FLUSH_FROM_ROWS
     if flush:
         # memory freed from here until counting goes back to the system at once, so that the
@@ -289,8 +282,8 @@ def _run(run: _Run, contract: rules.Contract, data: OutcomeData, reject: bool) -
     rejected = tuple(findings.problems) if reject else ()
     off_valid = off.rows - len(findings.rejected["offences"])
     accounting = RecordAccounting(
-        _index_accounting(ie, ie_ranks, codes, rejected),
-        _offence_accounting(off, offence_ranks, off_valid, rejected),
+        index_accounting(ie, ie_ranks, codes, rejected),
+        offence_accounting(off, offence_ranks, off_valid, rejected),
     )
 
     steps.step("assembling figures")
@@ -479,62 +472,3 @@ def _block_stats(
         "WHERE c.pid = m.pid AND c._row = m._row) GROUP BY ALL"
     ).fetchall()
     return [(int(r[0]), r[1], int(r[2]), r[3], int(r[4])) for r in rows]
-
-
-def _index_event_ranks(
-    con: duckdb.DuckDBPyConnection,
-    the_plan: Plan,
-    unit_stats: list[tuple[int, str | None, int, int]],
-    sizes: list[Row],
-    valid: int,
-) -> Counter[int]:
-    """How many valid index events end in each status (0 counted, 1 duplicate, ...)."""
-    ranks: Counter[int] = Counter()
-    if the_plan.disjoint():
-        # each record is in at most one unit: the per-unit figures say everything
-        counted = sum(int(s[4]) for s in sizes)
-        for _, _, status, n in unit_stats:
-            ranks[int(status)] += int(n)
-        ranks[sqlgen.DUPLICATE] = ranks.pop(sqlgen.CANDIDATE, 0) - counted
-        ranks[sqlgen.CANDIDATE] = counted
-    else:
-        rows = con.execute(
-            "SELECT rank, count(*) FROM (SELECT m._row, min(CASE WHEN m.status > 0 THEN "
-            "m.status WHEN c._row IS NULL THEN 1 WHEN c.keep THEN 0 "
-            f"ELSE {sqlgen.OUTSIDE} END) AS rank FROM memberships m LEFT JOIN counted c "
-            "ON c.pid = m.pid AND c._row = m._row GROUP BY m._row) r GROUP BY rank"
-        ).fetchall()
-        for rank, n in rows:
-            ranks[int(rank)] += int(n)
-    ranks[sqlgen.OUTSIDE] += valid - sum(ranks.values())
-    return ranks
-
-
-def _index_accounting(
-    raw: RawTable, ranks: Counter[int], codes: sqlgen.Statuses, rejected: tuple[DataProblem, ...]
-) -> TableAccounting:
-    excluded: dict[str, int] = defaultdict(int)
-    for status in sorted(ranks):
-        if status != sqlgen.CANDIDATE:
-            excluded[codes.reason(status)] += ranks[status]
-    return table_accounting(
-        "index_events",
-        raw.rows,
-        ranks[sqlgen.CANDIDATE],
-        excluded,
-        rejected_by_reason(rejected, "index_events"),
-    )
-
-
-def _offence_accounting(
-    raw: RawTable,
-    ranks: list[Row],
-    valid: int,
-    rejected: tuple[DataProblem, ...],
-) -> TableAccounting:
-    by_rank: Counter[int] = Counter({int(r): int(n) for r, n in ranks})
-    by_rank[sqlgen.NO_PAIR] += valid - sum(by_rank.values())
-    excluded = {sqlgen.OFFENCE_REASONS[r]: by_rank[r] for r in sorted(by_rank) if r != 0}
-    return table_accounting(
-        "offences", raw.rows, by_rank[0], excluded, rejected_by_reason(rejected, "offences")
-    )

@@ -148,3 +148,18 @@ def write_rejects(path: str | Path, problems: Iterable[DataProblem]) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+class Unusable(Exception):
+    """A source that cannot be read at all; carries its problems (the first ``LISTED``, of
+    ``total``): one for the file, or one per line a CSV reader cannot read."""
+
+    def __init__(self, problems: DataProblem | list[DataProblem], total: int | None = None):
+        self.problems = problems if isinstance(problems, list) else [problems]
+        self.problem = self.problems[0]
+        self.total = max(total or 0, len(self.problems))
+        super().__init__(self.problem.render())

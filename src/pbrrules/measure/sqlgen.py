@@ -16,7 +16,7 @@ from attrs import frozen
 from pbrrules import rules
 from pbrrules.measure.conditions import holds_sql
 from pbrrules.measure.plan import MeasureSpec, Plan
-from pbrrules.measure.tables import quote_ident, quote_text
+from pbrrules.measure.quote import quote_ident, quote_text
 from pbrrules.values import Duration
 
 CANDIDATE = 0

@@ -8,16 +8,16 @@ checks built here (used by ``validation``) report it.
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import duckdb
 from attrs import evolve, frozen
 
-from pbrrules.measure.problems import LISTED, DataProblem
+from pbrrules.measure.problems import DataProblem, Unusable, first_line
+from pbrrules.measure.quote import quote_ident, quote_text
 from pbrrules.measure.schema import NO, YES, Column, TableName, TableSchema
 from pbrrules.measure.sources import ArrowSource, FileSource, Source
+from pbrrules.measure.text import csv_scan, unreadable_lines, utf16
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -42,18 +42,8 @@ class RawTable:
     scan: str = ""
 
 
-def quote_ident(name: str) -> str:
-    """A SQL identifier, quoted."""
-    return '"' + name.replace('"', '""') + '"'
-
-
-def quote_text(text: str) -> str:
-    """A SQL string literal."""
-    return "'" + text.replace("'", "''") + "'"
-
-
 def register(con: duckdb.DuckDBPyConnection, table: TableName, source: Source) -> RawTable:
-    """Create the raw view of ``source``; raise ``_Unusable`` when it cannot be read at all."""
+    """Create the raw view of ``source``; raise ``Unusable`` when it cannot be read at all."""
     view = RAW[table]
     match source:
         case FileSource(path=path, format=fmt):
@@ -63,7 +53,7 @@ def register(con: duckdb.DuckDBPyConnection, table: TableName, source: Source) -
                         table, source.name, "PBR301", "the file is empty", "a header and records"
                     )
                 )
-            if fmt != "parquet" and _utf16(path):
+            if fmt != "parquet" and utf16(path):
                 raise Unusable(
                     DataProblem.file_problem(
                         table,
@@ -75,7 +65,7 @@ def register(con: duckdb.DuckDBPyConnection, table: TableName, source: Source) -
                 )
             literal = quote_text(str(path))
             if fmt == "csv":
-                scan = _csv_scan(con, table, source.name, path, literal)
+                scan = csv_scan(con, table, source.name, path, literal)
                 body = f"SELECT row_number() OVER () AS _row, * FROM {scan}"
             elif fmt == "jsonl":
                 auto = f"read_json({literal}, format = 'newline_delimited')"
@@ -103,61 +93,18 @@ def register(con: duckdb.DuckDBPyConnection, table: TableName, source: Source) -
         rows = -1 if written else _count(con, view, source)
     except duckdb.Error as exc:
         if scan.startswith("read_csv("):
-            raise Unusable(*_unreadable_lines(con, table, source.name, scan, exc)) from None
+            raise Unusable(*unreadable_lines(con, table, source.name, scan, exc)) from None
         raise Unusable(
             DataProblem.file_problem(
                 table,
                 source.name,
                 "PBR301",
-                f"the file cannot be read ({_first_line(exc)})",
+                f"the file cannot be read ({first_line(exc)})",
                 "a CSV, JSON Lines or Parquet file",
             )
         ) from None
     types = {str(r[0]): str(r[1]) for r in described if r[0] != "_row"}
     return RawTable(table, source.name, view, types, rows, written, scan)
-
-
-_CSV = "header = true, delim = ',', quote = '\"', escape = '\"', null_padding = false"
-
-
-def _csv_scan(
-    con: duckdb.DuckDBPyConnection, table: TableName, name: str, path: Path, literal: str
-) -> str:
-    """``read_csv`` of a file as text, with its columns named: the header is read once here,
-    so that the queries reading the file later do not each detect its layout again."""
-    names = _plain_header(path)
-    if names is None:
-        # DuckDB's reader names what is not plain (repeated or blank names, quotes, spaces)
-        sniffed = f"read_csv({literal}, all_varchar = true, {_CSV})"
-        try:
-            names = [str(r[0]) for r in con.execute(f"DESCRIBE SELECT * FROM {sniffed}").fetchall()]
-        except duckdb.Error as exc:
-            raise Unusable(*_unreadable_lines(con, table, name, sniffed, exc)) from None
-    columns = ", ".join(f"{quote_text(n)}: 'VARCHAR'" for n in names)
-    return f"read_csv({literal}, auto_detect = false, {_CSV}, columns = {{{columns}}})"
-
-
-def _utf16(path: Path) -> bool:
-    """Whether a text file starts with a UTF-16 byte order mark."""
-    with path.open("rb") as handle:
-        return handle.read(2) in (b"\xff\xfe", b"\xfe\xff")
-
-
-def _plain_header(path: Path) -> list[str] | None:
-    """The column names of a CSV file's first line when they are plain (distinct, unquoted,
-    without spaces around them), else None. Reading them here costs nothing; asking DuckDB's
-    reader to detect them costs a sniff of the file (about 0.02 s)."""
-    limit = 1 << 16
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            line = handle.readline(limit)
-    except (OSError, UnicodeDecodeError):
-        return None
-    if len(line) >= limit and not line.endswith("\n"):
-        return None  # a header too long to be plain
-    names = line.rstrip("\r\n").split(",")
-    plain = all(n and n == n.strip() and '"' not in n for n in names)
-    return names if plain and len(set(names)) == len(names) else None
 
 
 def _count(con: duckdb.DuckDBPyConnection, view: str, source: Source) -> int:
@@ -196,25 +143,10 @@ def _describe(
                 table,
                 name,
                 "PBR301",
-                f"the file cannot be read ({_first_line(exc)})",
+                f"the file cannot be read ({first_line(exc)})",
                 expected,
             )
         ) from None
-
-
-def _first_line(exc: BaseException) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-
-
-class Unusable(Exception):
-    """A source that cannot be read at all; carries its problems (the first ``LISTED``, of
-    ``total``): one for the file, or one per line a CSV reader cannot read."""
-
-    def __init__(self, problems: DataProblem | list[DataProblem], total: int | None = None):
-        self.problems = problems if isinstance(problems, list) else [problems]
-        self.problem = self.problems[0]
-        self.total = max(total or 0, len(self.problems))
-        super().__init__(self.problem.render())
 
 
 # ------------------------------------------------------------------------------------------------
@@ -373,7 +305,7 @@ def materialize(
             f"{problem_condition(columns, extra)} AS _bad, {hashed} AS _hash FROM {raw.scan}"
         )
     except duckdb.Error as exc:
-        raise Unusable(*_unreadable_lines(con, raw.table, raw.name, raw.scan, exc)) from None
+        raise Unusable(*unreadable_lines(con, raw.table, raw.name, raw.scan, exc)) from None
     finally:
         if not ordered:
             con.execute("RESET preserve_insertion_order")
@@ -382,87 +314,6 @@ def materialize(
     )
     counted = con.execute(f"SELECT count(*) FROM {name}").fetchone()
     return name, evolve(raw, rows=int(counted[0]) if counted else 0)
-
-
-_LINE_ERRORS = {
-    "TOO MANY COLUMNS": "has more values than the header names columns (a value holding a "
-    "comma must be quoted)",
-    "MISSING COLUMNS": "has fewer values than the header names columns",
-    "UNQUOTED VALUE": "opens a quoted value that is never closed",
-    "INVALID ENCODING": "is not UTF-8 text",
-    "LINE SIZE OVER MAXIMUM": "is longer than the reader allows",
-}
-
-
-def _unreadable_lines(
-    con: duckdb.DuckDBPyConnection, table: TableName, name: str, scan: str, exc: duckdb.Error
-) -> tuple[list[DataProblem], int]:
-    """Every line of a CSV file the reader cannot read (read again, keeping DuckDB's rejected
-    lines aside), or the one problem its error names when that fails."""
-    if not scan.startswith("read_csv("):
-        return [unreadable_text(table, name, exc)], 1
-    cursor = con.cursor()  # its own rejected-lines tables
-    try:
-        cursor.execute(f"SELECT count(*) FROM {scan[:-1]}, store_rejects = true)").fetchall()
-        # one row per line and kind (a line missing two values is reported once)
-        lines = cursor.execute(
-            "SELECT line, CAST(error_type AS VARCHAR) AS kind, min(csv_line), min(error_message) "
-            f"FROM reject_errors GROUP BY line, kind ORDER BY line, kind LIMIT {LISTED}"
-        ).fetchall()
-        counted = cursor.execute(
-            "SELECT count(*) FROM (SELECT DISTINCT line, error_type FROM reject_errors)"
-        ).fetchone()
-    except duckdb.Error:
-        return [unreadable_text(table, name, exc)], 1
-    finally:
-        cursor.close()
-    if not lines or counted is None:
-        return [unreadable_text(table, name, exc)], 1
-    problems = [
-        DataProblem.file_problem(
-            table,
-            name,
-            "PBR301",
-            f"line {line} {_LINE_ERRORS.get(kind, f'cannot be read ({message})')}: "
-            f"{(str(text).strip().splitlines() or [''])[0][:120]}",
-            "a CSV file with a header and one value per column on every line, in UTF-8",
-        )
-        for line, kind, text, message in lines
-    ]
-    return problems, int(counted[0])
-
-
-def unreadable_text(table: TableName, name: str, exc: duckdb.Error) -> DataProblem:
-    """The problem of a text file the reader stopped in (a line with too many or too few
-    values, a quote never closed, bytes that are not UTF-8, malformed JSON): where and why,
-    in the reader's words made plain."""
-    text = str(exc)
-    line = re.search(r"CSV Error on Line: (\d+)", text)
-    counts = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", text)
-    written = re.search(r"Original Line: (.*)", text)
-    if line and counts:
-        why = (
-            f"line {line[1]} has {counts[2]} values where the header names {counts[1]} "
-            "columns (a value holding a comma must be quoted)"
-        )
-    elif line and "unterminated quote" in text:
-        why = f"a quoted value opened on line {line[1]} is never closed"
-    elif line and "utf-8" in text.lower():
-        why = f"line {line[1]} is not UTF-8 text"
-    elif line:
-        why = f"line {line[1]} cannot be read ({_first_line(exc)})"
-    else:
-        why = _first_line(exc).removeprefix("Invalid Input Error: ")
-    if written and written[1].strip() and counts:
-        why += f": {written[1].strip()[:120]}"
-    return DataProblem.file_problem(
-        table,
-        name,
-        "PBR301",
-        f"the file cannot be read: {why}",
-        "a CSV file with a header and one value per column on every line (UTF-8), or one "
-        "JSON object per line",
-    )
 
 
 def drop_read(con: duckdb.DuckDBPyConnection, read: str) -> None:

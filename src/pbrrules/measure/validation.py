@@ -14,8 +14,9 @@ import duckdb
 from attrs import define, field
 
 from pbrrules.measure.problems import LISTED, DataProblem
+from pbrrules.measure.quote import quote_ident
 from pbrrules.measure.schema import TableSchema
-from pbrrules.measure.tables import RawTable, TypedColumn, quote_ident
+from pbrrules.measure.tables import RawTable, TypedColumn
 
 _KINDS = {
     1: ("PBR303", "missing value"),
