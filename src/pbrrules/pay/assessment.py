@@ -59,8 +59,11 @@ class UnitAssessment:
         currency: str,
         pooled: Callable[[], CohortFigures] | None = None,
         whole: Callable[[], CohortFigures | str] | None = None,
+        incomplete: str | None = None,
     ) -> None:
         self.rules = rules
+        # why nothing is compared in this unit yet (a first-N cohort still filling), if so
+        self.incomplete = incomplete
         self.figures = figures
         self.resolver = resolver
         self.currency = currency
@@ -101,6 +104,8 @@ class UnitAssessment:
         comparison = self.rules.comparison(name)
         if comparison is None:
             raise NotAssessable(f"comparison {name} is not declared")
+        if self.incomplete is not None:
+            raise NotAssessable(self.incomplete)
         treated = self.measure(comparison.measure)
         control = None
         if isinstance(comparison.comparator, ControlGroup):
@@ -119,6 +124,12 @@ class UnitAssessment:
         target = self.rules.target(name)
         if target is None:
             return Truth("not assessable", f"target {name} is not declared")
+        if self.incomplete is not None:
+            return Truth(
+                "not assessable",
+                f"target {name} is not assessable: {self.incomplete}",
+                f"target {name} awaits a complete cohort",
+            )
         source: UnitAssessment | str = self
         if target.all_cohorts:
             source = self.whole()

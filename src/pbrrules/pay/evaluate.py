@@ -22,7 +22,7 @@ from pbrrules.pay.assessment import Draft, UnitAssessment
 from pbrrules.pay.limits import LimitLedger
 from pbrrules.pay.params import NotAssessable, Resolver, contract_year
 from pbrrules.pay.rounding import minor_digits, round_money, to_decimal
-from pbrrules.rules import Contract, Term
+from pbrrules.rules import Blocks, Contract, Rules, Term
 from pbrrules.statement import (
     ContractInfo,
     DataInfo,
@@ -131,7 +131,7 @@ def _unit(
     resolver = Resolver(rules, unit, year, overrides)
     assessment = UnitAssessment(
         rules, unit, resolver, currency, lambda: pooled_figures(unit, units),
-        lambda: whole_figures(contract, unit, units),
+        lambda: whole_figures(contract, unit, units), incomplete_block(rules, unit),
     )
     lines = []
     for term in rules.terms:
@@ -213,12 +213,33 @@ def whole_figures(
 ) -> CohortFigures | str:
     """Every non-cancelled unit of ``unit``'s cohort rule and area summed, once every period the
     cohort rule declares (and does not cancel) has figures; else which periods are awaited."""
-    present = {u.period for u in units
-               if u.cohort == unit.cohort and u.area == unit.area and u.cancelled is None}
+    mine = [
+        u for u in units if u.cohort == unit.cohort and u.area == unit.area and u.cancelled is None
+    ]
+    # a first-N cohort still filling is awaited like one not begun
+    filling = [u.period for u in mine if incomplete_block(contract.version_for(u.start).rules, u)]
+    present = {u.period for u in mine} - set(filling)
     awaited = [label for label in _expected_periods(contract, unit) if label not in present]
+    awaited += [label for label in filling if label not in awaited]
     if awaited:
         return "awaiting " + ", ".join(awaited)
     return pooled_figures(unit, units, whole=True)
+
+
+def incomplete_block(rules: Rules, unit: CohortFigures) -> str | None:
+    """Why ``unit`` is not assessed yet when it is a first-N cohort holding fewer than N
+    (treated) index events: the last block of a series that is still filling. Paying on it
+    would pay on a cohort that is not complete; None for every other unit."""
+    cohort = rules.cohort(unit.cohort)
+    if cohort is None or not re.fullmatch(r"cohort \d+", unit.period):
+        return None
+    for rule in cohort.periods:
+        if isinstance(rule, Blocks) and unit.treatment.offenders < rule.size:
+            return (
+                f"{unit.period} holds {unit.treatment.offenders:,} of its {rule.size:,} index "
+                "events: a first-N cohort is assessed once it is complete"
+            )
+    return None
 
 
 def _expected_periods(contract: Contract, unit: CohortFigures) -> list[str]:

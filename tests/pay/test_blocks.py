@@ -1,0 +1,74 @@
+"""First-N cohorts: a block holding fewer than N index events is still filling, and is not
+assessed (nor pooled across the pilot) until it is complete."""
+
+from __future__ import annotations
+
+import datetime
+
+from pbrrules.api import compile_contract
+from pbrrules.figures import CohortFigures, GroupFigures, MeasureCounts
+from pbrrules.pay import evaluate
+
+D = datetime.date
+CONTRACT = compile_contract(
+    """contract "Blocks of 1,000"
+  currency GBP
+
+cohort releases (clause 3):
+  first 1,000 eligible index events from 2010-09-09, at most 3 cohorts
+
+measure reoffending (clause 4):
+  binary rate of releases
+
+comparison change (clause 5): reoffending against 60% in percentage points
+
+target ten (clause 6):
+  reduction in change of at least 10 percentage points
+
+target across (clause 6.2):
+  reduction in change of at least 10 percentage points
+  pooled over all cohorts
+
+term payment (clause 7):
+  when ten
+  pay £1,000,000
+
+term pilot (clause 7.2):
+  when across
+  pay £500,000
+"""
+)
+
+
+def block(k: int, offenders: int, reoffenders: int) -> CohortFigures:
+    start = D(2010 + k, 1, 1)
+    counts = {"reoffending": MeasureCounts(reoffenders, reoffenders)}
+    return CohortFigures(
+        "releases", f"cohort {k}", start, D(2010 + k, 12, 31), GroupFigures(offenders, counts)
+    )
+
+
+def test_a_complete_block_is_assessed_and_one_still_filling_is_not() -> None:
+    statement = evaluate(CONTRACT, [block(1, 1000, 400), block(2, 600, 200)])
+    first, second = statement.units
+    assert [(line.term, line.amount.amount) for line in first.lines] == [
+        ("payment", 1_000_000),
+        ("pilot", 0),
+    ]
+    assert all(line.status == "not assessable" for line in second.lines)
+    reason = "cohort 2 holds 600 of its 1,000 index events"
+    assert all(reason in line.derivation for line in second.lines)
+    # its rate is still shown, for the record
+    assert [m.name for m in second.measures] == ["reoffending"]
+
+
+def test_pooling_across_the_pilot_awaits_a_block_still_filling() -> None:
+    blocks = [block(1, 1000, 400), block(2, 1000, 400), block(3, 999, 300)]
+    statement = evaluate(CONTRACT, blocks)
+    pilot = [line for line in statement.units[0].lines if line.term == "pilot"]
+    assert pilot[0].status == "not assessable"
+    assert "awaiting cohort 3" in pilot[0].derivation
+    full = evaluate(CONTRACT, [*blocks[:2], block(3, 1000, 300)])
+    assert [line.amount.amount for line in full.units[0].lines if line.term == "pilot"] == [
+        500_000
+    ]
