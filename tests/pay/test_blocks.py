@@ -4,6 +4,7 @@ assessed (nor pooled across the pilot) until it is complete."""
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from pbrrules.api import compile_contract
 from pbrrules.figures import CohortFigures, GroupFigures, MeasureCounts
@@ -52,8 +53,8 @@ def test_a_complete_block_is_assessed_and_one_still_filling_is_not() -> None:
     statement = evaluate(CONTRACT, [block(1, 1000, 400), block(2, 600, 200)])
     first, second = statement.units
     assert [(line.term, line.amount.amount) for line in first.lines] == [
-        ("payment", 1_000_000),
-        ("pilot", 0),
+        ("payment", Decimal(1_000_000)),
+        ("pilot", Decimal(0)),
     ]
     assert all(line.status == "not assessable" for line in second.lines)
     reason = "cohort 2 holds 600 of its 1,000 index events"
@@ -70,5 +71,5 @@ def test_pooling_across_the_pilot_awaits_a_block_still_filling() -> None:
     assert "awaiting cohort 3" in pilot[0].derivation
     full = evaluate(CONTRACT, [*blocks[:2], block(3, 1000, 300)])
     assert [line.amount.amount for line in full.units[0].lines if line.term == "pilot"] == [
-        500_000
+        Decimal(500_000)
     ]
