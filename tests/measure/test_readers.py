@@ -15,7 +15,7 @@ import pyarrow.parquet as pq
 import pytest
 from tests.measure.test_validation import CONTRACT, GOOD_IE, GOOD_OFF, IE_HEADER, OFF_HEADER, write
 
-from pbrrules.measure import Progress, load_outcomes, measure
+from pbrrules.measure import OutcomeRecordsError, Progress, load_outcomes, measure
 
 D = datetime.date
 
@@ -139,3 +139,22 @@ def test_csv_headers_plain_or_not_name_the_same_columns(
     lines = [line + "," * extra for line in GOOD_IE]
     write(tmp_path, lines, GOOD_OFF, ie_header=header)
     assert measure(CONTRACT, load_outcomes(tmp_path)).figures == expected
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_a_parquet_file_damaged_past_its_footer_is_named(tmp_path: Path, threads: int) -> None:
+    for name, header, lines in (
+        ("index_events", IE_HEADER, GOOD_IE),
+        ("offences", OFF_HEADER, GOOD_OFF),
+    ):
+        table = pa.Table.from_pylist(_rows(header, lines))
+        pq.write_table(table, tmp_path / f"{name}.parquet", compression="none")
+    path = tmp_path / "offences.parquet"
+    data = bytearray(path.read_bytes())
+    data[4:40] = b"\xff" * 36  # the first page header: the footer still reads
+    path.write_bytes(bytes(data))
+    with pytest.raises(OutcomeRecordsError) as info:
+        measure(CONTRACT, load_outcomes(tmp_path), threads=threads)
+    (problem,) = info.value.problems
+    assert (problem.code, Path(problem.file).name) == ("PBR301", "offences.parquet")
+    assert "it may be damaged or cut short" in problem.message

@@ -24,7 +24,7 @@ from pbrrules.measure.accounting import (
 from pbrrules.measure.assemble import assemble
 from pbrrules.measure.background import Background
 from pbrrules.measure.plan import Plan, plan
-from pbrrules.measure.problems import DataProblem, Unusable, data_error
+from pbrrules.measure.problems import DataProblem, Unusable, data_error, first_line
 from pbrrules.measure.progress import Progress
 from pbrrules.measure.quote import quote_ident, quote_text
 from pbrrules.measure.schema import TableName, index_event_schema, offence_schema
@@ -105,10 +105,41 @@ def _measure_on(
         if threads is not None:
             con.execute(f"SET threads = {int(threads)}")
         return _run(run, contract, data, reject)
+    except duckdb.Error:
+        # a Parquet file damaged past its footer fails only when its pages are decoded
+        damaged = _damaged_files(data)
+        if damaged:
+            raise data_error(damaged) from None
+        raise
     finally:
         for job in run.background:
             job.stop()
         con.close()
+
+
+def _damaged_files(data: OutcomeData) -> list[DataProblem]:
+    """The Parquet files whose every value cannot be decoded (each read in full on its own)."""
+    problems = []
+    tables: tuple[TableName, TableName] = ("index_events", "offences")
+    for table in tables:
+        source = data.source(table)
+        if not (isinstance(source, FileSource) and source.format == "parquet"):
+            continue
+        scan = f"read_parquet({quote_text(str(source.path))})"
+        try:
+            with duckdb.connect(":memory:") as probe:
+                probe.execute(f"SELECT count(hash(*COLUMNS(*))) FROM {scan}").fetchall()
+        except duckdb.Error as exc:
+            problems.append(
+                DataProblem.file_problem(
+                    table,
+                    source.name,
+                    "PBR301",
+                    f"the file cannot be read ({first_line(exc)}): it may be damaged or cut short",
+                    "a complete Parquet file",
+                )
+            )
+    return problems
 
 
 class _RowOrderNeeded(Exception):
