@@ -9,12 +9,14 @@ import io
 import json
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from tests.measure.test_validation import CONTRACT, GOOD_IE, GOOD_OFF, IE_HEADER, OFF_HEADER, write
 
+from pbrrules.errors import OutcomeDataError
 from pbrrules.measure import OutcomeRecordsError, Progress, load_outcomes, measure
 
 D = datetime.date
@@ -158,3 +160,30 @@ def test_a_parquet_file_damaged_past_its_footer_is_named(tmp_path: Path, threads
     (problem,) = info.value.problems
     assert (problem.code, Path(problem.file).name) == ("PBR301", "offences.parquet")
     assert "it may be damaged or cut short" in problem.message
+
+
+def test_records_from_a_generator_with_any_keys_read_the_same(expected: object) -> None:
+    extra = {7: "an extra column keyed by a number"}
+    index_events = ({**r, **extra} for r in _rows(IE_HEADER, GOOD_IE))
+    data = load_outcomes(index_events=index_events, offences=_rows(OFF_HEADER, GOOD_OFF))
+    assert measure(CONTRACT, data).figures == expected
+
+
+def test_a_record_that_is_not_a_mapping_is_named_by_row() -> None:
+    records: list[Any] = [*_rows(IE_HEADER, GOOD_IE), ["a", "2015-10-01"]]
+    with pytest.raises(OutcomeDataError) as info:
+        load_outcomes(index_events=records, offences=_rows(OFF_HEADER, GOOD_OFF))
+    assert "<index_events records>, row 4: error[PBR301]: not a record (list)" in str(info.value)
+
+
+def test_a_number_too_large_for_any_column_type_is_a_bad_value() -> None:
+    index_events = _rows(IE_HEADER, GOOD_IE)
+    index_events[0]["predicted_rate"] = 10**30  # type: ignore[assignment]
+    with pytest.raises(OutcomeRecordsError) as info:
+        measure(CONTRACT, load_outcomes(index_events=index_events, offences=GOOD_OFF_ROWS))
+    assert [(p.code, p.row, p.column) for p in info.value.problems] == [
+        ("PBR303", 1, "predicted_rate")
+    ]
+
+
+GOOD_OFF_ROWS = _rows(OFF_HEADER, GOOD_OFF)

@@ -8,14 +8,14 @@ was computed from.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 from attrs import frozen
 
 from pbrrules.errors import OutcomeDataError
-from pbrrules.measure.problems import DataProblem
+from pbrrules.measure.problems import LISTED, DataProblem
 from pbrrules.measure.schema import INDEX_EVENT_COLUMNS, OFFENCE_COLUMNS, TableName
 
 if TYPE_CHECKING:  # pyarrow is imported only when records come from memory (start-up time)
@@ -79,7 +79,7 @@ class DataFile:
     sha256: str | None
 
 
-TableInput: TypeAlias = "str | Path | pa.Table | Sequence[Mapping[str, Any]]"
+TableInput: TypeAlias = "str | Path | pa.Table | Iterable[Mapping[str, Any]]"
 
 
 def load_outcomes(
@@ -163,7 +163,24 @@ def _source_of(table: TableName, given: TableInput, problems: list[DataProblem])
 
     if isinstance(given, pa.Table):
         return ArrowSource(given, f"<{table} records>")
-    arrow = records_to_arrow(given)
+    records = list(given)  # a generator is read once
+    strays = [i for i, r in enumerate(records, start=1) if not isinstance(r, Mapping)]
+    for row in strays[:LISTED]:
+        problems.append(
+            DataProblem(
+                "PBR301",
+                table,
+                f"<{table} records>",
+                row,
+                None,
+                None,
+                f"not a record ({type(records[row - 1]).__name__})",
+                "a mapping of column names to values",
+            )
+        )
+    if strays:
+        return None
+    arrow = records_to_arrow(records)
     if arrow.num_columns == 0:
         standard = INDEX_EVENT_COLUMNS if table == "index_events" else OFFENCE_COLUMNS
         arrow = pa.table({c.name: pa.array([], pa.string()) for c in standard})
@@ -175,15 +192,17 @@ def records_to_arrow(records: Sequence[Mapping[str, Any]]) -> pa.Table:
     its values, and one with mixed types is read as text (then checked like a CSV column)."""
     import pyarrow as pa
 
+    # column names as text, whatever the caller's keys are
+    plain = [{str(k): v for k, v in record.items()} for record in records]
     names: dict[str, None] = {}
-    for record in records:
+    for record in plain:
         names.update(dict.fromkeys(record))
     columns: dict[str, pa.Array] = {}
     for name in names:
-        values = [record.get(name) for record in records]
+        values = [record.get(name) for record in plain]
         try:
             columns[name] = pa.array(values)
-        except (pa.ArrowInvalid, pa.ArrowTypeError):
+        except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
             columns[name] = pa.array([None if v is None else str(v) for v in values], pa.string())
     return pa.table(columns) if columns else pa.table({})
 
