@@ -76,14 +76,13 @@ def measure(
     with ThreadPoolExecutor(max_workers=2) as pool:
         # one worker hashes the files in turn; the other is for a query in the background
         hashes = pool.submit(_hash_files, data)
+        args = (contract, data, reject_invalid, threads, pool, steps, hashes)
         try:
-            try:
-                return _measure_on(contract, data, reject_invalid, threads, pool, steps, hashes)
-            except _RowOrderNeeded:
-                # problems to report by row: read the text files again, keeping their order
-                steps.done = 0
-                run = (contract, data, reject_invalid, threads, pool, steps, hashes, True)
-                return _measure_on(*run)
+            return _measure_on(*args)
+        except _RowOrderNeeded:
+            # problems to report by row: read the text files again, keeping their order
+            steps.restart()
+            return _measure_on(*args, ordered=True)
         finally:
             steps.finish()
 

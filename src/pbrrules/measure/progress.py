@@ -26,6 +26,10 @@ class Progress:
             self.stream.write("\r\x1b[K" + line)
             self.stream.flush()
 
+    def restart(self) -> None:
+        """Count the steps from the first again (a measurement begun anew)."""
+        self.done = 0
+
     def finish(self) -> None:
         """Clear the line."""
         if self.enabled:
