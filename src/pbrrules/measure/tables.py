@@ -60,7 +60,7 @@ def register(con: duckdb.DuckDBPyConnection, table: TableName, source: Source) -
                         source.name,
                         "PBR301",
                         "the file is UTF-16 text (as spreadsheets save 'Unicode Text')",
-                        "UTF-8 text: save it as 'CSV UTF-8'",
+                        "UTF-8 text (a spreadsheet saves it as 'CSV UTF-8')",
                     )
                 )
             literal = quote_text(str(path))
