@@ -93,9 +93,12 @@ class CohortBuild(BaseBuild):
         )
         return Item("period", period, span)
 
-    def blocks(self, meta: Meta, size: int, start: Token, limit: int | None) -> Item:
+    def blocks(
+        self, meta: Meta, size: int, start: Token, end: Token | None, limit: int | None
+    ) -> Item:
         span = self._span(meta)
-        period = rules.Blocks(size, self._date(start), limit, span)
+        last = self._date(end) if end is not None else None
+        period = rules.Blocks(size, self._date(start), limit, span, last)
         return Item("period", period, span)
 
     def cancel(self, meta: Meta, label: Token, reason: Token, ref: str | None) -> Item:

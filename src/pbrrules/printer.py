@@ -220,9 +220,10 @@ def _period(period: rules.PeriodRule) -> str:
             return f"contract years from {start} to {end}"
         case rules.NamedPeriod(label=label, start=start, end=end):
             return f"period {_q(label)} from {start} to {end}"
-        case rules.Blocks(size=size, start=start, limit=limit):
+        case rules.Blocks(size=size, start=start, limit=limit, end=end):
             most = f", at most {limit} cohorts" if limit is not None else ""
-            return f"first {size:,} eligible index events from {start}{most}"
+            until = f" to {end}" if end is not None else ""
+            return f"first {size:,} eligible index events from {start}{until}{most}"
     raise AssertionError(period)  # pragma: no cover - PeriodRule is a closed union
 
 

@@ -459,7 +459,11 @@ def _blocks(
     rank: Any,
     cohort_areas: dict[str, set[str]],
 ) -> list[dict[str, Any]]:
-    members = [(r, e) for r, e in rows if e["index_date"] >= rule.start]
+    members = [
+        (r, e)
+        for r, e in rows
+        if e["index_date"] >= rule.start and (rule.end is None or e["index_date"] <= rule.end)
+    ]
     by_area: dict[str | None, list[tuple[int, Record]]] = defaultdict(list)
     for r, e in members:
         if c.grouped_by is not None:

@@ -54,6 +54,7 @@ PERIODS = [
     ),
     (rules.Blocks(3, D(2015, 8, 1), 2),),
     (rules.Blocks(4, D(2015, 7, 1), None),),
+    (rules.Blocks(3, D(2015, 7, 1), None, end=D(2016, 1, 31)),),
 ]
 DURATIONS = [
     Duration(12, "months"),

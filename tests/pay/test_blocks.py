@@ -11,8 +11,7 @@ from pbrrules.figures import CohortFigures, GroupFigures, MeasureCounts
 from pbrrules.pay import evaluate
 
 D = datetime.date
-CONTRACT = compile_contract(
-    """contract "Blocks of 1,000"
+CONTRACT_TEXT = """contract "Blocks of 1,000"
   currency GBP
 
 cohort releases (clause 3):
@@ -38,7 +37,7 @@ term pilot (clause 7.2):
   when across
   pay £500,000
 """
-)
+CONTRACT = compile_contract(CONTRACT_TEXT)
 
 
 def block(k: int, offenders: int, reoffenders: int) -> CohortFigures:
@@ -72,4 +71,17 @@ def test_pooling_across_the_pilot_awaits_a_block_still_filling() -> None:
     full = evaluate(CONTRACT, [*blocks[:2], block(3, 1000, 300)])
     assert [line.amount.amount for line in full.units[0].lines if line.term == "pilot"] == [
         Decimal(500_000)
+    ]
+
+
+def test_a_series_with_an_end_assesses_its_last_cohort_as_it_stands() -> None:
+    ended = compile_contract(
+        CONTRACT_TEXT.replace("from 2010-09-09,", "from 2010-09-09 to 2012-12-31,")
+    )
+    statement = evaluate(ended, [block(1, 1000, 400), block(2, 600, 200)])
+    second = statement.units[1]
+    # cohort 2 is paid on its 600, and the pilot pools the two cohorts the series filled
+    assert [(line.term, line.status) for line in second.lines] == [
+        ("payment", "pays"),
+        ("pilot", "pays"),
     ]

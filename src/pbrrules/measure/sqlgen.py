@@ -105,6 +105,7 @@ def memberships_sql(plan: Plan, codes: Statuses, has_predicted: bool) -> str:
         branches.append(
             f"SELECT {b.pid} AS pid, {_member_columns(cohort, codes, b.cohort, has_predicted)} "
             f"FROM index_events e WHERE e.index_date >= {_date(b.rule.start)}"
+            + (f" AND e.index_date <= {_date(b.rule.end)}" if b.rule.end is not None else "")
         )
     if not branches:
         branches.append(

@@ -234,7 +234,7 @@ def incomplete_block(rules: Rules, unit: CohortFigures) -> str | None:
     if cohort is None or not re.fullmatch(r"cohort \d+", unit.period):
         return None
     for rule in cohort.periods:
-        if isinstance(rule, Blocks) and unit.treatment.offenders < rule.size:
+        if isinstance(rule, Blocks) and rule.end is None and unit.treatment.offenders < rule.size:
             return (
                 f"{unit.period} holds {unit.treatment.offenders:,} of its {rule.size:,} index "
                 "events: a first-N cohort is assessed once it is complete"
@@ -250,9 +250,12 @@ def _expected_periods(contract: Contract, unit: CohortFigures) -> list[str]:
         if cohort is None:
             continue
         cancelled = {c.label for c in cohort.cancellations}
-        for window in periods.cohort_windows(cohort, contract.header.contract_years_start):
-            if window.label not in cancelled and window.label not in labels:
-                labels.append(window.label)
+        for rule in cohort.periods:
+            if isinstance(rule, Blocks) and rule.end is not None:
+                continue  # a series that ended has the cohorts its index events filled
+            for window in periods.windows(rule, contract.header.contract_years_start):
+                if window.label not in cancelled and window.label not in labels:
+                    labels.append(window.label)
     return labels
 
 

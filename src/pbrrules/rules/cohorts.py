@@ -131,16 +131,19 @@ class NamedPeriod:
 
 @frozen
 class Blocks:
-    """``first 1000 eligible index events from 2010-09-09, at most 3 cohorts``.
+    """``first 1000 eligible index events from 2010-09-09[ to 2014-06-30], at most 3 cohorts``.
 
     Cohort 1 is the first ``size`` eligible index events (after exclusions and de-duplication) on
-    or after ``start``, cohort 2 the next ``size``, and so on ("cohort 1", "cohort 2", ...).
+    or after ``start``, cohort 2 the next ``size``, and so on ("cohort 1", "cohort 2", ...). With
+    an ``end``, the series takes no index event after it: its last cohort may be smaller, and is
+    assessed as it stands; without one, a last cohort smaller than ``size`` is still filling.
     """
 
     size: int
     start: datetime.date
     limit: int | None = None
     span: Span = field(default=NOWHERE, eq=False, repr=False)
+    end: datetime.date | None = None
 
 
 PeriodRule = Quarterly | ContractYears | NamedPeriod | Blocks
