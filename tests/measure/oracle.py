@@ -408,29 +408,9 @@ def _unit(
     fates: dict[int, list[tuple[int, str]]],
     rank: Any,
 ) -> dict[str, Any]:
-    excluded: Counter[str] = Counter()
-    candidates: dict[str, list[tuple[int, Record]]] = defaultdict(list)
-    for r, e in group:
-        s = status(c, e)
-        if s is None:
-            candidates[e["offender_id"]].append((r, e))
-        else:
-            fates[r].append((rank(s), s))
-            if s != NOT_ELIGIBLE:
-                excluded[s] += 1
-    counted = []
-    for _, mine in sorted(candidates.items()):
-        mine.sort(key=lambda re: re[1]["index_date"])
-        dates = [e["index_date"] for _, e in mine]
-        if c.deduplicate and dates.count(dates[0]) > 1:
-            raise SameDate(mine)
-        keep = mine[:1] if c.deduplicate else mine
-        for r, e in keep:
-            counted.append(e)
-            fates[r].append((0, ""))
-        for r, _ in mine[len(keep) :]:
-            fates[r].append((1, DUPLICATE))
-            excluded[DUPLICATE] += 1
+    kept, other = _candidates(c, group, status, fates, rank)
+    for r, _ in kept:
+        fates[r].append((0, ""))
     return {
         "cohort": name,
         "label": label,
@@ -439,11 +419,45 @@ def _unit(
         "version": vi,
         "rule": c,
         "area": area,
-        "counted": counted,
-        "excluded": excluded,
+        "counted": [e for _, e in kept],
+        "excluded": Counter(reason for _, _, reason in other),
         "cancelled": cancelled,
         "block": False,
     }
+
+
+def _candidates(
+    c: rules.Cohort,
+    group: list[tuple[int, Record]],
+    status: Any,
+    fates: dict[int, list[tuple[int, str]]],
+    rank: Any,
+) -> tuple[list[tuple[int, Record]], list[tuple[int, Record, str]]]:
+    """The index events of ``group`` that count (each person once, at their earliest, unless
+    every index event counts) and the others with why, excluded or duplicate (not the
+    ineligible ones); each non-counting record's fate is noted."""
+    other: list[tuple[int, Record, str]] = []
+    candidates: dict[str, list[tuple[int, Record]]] = defaultdict(list)
+    for r, e in group:
+        s = status(c, e)
+        if s is None:
+            candidates[e["offender_id"]].append((r, e))
+        else:
+            fates[r].append((rank(s), s))
+            if s != NOT_ELIGIBLE:
+                other.append((r, e, s))
+    kept: list[tuple[int, Record]] = []
+    for _, mine in sorted(candidates.items()):
+        mine.sort(key=lambda re: re[1]["index_date"])
+        dates = [e["index_date"] for _, e in mine]
+        if c.deduplicate and dates.count(dates[0]) > 1:
+            raise SameDate(mine)
+        keep = mine[:1] if c.deduplicate else mine
+        kept += keep
+        for r, e in mine[len(keep) :]:
+            fates[r].append((1, DUPLICATE))
+            other.append((r, e, DUPLICATE))
+    return kept, other
 
 
 def _blocks(
@@ -471,27 +485,8 @@ def _blocks(
         by_area[area_of(c, e)].append((r, e))
     out = []
     for area, group in by_area.items():
-        other: list[tuple[int, Record, str]] = []  # excluded or duplicate, attributed by date
-        candidates: dict[str, list[tuple[int, Record]]] = defaultdict(list)
-        for r, e in group:
-            s = status(c, e)
-            if s is None:
-                candidates[e["offender_id"]].append((r, e))
-            else:
-                fates[r].append((rank(s), s))
-                if s != NOT_ELIGIBLE:
-                    other.append((r, e, s))
-        firsts = []
-        for _, mine in candidates.items():
-            mine.sort(key=lambda re: re[1]["index_date"])
-            dates = [e["index_date"] for _, e in mine]
-            if c.deduplicate and dates.count(dates[0]) > 1:
-                raise SameDate(mine)
-            keep = mine[:1] if c.deduplicate else mine
-            firsts += keep
-            for r, e in mine[len(keep) :]:
-                fates[r].append((1, DUPLICATE))
-                other.append((r, e, DUPLICATE))
+        # the others (excluded or duplicate) are attributed to blocks by date
+        firsts, other = _candidates(c, group, status, fates, rank)
         firsts.sort(key=lambda re: (re[1]["index_date"], re[1]["offender_id"], re[0]))
         # blocks of N treatment index events; a control one joins the first block whose last
         # treatment index date is on or after its date (none after the last block: outside)

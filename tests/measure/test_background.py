@@ -63,16 +63,16 @@ def test_checks_beside_the_index_events_find_what_checks_in_turn_find(
 
 
 def test_a_background_query_is_stopped_before_its_connection_closes() -> None:
-    import time
     from concurrent.futures import ThreadPoolExecutor
 
     import duckdb
 
     con = duckdb.connect()
     with ThreadPoolExecutor(max_workers=1) as pool:
+        # a query that would run for years: stop() returns only once it was interrupted
         job = Background(pool, con, "SELECT count(*) FROM range(10000000000000) a")
-        started = time.monotonic()
         job.stop()
-        assert time.monotonic() - started < 60  # interrupted, not run to its end
+        with pytest.raises(duckdb.Error):
+            job.result()  # its rows are not there: it was interrupted, not run to its end
         job.stop()  # stopping twice is harmless
     con.close()

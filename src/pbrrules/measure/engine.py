@@ -42,6 +42,9 @@ from pbrrules.measure.tables import (
     typed_columns,
 )
 
+#: The two tables of the data standard, in the order they are read and checked.
+TABLES: tuple[TableName, TableName] = ("index_events", "offences")
+
 #: From how many index events read from text the memory freed before counting is returned to
 #: the system (docs/performance.md): below it the peak is small and returning costs time.
 FLUSH_FROM_ROWS = 2_000_000
@@ -121,8 +124,7 @@ def _measure_on(
 def _damaged_files(data: OutcomeData) -> list[DataProblem]:
     """The Parquet files whose every value cannot be decoded (each read in full on its own)."""
     problems = []
-    tables: tuple[TableName, TableName] = ("index_events", "offences")
-    for table in tables:
+    for table in TABLES:
         source = data.source(table)
         if not (isinstance(source, FileSource) and source.format == "parquet"):
             continue
@@ -158,9 +160,8 @@ class _RowOrderNeeded(Exception):
 
 def _hash_files(data: OutcomeData) -> dict[str, str]:
     """The SHA-256 of each table read from a file."""
-    tables: tuple[TableName, TableName] = ("index_events", "offences")
     return {
-        t: sha256_of(s.path) for t in tables if isinstance(s := data.source(t), FileSource)
+        t: sha256_of(s.path) for t in TABLES if isinstance(s := data.source(t), FileSource)
     }
 
 
@@ -202,8 +203,7 @@ def _run(run: _Run, contract: rules.Contract, data: OutcomeData, reject: bool) -
     raws: dict[str, RawTable] = {}
     unusable: list[DataProblem] = []
     total = 0
-    tables: tuple[TableName, TableName] = ("index_events", "offences")
-    for table in tables:
+    for table in TABLES:
         try:
             raws[table] = register(con, table, data.source(table))
         except Unusable as exc:
@@ -225,18 +225,21 @@ def _run(run: _Run, contract: rules.Contract, data: OutcomeData, reject: bool) -
     off_cols = typed_columns(off_schema, off)
     ie_read = off_read = None
     extra = _offence_checks(off_cols)
+    extra_sql = [e[0] for e in extra]
     # Index events are checked and measured before the offences are read, so that a text
     # file's typed copy of index events is dropped before the offences' copy is made.
     if ie.written:
         ie_read, ie = _read_text(con, ie, ie_cols, [], run.ordered)
     if not validation.check_not_empty(ie, findings):
         if off.written:
-            _read_text(con, off, off_cols, [e[0] for e in extra], run.ordered)
+            _read_text(con, off, off_cols, extra_sql, run.ordered)
         raise data_error(findings.problems, findings.total)
     bad, repeated, _ = validation.quick_counts(con, _checked(ie, ie_cols, [], ie_read), False)
     if ie_read is not None:
         run.need_order(bad, repeated)
-    early = None if reject else _check_offences_early(run, data, ie, off, ie_cols, off_cols, extra)
+    early = (
+        None if reject else _check_offences_early(run, data, ie, off, ie_cols, off_cols, extra_sql)
+    )
     if bad:
         validation.check_values(con, ie, ie_cols, findings, read=ie_read)
     if repeated:
@@ -278,15 +281,13 @@ def _run(run: _Run, contract: rules.Contract, data: OutcomeData, reject: bool) -
         drop_read(con, ie_read)
 
     if off.written:
-        off_read, off = _read_text(con, off, off_cols, [e[0] for e in extra], run.ordered)
+        off_read, off = _read_text(con, off, off_cols, extra_sql, run.ordered)
     offender = '"offender_id"' if off_read else _column(off_cols, "offender_id").expr
     if early is not None:
         bad, repeated, strangers = validation.counts_of(early.result())
     else:
-        unknown = f"({offender}) IS NOT NULL AND ({offender}) NOT IN ({known})"
-        bad, repeated, strangers = validation.quick_counts(
-            con, _checked(off, off_cols, [e[0] for e in extra], off_read, unknown), True
-        )
+        checked = _checked(off, off_cols, extra_sql, off_read, _unknown(offender, known))
+        bad, repeated, strangers = validation.quick_counts(con, checked, True)
     if off_read is not None:
         run.need_order(bad, repeated, strangers)
     if bad:
@@ -389,7 +390,7 @@ def _check_offences_early(
     off: RawTable,
     ie_cols: list[TypedColumn],
     off_cols: list[TypedColumn],
-    extra: list[tuple[str, str, str, str, str]],
+    extra: list[str],
 ) -> Background | None:
     """Start the offences' quick checks (values, repeated rows, unknown offenders) beside the
     index events' work, when that work leaves a core idle: both tables are read from Parquet
@@ -409,12 +410,16 @@ def _check_offences_early(
         return None
     ie_offender = _column(ie_cols, "offender_id").expr
     known = f"SELECT {ie_offender} FROM {ie.scan} WHERE ({ie_offender}) IS NOT NULL"
-    offender = _column(off_cols, "offender_id").expr
-    unknown = f"({offender}) IS NOT NULL AND ({offender}) NOT IN ({known})"
-    relation = _checked(off, off_cols, [e[0] for e in extra], None, unknown, off.scan)
+    unknown = _unknown(_column(off_cols, "offender_id").expr, known)
+    relation = _checked(off, off_cols, extra, None, unknown, off.scan)
     job = Background(run.pool, run.con, validation.quick_counts_sql(relation, True))
     run.background.append(job)
     return job
+
+
+def _unknown(offender: str, known: str) -> str:
+    """Whether an offence's ``offender`` (an expression) is none of the ``known`` query's."""
+    return f"({offender}) IS NOT NULL AND ({offender}) NOT IN ({known})"
 
 
 def _column(columns: list[TypedColumn], name: str) -> TypedColumn:

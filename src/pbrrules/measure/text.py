@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -70,25 +71,10 @@ def unreadable_lines(
 ) -> tuple[list[DataProblem], int]:
     """Every line of a CSV file the reader cannot read (read again, keeping DuckDB's rejected
     lines aside), or the one problem its error names when that fails."""
-    if not scan.startswith("read_csv("):
+    found = _rejected_lines(con, scan) if scan.startswith("read_csv(") else None
+    if found is None:
         return [unreadable_text(table, name, exc)], 1
-    cursor = con.cursor()  # its own rejected-lines tables
-    try:
-        cursor.execute(f"SELECT count(*) FROM {scan[:-1]}, store_rejects = true)").fetchall()
-        # one row per line and kind (a line missing two values is reported once)
-        lines = cursor.execute(
-            "SELECT line, CAST(error_type AS VARCHAR) AS kind, min(csv_line), min(error_message) "
-            f"FROM reject_errors GROUP BY line, kind ORDER BY line, kind LIMIT {LISTED}"
-        ).fetchall()
-        counted = cursor.execute(
-            "SELECT count(*) FROM (SELECT DISTINCT line, error_type FROM reject_errors)"
-        ).fetchone()
-    except duckdb.Error:
-        return [unreadable_text(table, name, exc)], 1
-    finally:
-        cursor.close()
-    if not lines or counted is None:
-        return [unreadable_text(table, name, exc)], 1
+    lines, total = found
     problems = [
         DataProblem.file_problem(
             table,
@@ -100,7 +86,30 @@ def unreadable_lines(
         )
         for line, kind, text, message in lines
     ]
-    return problems, int(counted[0])
+    return problems, total
+
+
+def _rejected_lines(
+    con: duckdb.DuckDBPyConnection, scan: str
+) -> tuple[list[tuple[Any, ...]], int] | None:
+    """The first ``LISTED`` (line, kind, text, message) the CSV reader of ``scan`` rejects, one
+    per line and kind (a line missing two values once), and how many there are; None if the
+    reader finds none or fails even so."""
+    cursor = con.cursor()  # its own rejected-lines tables
+    try:
+        cursor.execute(f"SELECT count(*) FROM {scan[:-1]}, store_rejects = true)").fetchall()
+        lines = cursor.execute(
+            "SELECT line, CAST(error_type AS VARCHAR) AS kind, min(csv_line), min(error_message) "
+            f"FROM reject_errors GROUP BY line, kind ORDER BY line, kind LIMIT {LISTED}"
+        ).fetchall()
+        counted = cursor.execute(
+            "SELECT count(*) FROM (SELECT DISTINCT line, error_type FROM reject_errors)"
+        ).fetchone()
+    except duckdb.Error:
+        return None
+    finally:
+        cursor.close()
+    return (lines, int(counted[0])) if lines and counted else None
 
 
 def unreadable_text(table: TableName, name: str, exc: duckdb.Error) -> DataProblem:
