@@ -151,6 +151,7 @@ def write_rejects(path: str | Path, problems: Iterable[DataProblem]) -> None:
 
 
 def first_line(exc: BaseException) -> str:
+    """The first line of an error's message (DuckDB's go on with hints), or its type's name."""
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
@@ -160,6 +161,5 @@ class Unusable(Exception):
 
     def __init__(self, problems: DataProblem | list[DataProblem], total: int | None = None):
         self.problems = problems if isinstance(problems, list) else [problems]
-        self.problem = self.problems[0]
         self.total = max(total or 0, len(self.problems))
-        super().__init__(self.problem.render())
+        super().__init__(self.problems[0].render())
