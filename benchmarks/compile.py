@@ -45,7 +45,7 @@ def main() -> None:
           f"{(check - imports) * 1000:.0f} ms")
 
     from pbrrules.compiler import compile_file
-    from pbrrules.parser import _lark
+    from pbrrules.syntax.parser import _lark
 
     start = time.perf_counter()
     _lark()

@@ -94,7 +94,7 @@ def test_fmt_refuses_an_invalid_contract_with_its_diagnostics(
 def test_an_internal_error_says_it_is_a_bug_and_exits_3(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import pbrrules.cli as cli
+    import pbrrules.cli.contracts as cli
 
     def explode(*_: object) -> None:
         raise ZeroDivisionError("boom")
@@ -110,7 +110,7 @@ def test_an_internal_error_says_it_is_a_bug_and_exits_3(
 
 def test_the_readme_contract_compiles_and_is_formatted() -> None:
     from pbrrules.compiler import compile_contract
-    from pbrrules.printer import format_text
+    from pbrrules.formatter.printer import format_text
 
     readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
     text = readme.split("```pbr\n", 1)[1].split("```", 1)[0]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from pbrrules.cli import main
-from pbrrules.printer import format_text
+from pbrrules.formatter.printer import format_text
 
 ROOT = Path(__file__).parents[1]
 CONTRACTS = sorted((ROOT / "contracts").rglob("*.pbr"))

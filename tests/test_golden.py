@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from pbrrules.cli import main
-from pbrrules.printer import format_text
+from pbrrules.formatter.printer import format_text
 
 CASES = Path(__file__).parent / "cases"
 ALL = sorted(p for p in CASES.rglob("*.pbr") if not p.name.startswith("_"))

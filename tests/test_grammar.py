@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from lark import Lark
 
-from pbrrules.parser import grammar_text, parse
+from pbrrules.syntax.parser import grammar_text, parse
 
 ROOT = Path(__file__).parents[1]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pbrrules.compiler import compile_contract
-from pbrrules.printer import format_text
+from pbrrules.formatter.printer import format_text
 
 BASE = """contract "Layout"
   currency GBP

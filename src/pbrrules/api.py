@@ -19,13 +19,13 @@ from typing import TYPE_CHECKING
 
 from pbrrules.compiler import compile_contract as _compile_contract
 from pbrrules.compiler import compile_file
-from pbrrules.examples import ExampleResult, run_examples
 from pbrrules.figures import CohortFigures
 from pbrrules.pay.evaluate import evaluate as _evaluate
 from pbrrules.render import Format, render
 from pbrrules.rules import Contract
 from pbrrules.statement import DataFile, DataInfo, Statement
 from pbrrules.values import Value
+from pbrrules.worked_examples import ExampleResult, run_examples
 
 if TYPE_CHECKING:
     from pbrrules.measure import DataFile as MeasuredFile

@@ -8,7 +8,7 @@ import pytest
 
 from pbrrules.compiler import compile_contract, compile_file
 from pbrrules.errors import ContractError
-from pbrrules.examples import run_example, run_examples
+from pbrrules.worked_examples import run_example, run_examples
 
 CONTRACTS = Path(__file__).parents[2] / "contracts"
 FIXTURES = Path(__file__).parent / "contracts"

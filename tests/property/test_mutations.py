@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from pbrrules.compiler import compile_contract
 from pbrrules.errors import ContractError, source_lines
-from pbrrules.printer import format_text
+from pbrrules.formatter.printer import format_text
 
 ROOT = Path(__file__).parents[2]
 CORPUS = sorted(

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from tests.property.strategies import contracts
 
 from pbrrules.compiler import compile_contract
-from pbrrules.printer import format_text
+from pbrrules.formatter.printer import format_text
 
 # The first example pays for building the LALR tables; no per-example deadline.
 SETTINGS = settings(max_examples=150, deadline=None)

@@ -9,8 +9,9 @@ import itertools
 from collections.abc import Iterator, Sequence
 from fractions import Fraction
 
-from pbrrules import periods, rules
+from pbrrules import rules
 from pbrrules.errors import Diagnostic, Span
+from pbrrules.rules import periods
 from pbrrules.values import Quantity, Unit
 
 Section = tuple[rules.VariationStart | None, Sequence[rules.Declaration]]

@@ -13,7 +13,8 @@ import itertools
 
 from attrs import frozen
 
-from pbrrules import periods, rules
+from pbrrules import rules
+from pbrrules.rules import periods
 
 
 @frozen

@@ -13,7 +13,6 @@ from fractions import Fraction
 
 from attrs import frozen
 
-from pbrrules.pay import wording
 from pbrrules.pay.measures import ComparisonValue, improvement_words, show_improvement
 from pbrrules.pay.params import NotAssessable, Resolver, describe
 from pbrrules.rules import (
@@ -28,6 +27,7 @@ from pbrrules.rules import (
     ShareOfValue,
     Term,
 )
+from pbrrules.statement import wording
 
 _PRICE_UNIT = {
     "point": "percentage point",

@@ -14,15 +14,13 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from fractions import Fraction
 
-from pbrrules import periods
 from pbrrules.errors import EvaluationError
 from pbrrules.figures import CohortFigures, GroupFigures, MeasureCounts
-from pbrrules.pay import wording
 from pbrrules.pay.assessment import Draft, UnitAssessment
 from pbrrules.pay.limits import LimitLedger
 from pbrrules.pay.params import NotAssessable, Resolver, contract_year
 from pbrrules.pay.rounding import minor_digits, round_money, to_decimal
-from pbrrules.rules import Blocks, Contract, Rules, Term
+from pbrrules.rules import Blocks, Contract, Rules, Term, periods
 from pbrrules.statement import (
     ContractInfo,
     DataInfo,
@@ -31,6 +29,7 @@ from pbrrules.statement import (
     Statement,
     UnitResult,
     YearTotal,
+    wording,
 )
 from pbrrules.values import Quantity, Unit, Value
 

@@ -12,35 +12,12 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 
-from attrs import frozen
-
-from pbrrules.pay import wording
 from pbrrules.pay.params import NotAssessable, Resolver
 from pbrrules.pay.rounding import minor_digits, round_to, to_decimal
 from pbrrules.rules import Limit
+from pbrrules.statement import LimitApplied
 
 ScopeKey = tuple[object, ...]
-
-
-@frozen
-class LimitApplied:
-    """One cap or collar trimming one line: "capped from £X to £Y by cap C (clause …)"."""
-
-    limit: str
-    kind: str
-    scope: str
-    clause: str | None
-    before: Decimal
-    after: Decimal
-    currency: str
-
-    def describe(self) -> str:
-        """The application in the statement's words."""
-        verb = "capped" if self.kind == "cap" else "collared"
-        before = wording.money(self.before, self.currency)
-        after = wording.money(self.after, self.currency)
-        clause = f" ({self.clause})" if self.clause else ""
-        return f"{verb} from {before} to {after} by {self.kind} {self.limit}{clause}"
 
 
 def covers(limit: Limit, term: str) -> bool:

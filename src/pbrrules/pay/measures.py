@@ -15,10 +15,10 @@ from typing import Literal
 from attrs import frozen
 
 from pbrrules.figures import GroupFigures
-from pbrrules.pay import wording
 from pbrrules.pay.params import NotAssessable, Resolver, describe
 from pbrrules.pay.rounding import round_proportion
 from pbrrules.rules import Comparison, ControlGroup, Measure, Name, Rounding, RoundingRule
+from pbrrules.statement import wording
 from pbrrules.values import Quantity
 
 Group = Literal["treatment", "control"]

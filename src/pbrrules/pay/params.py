@@ -15,10 +15,9 @@ from fractions import Fraction
 
 from attrs import frozen
 
-from pbrrules import periods
 from pbrrules.figures import CohortFigures
-from pbrrules.pay import wording
-from pbrrules.rules import Literal_, Name, Parameter, Rules, ValueRef
+from pbrrules.rules import Literal_, Name, Parameter, Rules, ValueRef, periods
+from pbrrules.statement import wording
 from pbrrules.values import Quantity, Unit, Value
 
 

@@ -25,10 +25,10 @@ from typing import Literal
 
 from attrs import frozen
 
-from pbrrules.pay import wording
 from pbrrules.pay.measures import ComparisonValue
 from pbrrules.pay.params import NotAssessable, Resolver
 from pbrrules.rules import CRITICAL_VALUES, Significance
+from pbrrules.statement import wording
 from pbrrules.values import Unit
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from pbrrules.pay import wording
+from pbrrules.statement import wording
 
 
 def accounting_lines(accounting: Mapping[str, object]) -> list[str]:

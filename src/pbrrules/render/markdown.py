@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from pbrrules.pay import wording
 from pbrrules.render.accounting import accounting_lines
-from pbrrules.statement import Statement, UnitResult
+from pbrrules.statement import Statement, UnitResult, wording
 
 
 def _clause(clause: str | None) -> str:

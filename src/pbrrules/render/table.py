@@ -5,9 +5,8 @@ from __future__ import annotations
 import textwrap
 
 from pbrrules.figures import GroupFigures
-from pbrrules.pay import wording
 from pbrrules.render.accounting import accounting_lines
-from pbrrules.statement import Line, Statement, UnitResult
+from pbrrules.statement import Line, Statement, UnitResult, wording
 
 _RESET = "\033[0m"
 _STYLES = {"bold": "\033[1m", "green": "\033[32m", "red": "\033[31m", "yellow": "\033[33m",

@@ -161,4 +161,7 @@ class Target:
     #: ``illustrative "why"``: this part is assumed or reconstructed, not the signed text.
     illustrative: str | None = None
 
-
+def default_proven_by(counting: str) -> tuple[str, ...]:
+    """Convictions and cautions prove an offence (SPEC §4); a reconviction event is a court
+    sitting that convicts, so a measure counting events is proven by conviction only."""
+    return ("conviction",) if counting == "events" else Measure("", "binary", "").proven_by

@@ -14,10 +14,10 @@ from collections.abc import Iterator
 from fractions import Fraction
 
 from pbrrules import rules
-from pbrrules.build_cohorts import default_proven_by
-from pbrrules.comments import Line, find_comments, place_comments
-from pbrrules.compiler import load_source
+from pbrrules.compiler.resolve import load_source
 from pbrrules.errors import Span, source_lines
+from pbrrules.formatter.comments import Line, find_comments, place_comments
+from pbrrules.rules.measures import default_proven_by
 from pbrrules.values import CURRENCY_SYMBOLS, Duration, Quantity, Unit, Value
 
 INDENT = "  "

@@ -20,8 +20,7 @@ from typing import Literal
 from attrs import frozen
 
 from pbrrules.figures import CohortFigures, GroupFigures
-from pbrrules.pay import wording
-from pbrrules.pay.limits import LimitApplied
+from pbrrules.statement import wording
 
 SCHEMA = "pbr.statement/1"
 
@@ -44,6 +43,28 @@ __all__ = [
     "UnitResult",
     "YearTotal",
 ]
+
+
+@frozen
+class LimitApplied:
+    """One cap or collar trimming one line: "capped from £X to £Y by cap C (clause …)"."""
+
+    limit: str
+    kind: str
+    scope: str
+    clause: str | None
+    before: Decimal
+    after: Decimal
+    currency: str
+
+    def describe(self) -> str:
+        """The application in the statement's words."""
+        verb = "capped" if self.kind == "cap" else "collared"
+        before = wording.money(self.before, self.currency)
+        after = wording.money(self.after, self.currency)
+        clause = f" ({self.clause})" if self.clause else ""
+        return f"{verb} from {before} to {after} by {self.kind} {self.limit}{clause}"
+
 
 
 @frozen

@@ -10,16 +10,14 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any, TextIO
 
 from pbrrules import api
+from pbrrules.cli.common import EXIT_OK, EXIT_PROBLEMS, contract_files, write_atomically
 from pbrrules.errors import ContractError, OutcomeDataError, PbrError
-from pbrrules.examples import ExampleResult
 from pbrrules.render import FORMATS, render
-
-EXIT_OK, EXIT_PROBLEMS = 0, 1
+from pbrrules.worked_examples import ExampleResult
 
 
 def register(subparsers: Any) -> None:
@@ -152,27 +150,12 @@ def _report_data_error(exc: OutcomeDataError, out: TextIO) -> None:
         print(f"  ... and {len(exc.problems) - 50} more", file=out)
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` so that a reader sees the old file or the new, never a part."""
-    folder = path.parent if str(path.parent) else Path(".")
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 # ------------------------------------------------------------------------------------------------
 # pbr-eval test
 
 
 def test_command(args: argparse.Namespace) -> int:
     """``pbr-eval test CONTRACT...``."""
-    from pbrrules.cli import contract_files
-
     failed = passed = broken = 0
     for path in contract_files(args.contracts):
         try:

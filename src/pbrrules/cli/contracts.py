@@ -1,76 +1,22 @@
-"""pbr-eval: check, format, run and test payment-by-results contracts.
-
-exit status:
-  0  success: contracts are clean, formatted, evaluated, or every example passed
-  1  problems found: in a contract, in the outcome data, or a worked example failed
-  2  the command was used wrongly (unknown option, missing file argument)
-  3  internal error: a bug in pbrrules (please report it with the input that caused it)
-"""
+"""``pbr-eval check`` (compile contracts and report every problem) and ``pbr-eval fmt`` (rewrite
+them in the canonical layout). Problems go to stderr; ``check --format json`` to stdout."""
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-from collections.abc import Callable, Sequence
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import Any
 
-from pbrrules import cli_run
+from pbrrules.cli.common import EXIT_OK, EXIT_PROBLEMS, contract_files, write_atomically
 from pbrrules.compiler import compile_file
-from pbrrules.errors import ContractError, Diagnostic, PbrError
-from pbrrules.printer import format_text
-
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+from pbrrules.errors import ContractError, Diagnostic
+from pbrrules.formatter.printer import format_text
 
 
-def engine_version() -> str:
-    """The installed pbrrules version."""
-    try:
-        return version("pbrrules")
-    except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
-        return "0+unknown"
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status (never raises for a user's mistake)."""
-    parser = _parser()
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as exit_:  # argparse exits 2 on misuse and 0 on --help
-        return int(exit_.code or 0)
-    command: Callable[[argparse.Namespace], int] = args.func
-    try:
-        return command(args)
-    except PbrError as exc:  # a stage that should have reported this itself; still the user's
-        print(f"pbr-eval: {exc}", file=sys.stderr)
-        return EXIT_PROBLEMS
-    except KeyboardInterrupt:
-        print("pbr-eval: interrupted", file=sys.stderr)
-        return 130
-    except Exception as exc:
-        if os.environ.get("PBR_DEBUG"):
-            raise
-        print(
-            f"pbr-eval: internal error in pbrrules {engine_version()} (this is a bug, not a "
-            f"problem in your contract or data; please report it with the input that caused "
-            f"it): {type(exc).__name__}: {exc}",
-            file=sys.stderr,
-        )
-        return EXIT_INTERNAL
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="pbr-eval",
-        description="Check, format, run and test payment-by-results contracts.",
-        epilog=__doc__.split("\n\n", 1)[1] if __doc__ else None,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("--version", action="version", version=f"pbr-eval {engine_version()}")
-    sub = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
-
+def register(sub: Any) -> None:
+    """Add the ``check`` and ``fmt`` commands to ``pbr-eval``'s subparsers."""
     check = sub.add_parser("check", help="compile contracts and report every problem",
                            description="Compile each contract and report every problem found.")
     check.add_argument("files", nargs="+", type=Path, metavar="FILE",
@@ -86,17 +32,6 @@ def _parser() -> argparse.ArgumentParser:
     fmt.add_argument("--check", action="store_true",
                      help="change nothing; exit 1 if a file is not formatted")
     fmt.set_defaults(func=_fmt)
-
-    cli_run.register(sub)
-    return parser
-
-
-def contract_files(paths: Sequence[Path]) -> list[Path]:
-    """The files named, with each folder replaced by the .pbr files anywhere inside it."""
-    files: list[Path] = []
-    for path in paths:
-        files.extend(sorted(path.rglob("*.pbr")) if path.is_dir() else [path])
-    return files
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -146,7 +81,7 @@ def _fmt(args: argparse.Namespace) -> int:
                 print(f"{name}: not formatted (run: pbr-eval fmt {name})", file=sys.stderr)
                 status = EXIT_PROBLEMS
             else:
-                _write_atomically(Path(name), formatted)
+                write_atomically(Path(name), formatted, mode=Path(name).stat().st_mode & 0o7777)
                 print(f"{name}: formatted")
     return status
 
@@ -166,10 +101,3 @@ def _read(name: str) -> str | None:
         reason = "it is not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else exc.strerror
         print(f"pbr-eval: cannot read {name}: {reason}", file=sys.stderr)
         return None
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    temporary = path.with_name(f".{path.name}.pbr-tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)
-

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from lark import Token, Tree
 
-from pbrrules.build_rules import RulesBuild
+from pbrrules.compiler.build_rules import RulesBuild
 from pbrrules.errors import Diagnostic
 from pbrrules.rules import SourceFile
 

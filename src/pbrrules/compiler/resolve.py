@@ -19,11 +19,11 @@ from typing import Any
 import attrs
 
 from pbrrules import rules
-from pbrrules.builder import build
 from pbrrules.checks import check
+from pbrrules.compiler.build import build
+from pbrrules.compiler.fold import fold
 from pbrrules.errors import ContractError, Diagnostic, Span
-from pbrrules.fold import fold
-from pbrrules.parser import parse
+from pbrrules.syntax.parser import parse
 
 #: Reads a file named by ``based on`` / ``amended by``: (path) -> text; raises OSError.
 Loader = Callable[[str], str]

@@ -15,10 +15,8 @@ from fractions import Fraction
 
 from attrs import frozen
 
-from pbrrules import periods
 from pbrrules.errors import EvaluationError
 from pbrrules.figures import CohortFigures, GroupFigures, MeasureCounts
-from pbrrules.pay import wording
 from pbrrules.pay.evaluate import evaluate
 from pbrrules.pay.rounding import minor_digits, round_to, to_decimal
 from pbrrules.rules import (
@@ -33,8 +31,9 @@ from pbrrules.rules import (
     Literal_,
     Measure,
     ValueRef,
+    periods,
 )
-from pbrrules.statement import Statement, UnitResult
+from pbrrules.statement import Statement, UnitResult, wording
 from pbrrules.values import Quantity, Unit, Value
 
 _SCALED = (Unit.RATE, Unit.PERCENT, Unit.PERCENTAGE, Unit.POINTS)

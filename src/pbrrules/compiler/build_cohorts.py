@@ -11,18 +11,12 @@ from fractions import Fraction
 from lark import Token, v_args
 from lark.tree import Meta
 
-from pbrrules import literals, rules
-from pbrrules.build_values import BaseBuild, Item
+from pbrrules import rules
+from pbrrules.compiler.build_values import BaseBuild, Item
 from pbrrules.errors import Span
+from pbrrules.rules.measures import default_proven_by
+from pbrrules.syntax import literals
 from pbrrules.values import Duration, Value
-
-
-def default_proven_by(counting: str) -> tuple[str, ...]:
-    """Convictions and cautions prove an offence (SPEC §4); a reconviction event is a court
-    sitting that convicts, so a measure counting events is proven by conviction only."""
-    return ("conviction",) if counting == "events" else rules.Measure("", "binary", "").proven_by
-
-
 
 
 @v_args(inline=True, meta=True)

@@ -16,8 +16,9 @@ from attrs import frozen
 from lark import Token, Transformer, v_args
 from lark.tree import Meta
 
-from pbrrules import literals, rules
+from pbrrules import rules
 from pbrrules.errors import Diagnostic, Span
+from pbrrules.syntax import literals
 from pbrrules.values import Duration, Quantity, Unit, Value
 
 T = TypeVar("T")

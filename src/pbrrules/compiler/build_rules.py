@@ -13,9 +13,10 @@ from typing import Any
 from lark import Token, v_args
 from lark.tree import Meta
 
-from pbrrules import literals, rules
-from pbrrules.build_cohorts import CohortBuild
-from pbrrules.build_values import Item
+from pbrrules import rules
+from pbrrules.compiler.build_cohorts import CohortBuild
+from pbrrules.compiler.build_values import Item
+from pbrrules.syntax import literals
 from pbrrules.values import Quantity, Unit
 
 

@@ -1,0 +1,34 @@
+"""The payment statement: the typed result of the pay stage (``model``) and how it words values
+(``wording``). It depends on nothing in ``pay/``, so renderers and callers can use it alone."""
+
+from pbrrules.statement.model import (
+    SCHEMA,
+    ComparisonResult,
+    ContractInfo,
+    DataFile,
+    DataInfo,
+    LimitApplied,
+    Line,
+    MeasureResult,
+    Money,
+    Statement,
+    TargetResult,
+    UnitResult,
+    YearTotal,
+)
+
+__all__ = [
+    "SCHEMA",
+    "ComparisonResult",
+    "ContractInfo",
+    "DataFile",
+    "DataInfo",
+    "LimitApplied",
+    "Line",
+    "MeasureResult",
+    "Money",
+    "Statement",
+    "TargetResult",
+    "UnitResult",
+    "YearTotal",
+]
