@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from fractions import Fraction
+from typing import assert_never
 
 from attrs import frozen
 
@@ -210,6 +211,8 @@ def _group(
                 needs = ["reoffenders", counted]
             case "per_offenders":
                 needs = [counted]
+            case _:
+                assert_never(measure.kind)
         if all(name in figures for name in needs):
             r = _whole(figures, "reoffenders", label) if "reoffenders" in figures else 0
             o = _whole(figures, counted, label) if counted in figures else 0
@@ -234,6 +237,8 @@ def check(contract: Contract, statement: Statement, expectation: Expectation) ->
             return _check_verdict(expectation, units)
         case "equals":
             return _check_value(expectation, units)
+        case _:
+            assert_never(expectation.kind)
 
 
 def _where(expectation: Expectation) -> str:
@@ -258,8 +263,10 @@ def _expected(expectation: Expectation) -> str:
             text = f"{subject} pays {value}"
         case "equals":
             text = f"{subject} = {value}"
-        case _:
+        case "met" | "not met" | "not assessable":
             text = f"{subject} is {expectation.kind}"
+        case _:
+            assert_never(expectation.kind)
     return f"expect {text}{_where(expectation)}"
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import difflib
 from collections.abc import Iterator, Sequence
+from typing import assert_never
 
 import attrs
 from attrs import frozen
@@ -165,6 +166,8 @@ def _trigger_uses(trigger: rules.Trigger | None, clause: str | None) -> Iterator
             yield from _trigger_uses(right, clause)
         case rules.TriggerNot(operand=operand):
             yield from _trigger_uses(operand, clause)
+        case _:
+            assert_never(trigger)
 
 
 def _amount_uses(amount: rules.Amount, clause: str | None) -> Iterator[Use]:
@@ -191,6 +194,8 @@ def _amount_uses(amount: rules.Amount, clause: str | None) -> Iterator[Use]:
                 yield from _ref(share_band.share, clause)
                 yield from _ref(share_band.lower, clause)
                 yield from _ref(share_band.upper, clause)
+        case _:
+            assert_never(amount)
 
 
 def _example_uses(example: rules.Example) -> Iterator[Use]:

@@ -8,6 +8,7 @@ import difflib
 import itertools
 from collections.abc import Iterator, Sequence
 from fractions import Fraction
+from typing import assert_never
 
 from pbrrules import rules
 from pbrrules.errors import Diagnostic, Span
@@ -273,8 +274,10 @@ def _bands(term: rules.Term, version: rules.Rules) -> Iterator[Diagnostic]:
             zero = rules.Literal_(Quantity(Fraction(0), Unit.PERCENTAGE))
             bounds = [(s.lower or zero, s.upper, s.span) for s in shares]
             what = "share"
-        case _:
+        case rules.Fixed() | rules.PerOffender() | rules.PerUnitOf() | rules.ShareOfValue():
             return
+        case _:
+            assert_never(term.amount)
     ranges = [(_bound(low, version), _bound(high, version), span) for low, high, span in bounds]
     if any((low is not None and lo is None) or (high is not None and hi is None)
            for (low, high, _), (lo, hi, _) in zip(bounds, ranges, strict=True)):
@@ -395,6 +398,10 @@ def _money_refs(amount: rules.Amount) -> Iterator[tuple[rules.ValueRef, str]]:
                 yield from _money_refs(band.amount)
         case rules.SavingsShare(valued_at=ref):
             yield ref, "the value of savings"
+        case rules.ShareOfValue():  # a share of a named value: no money literal of its own
+            pass
+        case _:
+            assert_never(amount)
 
 
 def _needs_rounding(amount: rules.Amount) -> bool:
@@ -405,7 +412,10 @@ def _needs_rounding(amount: rules.Amount) -> bool:
             return not _money_exact(ref)
         case rules.Banded(bands=bands):
             return any(_needs_rounding(band.amount) for band in bands)
-    return True
+        case rules.PerUnitOf() | rules.ShareOfValue() | rules.SavingsShare():
+            return True  # a price times a measured change, or a share: pennies are possible
+        case _:
+            assert_never(amount)
 
 
 def _years_needed(version: rules.Rules, header: rules.Header) -> Iterator[Diagnostic]:

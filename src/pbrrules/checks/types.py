@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import itertools
 from collections.abc import Iterator
+from typing import assert_never
 
 from pbrrules import rules
 from pbrrules.errors import Diagnostic, Span
@@ -49,6 +50,8 @@ def kind_of(value: Value) -> Unit | str:
             return "a duration"
         case str():
             return "text"
+        case _:
+            assert_never(value)
     raise AssertionError(value)  # pragma: no cover - Value is a closed union
 
 
@@ -282,7 +285,10 @@ def _comparison_of(c: _Checker, amount: rules.Amount) -> rules.Comparison | None
         case rules.PerUnitOf(comparison=name) | rules.Banded(comparison=name) | \
                 rules.SavingsShare(comparison=name):
             return c.rules.comparison(name)
-    return None
+        case rules.Fixed() | rules.PerOffender() | rules.ShareOfValue():
+            return None
+        case _:
+            assert_never(amount)
 
 
 def _amount(c: _Checker, term: rules.Term, amount: rules.Amount) -> Iterator[Diagnostic]:
@@ -320,6 +326,8 @@ def _amount(c: _Checker, term: rules.Term, amount: rules.Amount) -> Iterator[Dia
                     for bound in (share_band.lower, share_band.upper):
                         yield from c.expect(bound, improvement_units(comparison),
                                             f"a savings bound of '{term.name}'", term.clause)
+        case _:
+            assert_never(amount)
 
 
 _PER_WORDS = {"point": "percentage point", "percent": "percent", "reoffender": "reoffender avoided",

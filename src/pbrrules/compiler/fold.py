@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 from fractions import Fraction
-from typing import Literal
+from typing import Literal, assert_never
 
 import attrs
 
@@ -139,7 +139,10 @@ class _Folder:
                                     right=self.condition(right))
             case rules.Not(operand=operand):
                 return attrs.evolve(condition, operand=self.condition(operand))
-        return condition
+            case rules.FieldTest() | rules.OneOf() | rules.Between() | rules.Flag():
+                return condition
+            case _:
+                assert_never(condition)
 
     def _plain(self, name: str, span: Span) -> Value:
         parameter = self.parameter(name)

@@ -14,7 +14,7 @@ import hashlib
 import os
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, assert_never
 
 import attrs
 
@@ -351,7 +351,10 @@ def _apply(base: rules.Rules, declarations: Sequence[rules.Declaration]) -> rule
                     current = _replace(current, "limits", _without_term(current.limits, name))
             case rules.Example() | rules.VariationStart():
                 pass
-            case _:
+            case (
+                rules.Parameter() | rules.Cohort() | rules.Measure() | rules.Comparison()
+                | rules.Target() | rules.Term() | rules.Limit()
+            ):
                 field = _FIELDS[type(declaration)]
                 existing = getattr(current, field)
                 replaced = [d for d in existing if d.name != declaration.name]
@@ -362,6 +365,8 @@ def _apply(base: rules.Rules, declarations: Sequence[rules.Declaration]) -> rule
                         declaration if d.name == declaration.name else d for d in existing
                     )
                     current = _replace(current, field, kept)
+            case _:
+                assert_never(declaration)
     return current
 
 

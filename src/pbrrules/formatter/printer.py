@@ -12,6 +12,7 @@ import datetime
 import re
 from collections.abc import Iterator
 from fractions import Fraction
+from typing import assert_never
 
 from pbrrules import rules
 from pbrrules.compiler.resolve import load_source
@@ -151,6 +152,8 @@ def _lines(declaration: rules.Declaration) -> Iterator[Line]:
             kind = "cap" if declaration.kind == "limit" else declaration.kind
             yield _one(declaration.span, f"remove {kind} {declaration.name}"
                        f"{_sref(declaration.clause)}")
+        case _:
+            assert_never(declaration)
 
 
 def _one(span: Span, text: str) -> Line:
@@ -224,6 +227,8 @@ def _period(period: rules.PeriodRule) -> str:
             most = f", at most {limit} cohorts" if limit is not None else ""
             until = f" to {end}" if end is not None else ""
             return f"first {size:,} eligible index events from {start}{until}{most}"
+        case _:
+            assert_never(period)
     raise AssertionError(period)  # pragma: no cover - PeriodRule is a closed union
 
 
@@ -313,6 +318,8 @@ def _amount(amount: rules.Amount) -> str:
             return f"by band of {comparison}"
         case rules.SavingsShare(comparison=comparison, valued_at=valued_at):
             return f"share of savings in {comparison} valued at {_vref(valued_at)}"
+        case _:
+            assert_never(amount)
     raise AssertionError(amount)  # pragma: no cover - Amount is a closed union
 
 
@@ -341,6 +348,8 @@ def _trigger(trigger: rules.Trigger, level: int) -> str:
             return _connected("and", _trigger(left, 1), _trigger(right, 2), level)
         case rules.TriggerNot(operand=operand):
             return f"not {_trigger(operand, 2)}"
+        case _:
+            assert_never(trigger)
     raise AssertionError(trigger)  # pragma: no cover - Trigger is a closed union
 
 
@@ -363,6 +372,8 @@ def _condition(condition: rules.Condition, level: int = 0) -> str:
             return f"{column} between {_literal(low)} and {_literal(high)}"
         case rules.Flag(column=column):
             return column
+        case _:
+            assert_never(condition)
     raise AssertionError(condition)  # pragma: no cover - Condition is a closed union
 
 
@@ -391,8 +402,10 @@ def _expectation(x: rules.Expectation) -> str:
             return f"expect total pays {_vref(x.value)}"
         case "equals":
             return f"expect {x.subject} = {_vref(x.value)}"
-        case _:
+        case "met" | "not met" | "not assessable":
             return f"expect {x.subject} is {x.kind}"
+        case _:
+            assert_never(x.kind)
 
 
 _FIGURES = {"offenders": "offenders", "reoffenders": "reoffenders", "reoffences": "reoffences",
@@ -450,6 +463,8 @@ def _value(value: Value | None) -> str:
             return written
         case Quantity(value=amount, unit=unit, currency=currency):
             return _quantity(amount, unit, currency)
+        case _:
+            assert_never(value)
     raise AssertionError(value)  # pragma: no cover - Value is a closed union
 
 

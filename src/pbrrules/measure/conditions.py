@@ -53,6 +53,8 @@ def literal(value: Value) -> str:
             return quote_text(value)
         case Duration():
             raise TypeError("a duration is not a column value")
+        case _:
+            assert_never(value)
     assert_never(value)
 
 
@@ -83,6 +85,8 @@ def to_sql(condition: rules.Condition) -> str:
             return f"({to_sql(left)} OR {to_sql(right)})"
         case rules.Not(operand=operand):
             return f"(NOT {to_sql(operand)})"
+        case _:
+            assert_never(condition)
     assert_never(condition)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterator
-from typing import Literal
+from typing import Literal, assert_never
 
 from attrs import frozen
 
@@ -57,8 +57,10 @@ class Column:
                 return "yes or no"
             case "category":
                 return "one of " + ", ".join(self.allowed)
-            case _:
+            case "text":
                 return "a non-empty text" if self.required else "a text"
+            case _:
+                assert_never(self.kind)
 
 
 INDEX_EVENT_COLUMNS = (
@@ -123,6 +125,8 @@ def condition_columns(condition: rules.Condition | None) -> Iterator[tuple[str, 
             yield from condition_columns(right)
         case rules.Not(operand=operand):
             yield from condition_columns(operand)
+        case _:
+            assert_never(condition)
 
 
 def all_cohorts(contract: rules.Contract) -> Iterator[rules.Cohort]:

@@ -8,7 +8,7 @@ checks built here (used by ``validation``) report it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, assert_never
 
 import duckdb
 from attrs import evolve, frozen
@@ -85,6 +85,8 @@ def register(con: duckdb.DuckDBPyConnection, table: TableName, source: Source) -
             con.register(arrow_name, _plain(arrow))
             scan = arrow_name
             body = f"SELECT row_number() OVER () AS _row, * FROM {arrow_name}"
+        case _:
+            assert_never(source)
     try:
         con.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS {body}")
         described = con.execute(f"DESCRIBE SELECT * FROM {view}").fetchall()
@@ -218,7 +220,7 @@ def typed_column(column: Column, db_type: str, written: bool = True) -> TypedCol
                     f"CASE WHEN {lowered} IN ({yes}) THEN TRUE "
                     f"WHEN {lowered} IN ({no}) THEN FALSE END"
                 )
-        case _:
+        case "text" | "category":
             # typed text that must be present (or one of a list): an empty value is reported
             # anyway, so the column is used as it is (no string copies on the hot path)
             as_is = not written and _is_text(db_type) and (column.required or column.allowed)
@@ -226,6 +228,8 @@ def typed_column(column: Column, db_type: str, written: bool = True) -> TypedCol
             if column.kind == "category":
                 allowed = ", ".join(quote_text(v) for v in column.allowed)
                 not_allowed = f"({expr} NOT IN ({allowed}))"
+        case _:
+            assert_never(column.kind)
     if not column.required:
         missing = "FALSE"
     elif _is_text(db_type):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from fractions import Fraction
+from typing import assert_never
 
 from attrs import frozen
 
@@ -122,6 +123,8 @@ class AmountCalculator:
                 return self._banded(amount)
             case SavingsShare():
                 return self._savings(amount)
+            case _:
+                assert_never(amount)
 
     def _per_unit(self, amount: PerUnitOf) -> tuple[Fraction, str, ComparisonValue | None]:
         price = self.resolver.money(amount.price)
@@ -168,11 +171,15 @@ class AmountCalculator:
                             f"{_PRICE_UNIT[amount.unit]}s need a frequency measure; "
                             f"{measure.name} is a binary rate"
                         )
+                    case _:
+                        assert_never(measure.kind)
                 noun = "reconviction events" if amount.unit == "event" else "reoffences"
                 what = (
                     f"({wording.number(value.comparator)} − {wording.number(value.measure.value)})"
                     f" × {basis} = {wording.number(abs(units))} {noun}"
                 )
+            case _:
+                assert_never(amount.unit)
         counted = self._signed_units(units)
         total = price * counted
         direction = "deterioration" if self.term.deduction else "improvement"

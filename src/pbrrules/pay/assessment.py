@@ -8,7 +8,7 @@ reason and reported wherever it is needed.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Literal, TypeVar
+from typing import Literal, TypeVar, assert_never
 
 from attrs import frozen
 
@@ -22,9 +22,12 @@ from pbrrules.rules import (
     Amount,
     Banded,
     ControlGroup,
+    Fixed,
+    PerOffender,
     PerUnitOf,
     Rules,
     SavingsShare,
+    ShareOfValue,
     TargetMet,
     Term,
     TermPays,
@@ -351,8 +354,10 @@ def _amount_comparisons(amount: Amount) -> set[str]:
                 for band in amount.bands:
                     found |= _amount_comparisons(band.amount)
             return found
-        case _:
+        case Fixed() | PerOffender() | ShareOfValue():
             return set()
+        case _:
+            assert_never(amount)
 
 
 def _atoms(trigger: Trigger | None) -> list[TargetMet | TermPays]:
@@ -365,6 +370,8 @@ def _atoms(trigger: Trigger | None) -> list[TargetMet | TermPays]:
             return _atoms(operand)
         case TriggerAll(left, right) | TriggerAny(left, right):
             return _atoms(left) + _atoms(right)
+        case _:
+            assert_never(trigger)
 
 
 def _pooled_words(figures: CohortFigures) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
+from typing import assert_never
 
 from pbrrules.pay.params import NotAssessable, Resolver
 from pbrrules.pay.rounding import minor_digits, round_to, to_decimal
@@ -88,6 +89,8 @@ class LimitLedger:
                 return limit.name, ("year", year)
             case "contract":
                 return limit.name, ("contract",)
+            case _:
+                assert_never(limit.scope)
 
 
 def _signed(magnitude: Fraction, like: Decimal, digits: int) -> Decimal:

@@ -10,7 +10,7 @@ in percentage points, relative to the comparator, or in the measure's own terms.
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Literal
+from typing import Literal, assert_never
 
 from attrs import frozen
 
@@ -66,6 +66,8 @@ def show(measure: Measure, value: Fraction) -> str:
             return wording.number(value)
         case "per_offenders":
             return f"{wording.number(value)} per {wording.count(measure.per)} offenders"
+        case _:
+            assert_never(measure.kind)
 
 
 def show_improvement(comparison: Comparison, value: Fraction) -> str:
@@ -77,6 +79,8 @@ def show_improvement(comparison: Comparison, value: Fraction) -> str:
             return wording.percent(value) + " (relative)"
         case "absolute":
             return wording.number(value)
+        case _:
+            assert_never(comparison.unit)
 
 
 def improvement_words(comparison: Comparison, improvement: Fraction) -> str:
@@ -142,6 +146,8 @@ def measure_value(
                 f"{wording.count(n)}"
             )
             rule = rounding.rule_for("frequencies") if rounding else None
+        case _:
+            assert_never(measure.kind)
     rounded = round_proportion(value, rule, percentage=measure.kind == "binary")
     if rounded != value:
         text += f", rounded to {show(measure, rounded)}{_rule_words(rule)}"
@@ -217,6 +223,8 @@ def compare(
                     f"relative improvement {comparison.name} is undefined: the comparator is 0"
                 )
             improvement = difference / comparator
+        case _:
+            assert_never(comparison.unit)
     rule = rounding.rule_for("improvements") if rounding else None
     rounded = round_proportion(improvement, rule, percentage=comparison.unit != "absolute")
     words = improvement_words(comparison, rounded)

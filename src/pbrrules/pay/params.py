@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 from fractions import Fraction
+from typing import assert_never
 
 from attrs import frozen
 
@@ -128,6 +129,8 @@ class Resolver:
                 raise NotAssessable(
                     f"parameter {name} has no value in effect on {unit.start.isoformat()}"
                 )
+            case _:
+                assert_never(parameter.keyed_by)
 
     def _keyed(self, parameter: Parameter, key: str, wording: str) -> Value:
         for row in parameter.rows:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
+from typing import assert_never
 
 from pbrrules.rules import RoundingMode, RoundingRule
 
@@ -50,7 +51,7 @@ def round_to(value: Fraction, places: int, mode: RoundingMode) -> Fraction:
             chosen = toward
         case "up":
             chosen = away
-        case _:
+        case "half up" | "half down" | "half even":
             # distance from the integer toward zero
             distance = (1 - rest) if negative else rest
             if distance > Fraction(1, 2):
@@ -63,6 +64,8 @@ def round_to(value: Fraction, places: int, mode: RoundingMode) -> Fraction:
                 chosen = toward
             else:  # half even
                 chosen = low if low % 2 == 0 else low + 1
+        case _:
+            assert_never(mode)
     return Fraction(chosen) / scale
 
 

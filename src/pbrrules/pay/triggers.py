@@ -11,7 +11,7 @@ with and / or / not under Kleene's three-valued logic: ``not met and (anything)`
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Literal
+from typing import Literal, assert_never
 
 from attrs import frozen
 
@@ -112,6 +112,8 @@ def evaluate_trigger(
             return _either(
                 evaluate_trigger(left, target, term), evaluate_trigger(right, target, term)
             )
+        case _:
+            assert_never(trigger)
 
 
 def _pays(verdict: Verdict) -> str:

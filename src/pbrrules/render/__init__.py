@@ -6,7 +6,7 @@ the same statement always gives the same text (colour only when asked for, on a 
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, assert_never
 
 from pbrrules.render.csv import render_csv
 from pbrrules.render.markdown import render_markdown
@@ -28,6 +28,8 @@ def render(statement: Statement, format: Format, *, colour: bool = False, width:
             return render_csv(statement)
         case "markdown":
             return render_markdown(statement)
+        case _:
+            assert_never(format)
 
 
 __all__ = ["FORMATS", "Format", "render", "render_csv", "render_markdown", "render_table"]

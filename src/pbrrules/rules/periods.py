@@ -7,6 +7,7 @@ the measure stage and the pay stage.
 from __future__ import annotations
 
 import datetime
+from typing import assert_never
 
 from attrs import frozen
 
@@ -49,6 +50,8 @@ def windows(rule: rules.PeriodRule, years_start: datetime.date | None) -> tuple[
         case rules.Blocks(start=start, limit=limit):
             count = limit if limit is not None else 0
             return tuple(Window(f"cohort {n}", start, None) for n in range(1, count + 1))
+        case _:
+            assert_never(rule)
     raise AssertionError(rule)  # pragma: no cover - PeriodRule is a closed union
 
 

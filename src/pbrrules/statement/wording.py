@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
+from typing import assert_never
 
 from pbrrules.values import CURRENCY_SYMBOLS, Quantity, Unit
 
@@ -91,5 +92,7 @@ def quantity(value: Quantity) -> str:
             return points(value.value)
         case Unit.COUNT:
             return decimal_text(value.value)
-        case _:
+        case Unit.NUMBER:
             return number(value.value)
+        case _:
+            assert_never(value.unit)
