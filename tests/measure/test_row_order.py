@@ -19,7 +19,7 @@ from tests.measure.test_differential import TR, _ie, _off, check, outcome_record
 from tests.measure.test_validation import GOOD_IE, GOOD_OFF, problems_of, write
 
 from pbrrules import rules
-from pbrrules.measure import engine, tables
+from pbrrules.measure import checking, tables
 from pbrrules.measure.tables import RawTable, TypedColumn
 
 ORIGINAL = tables.materialize
@@ -44,7 +44,7 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
             raw = evolve(raw, scan=f"(SELECT * FROM {raw.scan} ORDER BY hash(*COLUMNS(*)) DESC)")
         return ORIGINAL(con, raw, columns, extra, ordered)
 
-    monkeypatch.setattr(engine, "materialize", materialize)
+    monkeypatch.setattr(checking, "materialize", materialize)
     return seen
 
 

@@ -11,7 +11,7 @@ left out (only when invalid records are rejected rather than stopping the run).
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import duckdb
@@ -20,6 +20,7 @@ from attrs import frozen
 from pbrrules.measure import sqlgen
 from pbrrules.measure.plan import Plan
 from pbrrules.measure.problems import TITLES, DataProblem
+from pbrrules.measure.rows import SizeRow, UnitStat
 from pbrrules.measure.tables import RawTable
 
 
@@ -103,15 +104,15 @@ def table_accounting(
 def index_event_ranks(
     con: duckdb.DuckDBPyConnection,
     the_plan: Plan,
-    unit_stats: list[tuple[int, str | None, int, int]],
-    sizes: list[tuple[Any, ...]],
+    unit_stats: Sequence[UnitStat],
+    sizes: Sequence[SizeRow],
     valid: int,
 ) -> Counter[int]:
     """How many valid index events end in each status (0 counted, 1 duplicate, ...)."""
     ranks: Counter[int] = Counter()
     if the_plan.disjoint():
         # each record is in at most one unit: the per-unit figures say everything
-        counted = sum(int(s[4]) for s in sizes)
+        counted = sum(int(s.n) for s in sizes)
         for _, _, status, n in unit_stats:
             ranks[int(status)] += int(n)
         ranks[sqlgen.DUPLICATE] = ranks.pop(sqlgen.CANDIDATE, 0) - counted

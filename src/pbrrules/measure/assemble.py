@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -14,6 +15,7 @@ from attrs import frozen
 from pbrrules.figures import CohortFigures, GroupFigures, MeasureCounts
 from pbrrules.measure import sqlgen
 from pbrrules.measure.plan import Plan
+from pbrrules.measure.rows import BlockStat, SizeRow, UnitStat
 
 #: A row DuckDB returned.
 Row = tuple[Any, ...]
@@ -40,10 +42,10 @@ class _Unit:
 def assemble(
     the_plan: Plan,
     codes: sqlgen.Statuses,
-    sizes: list[Row],
-    counts: list[Row],
-    unit_stats: list[tuple[int, str | None, int, int]],
-    block_stats: list[tuple[int, str | None, int, datetime.date, int]],
+    sizes: Sequence[SizeRow],
+    counts: Sequence[Row],
+    unit_stats: Sequence[UnitStat],
+    block_stats: Sequence[BlockStat],
     areas: list[tuple[int, str]],
     has_predicted: bool,
 ) -> tuple[CohortFigures, ...]:
@@ -133,7 +135,7 @@ def assemble(
 def _block_units(
     the_plan: Plan,
     spans: dict[tuple[int, int, str | None], list[datetime.date]],
-    block_stats: list[tuple[int, str | None, int, datetime.date, int]],
+    block_stats: Sequence[BlockStat],
     units: dict[tuple[int, int, str | None], _Unit],
 ) -> None:
     series = {b.pid: b for b in the_plan.blocks}

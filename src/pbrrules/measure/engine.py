@@ -6,9 +6,10 @@ register the sources, check them, build the cohort units, count, and account for
 
 from __future__ import annotations
 
-import datetime
 import os
+from collections.abc import Sequence
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from typing import NamedTuple
 
 import duckdb
 from attrs import frozen
@@ -16,31 +17,24 @@ from attrs import frozen
 from pbrrules import rules
 from pbrrules.figures import CohortFigures
 from pbrrules.measure import sqlgen, validation
-from pbrrules.measure.accounting import (
-    RecordAccounting,
-    index_accounting,
-    index_event_ranks,
-    offence_accounting,
-)
-from pbrrules.measure.assemble import assemble
+from pbrrules.measure.accounting import RecordAccounting, index_accounting, offence_accounting
+from pbrrules.measure.assemble import Row, assemble
 from pbrrules.measure.background import Background
+from pbrrules.measure.checking import (
+    QuickCounts,
+    TableCheck,
+    offence_row_checks,
+    unknown_offender,
+)
+from pbrrules.measure.forming import form_cohorts
 from pbrrules.measure.plan import Plan, plan
 from pbrrules.measure.problems import DataProblem, Unusable, data_error, first_line
 from pbrrules.measure.progress import Progress
-from pbrrules.measure.quote import quote_ident, quote_text
+from pbrrules.measure.quote import quote_text
+from pbrrules.measure.rows import UnitStat
 from pbrrules.measure.schema import TableName, index_event_schema, offence_schema
 from pbrrules.measure.sources import DataFile, FileSource, OutcomeData, sha256_of
-from pbrrules.measure.tables import (
-    RawTable,
-    TypedColumn,
-    create_typed_view,
-    drop_checks,
-    drop_read,
-    materialize,
-    problem_condition,
-    register,
-    typed_columns,
-)
+from pbrrules.measure.tables import RawTable, drop_checks, drop_read, register, typed_columns
 
 #: The two tables of the data standard, in the order they are read and checked.
 TABLES: tuple[TableName, TableName] = ("index_events", "offences")
@@ -193,14 +187,84 @@ class _Run:
 
 
 def _run(run: _Run, contract: rules.Contract, data: OutcomeData, reject: bool) -> Measurement:
-    con, steps, hashes = run.con, run.steps, run.hashes
-    steps.step("reading")
+    """The phases of one measurement, in order: read, check the index events, form the cohort
+    units, check the offences, count, account and assemble the figures."""
+    run.steps.step("reading")
     the_plan = plan(contract)
-    codes = sqlgen.statuses(the_plan)
     # rejected records are written out by row, and first-N blocks of cohorts that keep every
     # index event are cut in row order where dates and offenders tie: text must keep its order
     run.ordered = run.ordered or reject or _order_decides(the_plan)
-    raws: dict[str, RawTable] = {}
+    raws = _register(run.con, data)
+
+    run.steps.step("checking records")
+    findings = validation.Findings(keep_all=reject)
+    ie, off = _check_columns(contract, raws, findings)
+    early = _check_index_events(run, data, ie, off, findings, reject)
+    # Who has an index event (offences of anyone else are reported), before ties are rejected.
+    # All that offences need of a text file's index events, whose copy is dropped before the
+    # offences are read; a table too when rejecting ties would change the index_events view.
+    known = "SELECT offender_id FROM index_events WHERE offender_id IS NOT NULL"
+    keep_known = ie.read is not None or reject
+    if keep_known:
+        run.con.execute(f"CREATE OR REPLACE TEMP TABLE known_offenders AS {known}")
+        known = "SELECT offender_id FROM known_offenders"
+
+    run.steps.step("forming cohorts")
+    formed = form_cohorts(run.con, the_plan, ie.raw, findings, reject)
+    if ie.read is not None:
+        run.need_order(formed.ties.total)
+    flush = ie.read is not None and ie.raw.rows >= FLUSH_FROM_ROWS
+    if flush:
+        # memory freed from here until counting goes back to the system at once, so that the
+        # peak of counting does not add to what the copy of index events and the checks held
+        run.con.execute("SET allocator_bulk_deallocation_flush_threshold = '0MB'")
+    if ie.read is not None:
+        run.con.execute("DROP VIEW memberships")
+        drop_read(run.con, ie.read)
+
+    _check_offences(run, off, known, early, findings)
+    off.typed_view(run.con, findings, reject)
+    findings.merge(formed.ties)
+    if findings.total and not reject:
+        raise data_error(findings.problems, findings.total)
+    if keep_known:
+        run.con.execute("DROP TABLE known_offenders")
+    # counting reads no more of the units than who, when and where (less memory held)
+    run.con.execute("ALTER TABLE counted DROP COLUMN tie_row")
+    run.con.execute("ALTER TABLE counted DROP COLUMN predicted")
+    if flush:
+        run.con.execute("RESET allocator_bulk_deallocation_flush_threshold")
+
+    run.steps.step("counting reoffences")
+    counts = _count(run.con, the_plan)
+
+    run.steps.step("accounting")
+    rejected = tuple(findings.problems) if reject else ()
+    codes = sqlgen.statuses(the_plan)
+    off_valid = off.raw.rows - len(findings.rejected["offences"])
+    accounting = RecordAccounting(
+        index_accounting(ie.raw, formed.ranks, codes, rejected),
+        offence_accounting(off.raw, counts.offence_ranks, off_valid, rejected),
+    )
+
+    run.steps.step("assembling figures")
+    has_predicted = "predicted_rate" in ie.raw.types
+    figures = assemble(
+        the_plan,
+        codes,
+        formed.sizes,
+        counts.per_unit,
+        formed.unit_stats,
+        formed.block_stats,
+        _areas(the_plan, formed.unit_stats),
+        has_predicted,
+    )
+    return Measurement(figures, accounting, rejected, _files(data, ie.raw, off.raw, run.hashes))
+
+
+def _register(con: duckdb.DuckDBPyConnection, data: OutcomeData) -> dict[TableName, RawTable]:
+    """Phase 1, read: each table's source as a view; every unusable file is reported at once."""
+    raws: dict[TableName, RawTable] = {}
     unusable: list[DataProblem] = []
     total = 0
     for table in TABLES:
@@ -211,127 +275,107 @@ def _run(run: _Run, contract: rules.Contract, data: OutcomeData, reject: bool) -
             total += exc.total
     if unusable:
         raise data_error(unusable, total)
-    ie, off = raws["index_events"], raws["offences"]
+    return raws
 
-    steps.step("checking records")
-    findings = validation.Findings(keep_all=reject)
+
+def _check_columns(
+    contract: rules.Contract, raws: dict[TableName, RawTable], findings: validation.Findings
+) -> tuple[TableCheck, TableCheck]:
+    """Phase 2a: each table has the columns the contract and the data standard need, and how
+    each is read."""
+    ie, off = raws["index_events"], raws["offences"]
     ie_schema = index_event_schema(contract, tuple(ie.types))
     off_schema = offence_schema(contract)
     ok = validation.check_columns(ie, ie_schema, findings)
     ok = validation.check_columns(off, off_schema, findings) and ok
     if not ok:
         raise data_error(findings.problems, findings.total)
-    ie_cols = typed_columns(ie_schema, ie)
-    off_cols = typed_columns(off_schema, off)
-    ie_read = off_read = None
-    extra = _offence_checks(off_cols)
-    extra_sql = [e[0] for e in extra]
-    # Index events are checked and measured before the offences are read, so that a text
-    # file's typed copy of index events is dropped before the offences' copy is made.
-    if ie.written:
-        ie_read, ie = _read_text(con, ie, ie_cols, [], run.ordered)
-    if not validation.check_not_empty(ie, findings):
-        if off.written:
-            _read_text(con, off, off_cols, extra_sql, run.ordered)
-        raise data_error(findings.problems, findings.total)
-    bad, repeated, _ = validation.quick_counts(con, _checked(ie, ie_cols, [], ie_read), False)
-    if ie_read is not None:
-        run.need_order(bad, repeated)
-    early = (
-        None if reject else _check_offences_early(run, data, ie, off, ie_cols, off_cols, extra_sql)
+    off_columns = typed_columns(off_schema, off)
+    return (
+        TableCheck(ie, typed_columns(ie_schema, ie), []),
+        TableCheck(off, off_columns, offence_row_checks(off_columns)),
     )
-    if bad:
-        validation.check_values(con, ie, ie_cols, findings, read=ie_read)
-    if repeated:
-        validation.check_duplicates(con, ie, findings, read=ie_read)
-    ie_rejected = _rejected_table(con, "index_events", findings) if reject else None
-    create_typed_view(con, ie, ie_cols, ie_rejected, ie_read)
-    # Who has an index event (offences of anyone else are reported), before ties are rejected.
-    # All that offences need of a text file's index events, whose copy is dropped before the
-    # offences are read; a table too when rejecting ties would change the index_events view.
-    known = "SELECT offender_id FROM index_events WHERE offender_id IS NOT NULL"
-    if ie_read is not None or reject:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE known_offenders AS {known}")
-        known = "SELECT offender_id FROM known_offenders"
 
-    steps.step("forming cohorts")
-    has_predicted = "predicted_rate" in ie.types
-    con.execute(sqlgen.memberships_sql(the_plan, codes, has_predicted))
-    con.execute(sqlgen.counted_sql(the_plan))
-    # ties are reported after the offences' problems (the order problems are listed in)
-    ties = validation.Findings(keep_all=reject)
-    while _check_same_date(con, the_plan, ie, ties, reject):
-        con.execute(sqlgen.counted_sql(the_plan))
-    if ie_read is not None:
-        run.need_order(ties.total)
-    sizes = con.execute(sqlgen.SIZES_SQL).fetchall()
-    unit_stats = con.execute(
-        "SELECT pid, area, status, count(*) FROM memberships GROUP BY pid, area, status"
-    ).fetchall()
-    block_stats = _block_stats(con, the_plan)
-    ie_dropped = findings.rejected["index_events"] | ties.rejected["index_events"]
-    ie_ranks = index_event_ranks(con, the_plan, unit_stats, sizes, ie.rows - len(ie_dropped))
-    flush = ie_read is not None and ie.rows >= FLUSH_FROM_ROWS
-    if flush:
-        # memory freed from here until counting goes back to the system at once, so that the
-        # peak of counting does not add to what the copy of index events and the checks held
-        con.execute("SET allocator_bulk_deallocation_flush_threshold = '0MB'")
-    if ie_read is not None:
-        con.execute("DROP VIEW memberships")
-        drop_read(con, ie_read)
 
-    if off.written:
-        off_read, off = _read_text(con, off, off_cols, extra_sql, run.ordered)
-    offender = '"offender_id"' if off_read else _column(off_cols, "offender_id").expr
-    if early is not None:
-        bad, repeated, strangers = validation.counts_of(early.result())
-    else:
-        checked = _checked(off, off_cols, extra_sql, off_read, _unknown(offender, known))
-        bad, repeated, strangers = validation.quick_counts(con, checked, True)
-    if off_read is not None:
-        run.need_order(bad, repeated, strangers)
-    if bad:
-        validation.check_values(con, off, off_cols, findings, extra, read=off_read)
-    if repeated:
-        validation.check_duplicates(con, off, findings, read=off_read)
-    if strangers:
-        validation.check_offenders(con, off, offender, known, findings, source=off_read)
-    if off_read is not None:
-        drop_checks(con, off_read)
-    off_rejected = _rejected_table(con, "offences", findings) if reject else None
-    create_typed_view(con, off, off_cols, off_rejected, off_read)
-    findings.merge(ties)
-    if findings.total and not reject:
+def _check_index_events(
+    run: _Run,
+    data: OutcomeData,
+    ie: TableCheck,
+    off: TableCheck,
+    findings: validation.Findings,
+    reject: bool,
+) -> Background | None:
+    """Phase 2b: the index events' checks, then their typed view. Index events are checked and
+    measured before the offences are read, so that a text file's typed copy of index events is
+    dropped before the offences' copy is made. Returns the offences' quick checks when they
+    were started beside this work (``_check_offences_early``)."""
+    ie.read_text(run.con, run.ordered)
+    if not validation.check_not_empty(ie.raw, findings):
+        off.read_text(run.con, run.ordered)  # a file the reader stops in is said first
         raise data_error(findings.problems, findings.total)
+    counts = ie.quick_counts(run.con)
+    if ie.read is not None:
+        run.need_order(counts.bad, counts.repeated)
+    early = None if reject else _check_offences_early(run, data, ie, off)
+    ie.report(run.con, counts, findings)
+    ie.typed_view(run.con, findings, reject)
+    return early
 
-    if ie_read is not None or reject:
-        con.execute("DROP TABLE known_offenders")
-    # counting reads no more of the units than who, when and where (less memory held)
-    con.execute("ALTER TABLE counted DROP COLUMN tie_row")
-    con.execute("ALTER TABLE counted DROP COLUMN predicted")
-    if flush:
-        con.execute("RESET allocator_bulk_deallocation_flush_threshold")
-    steps.step("counting reoffences")
+
+def _check_offences(
+    run: _Run, off: TableCheck, known: str, early: Background | None, findings: validation.Findings
+) -> None:
+    """Phase 4: the offences' checks (values, repeated rows, offenders without an index event,
+    as ``known`` holds them), from their quick counts if those ran beside the index events."""
+    off.read_text(run.con, run.ordered)
+    offender = '"offender_id"' if off.read else off.column("offender_id").expr
+    if early is not None:
+        counts = QuickCounts.of(early.result())
+    else:
+        counts = off.quick_counts(run.con, unknown_offender(offender, known))
+    if off.read is not None:
+        run.need_order(*counts)
+    off.report(run.con, counts, findings, known)
+    if off.read is not None:
+        drop_checks(run.con, off.read)
+
+
+class _Counts(NamedTuple):
+    """Phase 5's result: per unit and group, each measure's reoffences and reoffenders
+    (``(pid, block, area, control, o1, r1, o2, r2, ...)``), and how many offences end
+    with each rank (0 counted, else the first reason that leaves them out)."""
+
+    per_unit: list[Row]
+    offence_ranks: list[tuple[int, int]]
+
+
+def _count(con: duckdb.DuckDBPyConnection, the_plan: Plan) -> _Counts:
+    """Phase 5, count: one pass over the (index event, offence) pairs (``sqlgen.counts_sql``),
+    whose rows are of two kinds told apart by their first column."""
     grouped = con.execute(sqlgen.counts_sql(the_plan)).fetchall() if the_plan.measures else []
-    counts = [r[1:5] + r[7:] for r in grouped if r[0] == 1]
-    offence_ranks = [(r[5], r[6]) for r in grouped if r[0] == 0]
+    per_unit = []
+    offence_ranks = []
+    for per_person, pid, block, area, control, rank, rows, *tallies in grouped:
+        if per_person == 1:
+            per_unit.append((pid, block, area, control, *tallies))
+        else:
+            offence_ranks.append((int(rank), int(rows)))
+    return _Counts(per_unit, offence_ranks)
 
-    steps.step("accounting")
+
+def _areas(the_plan: Plan, unit_stats: Sequence[UnitStat]) -> list[tuple[int, str]]:
+    """Every (cohort, group value) the index events hold, so that each value seen in a grouped
+    cohort gets a unit in every period (N = 0 where it has nobody)."""
     cohort_of = {p.pid: p.cohort for p in the_plan.periods}
     cohort_of |= {b.pid: b.cohort for b in the_plan.blocks}
-    areas = sorted({(cohort_of[int(r[0])], r[1]) for r in unit_stats if r[1] is not None})
-    rejected = tuple(findings.problems) if reject else ()
-    off_valid = off.rows - len(findings.rejected["offences"])
-    accounting = RecordAccounting(
-        index_accounting(ie, ie_ranks, codes, rejected),
-        offence_accounting(off, offence_ranks, off_valid, rejected),
-    )
+    return sorted({(cohort_of[s.pid], s.area) for s in unit_stats if s.area is not None})
 
-    steps.step("assembling figures")
-    figures = assemble(
-        the_plan, codes, sizes, counts, unit_stats, block_stats, areas, has_predicted
-    )
-    files = tuple(
+
+def _files(
+    data: OutcomeData, ie: RawTable, off: RawTable, hashes: Future[dict[str, str]]
+) -> tuple[DataFile, ...]:
+    """The input files as the statement names them: table, name, format, rows and hash."""
+    return tuple(
         DataFile(
             raw.table,
             raw.name,
@@ -341,21 +385,8 @@ def _run(run: _Run, contract: rules.Contract, data: OutcomeData, reject: bool) -
         )
         for raw, source in ((ie, data.index_events), (off, data.offences))
     )
-    return Measurement(figures, accounting, rejected, files)
 
 
-def _read_text(
-    con: duckdb.DuckDBPyConnection,
-    raw: RawTable,
-    columns: list[TypedColumn],
-    extra: list[str],
-    ordered: bool,
-) -> tuple[str, RawTable]:
-    """``materialize`` a text file; one the reader stops in stops the run, naming its lines."""
-    try:
-        return materialize(con, raw, columns, extra, ordered)
-    except Unusable as exc:
-        raise data_error(exc.problems, exc.total) from None
 
 
 def _order_decides(the_plan: Plan) -> bool:
@@ -365,32 +396,10 @@ def _order_decides(the_plan: Plan) -> bool:
     return any(not the_plan.cohort_rule(b.cohort, b.version).deduplicate for b in the_plan.blocks)
 
 
-def _checked(
-    raw: RawTable,
-    columns: list[TypedColumn],
-    extra: list[str],
-    read: str | None,
-    unknown: str | None = None,
-    source: str | None = None,
-) -> str:
-    """The relation ``validation.quick_counts`` scans: a row hash, a problem flag and, for
-    offences, whether the offender is unknown; from the raw view, or the given ``source``."""
-    flag = f", {unknown} AS unknown" if unknown else ""
-    if read is not None:
-        return f"SELECT _hash AS h, _bad AS bad{flag} FROM {read}"
-    hashed = f"hash({', '.join(quote_ident(n) for n in raw.types)})"
-    bad = problem_condition(columns, extra)
-    return f"SELECT {hashed} AS h, {bad} AS bad{flag} FROM {source or raw.view}"
 
 
 def _check_offences_early(
-    run: _Run,
-    data: OutcomeData,
-    ie: RawTable,
-    off: RawTable,
-    ie_cols: list[TypedColumn],
-    off_cols: list[TypedColumn],
-    extra: list[str],
+    run: _Run, data: OutcomeData, ie: TableCheck, off: TableCheck
 ) -> Background | None:
     """Start the offences' quick checks (values, repeated rows, unknown offenders) beside the
     index events' work, when that work leaves a core idle: both tables are read from Parquet
@@ -399,7 +408,7 @@ def _check_offences_early(
     None when the checks wait their turn: running them beside work that uses every core
     would gain nothing and hold both queries' memory at once."""
     source = data.index_events
-    parquet = all(t.scan.startswith("read_parquet(") for t in (ie, off))
+    parquet = all(t.raw.scan.startswith("read_parquet(") for t in (ie, off))
     if run.pool is None or not parquet or not isinstance(source, FileSource):
         return None
     groups = run.con.execute(
@@ -408,112 +417,10 @@ def _check_offences_early(
     ).fetchone()
     if groups is None or int(groups[0]) >= int(groups[1]):
         return None
-    ie_offender = _column(ie_cols, "offender_id").expr
-    known = f"SELECT {ie_offender} FROM {ie.scan} WHERE ({ie_offender}) IS NOT NULL"
-    unknown = _unknown(_column(off_cols, "offender_id").expr, known)
-    relation = _checked(off, off_cols, extra, None, unknown, off.scan)
+    ie_offender = ie.column("offender_id").expr
+    known = f"SELECT {ie_offender} FROM {ie.raw.scan} WHERE ({ie_offender}) IS NOT NULL"
+    unknown = unknown_offender(off.column("offender_id").expr, known)
+    relation = off.relation(unknown, off.raw.scan)
     job = Background(run.pool, run.con, validation.quick_counts_sql(relation, True))
     run.background.append(job)
     return job
-
-
-def _unknown(offender: str, known: str) -> str:
-    """Whether an offence's ``offender`` (an expression) is none of the ``known`` query's."""
-    return f"({offender}) IS NOT NULL AND ({offender}) NOT IN ({known})"
-
-
-def _column(columns: list[TypedColumn], name: str) -> TypedColumn:
-    return next(c for c in columns if c.column.name == name)
-
-
-def _offence_checks(columns: list[TypedColumn]) -> list[tuple[str, str, str, str, str]]:
-    """Row checks of offences beyond single values: (condition, code, column, message, expected)."""
-    by_name = {c.column.name: c for c in columns}
-    checks = [
-        (
-            f"({by_name['disposal_date'].expr}) < ({by_name['offence_date'].expr})",
-            "PBR306",
-            "disposal_date",
-            "disposal before the offence",
-            "a disposal_date on or after the offence_date",
-        )
-    ]
-    if "court_event_id" in by_name:
-        checks.append(
-            (
-                f"({by_name['court_event_id'].expr}) IS NULL AND "
-                f"({by_name['disposal_type'].expr}) = 'conviction'",
-                "PBR303",
-                "court_event_id",
-                "missing value",
-                "a court_event_id for every conviction (reconviction events are counted)",
-            )
-        )
-    return checks
-
-
-def _rejected_table(
-    con: duckdb.DuckDBPyConnection, table: str, findings: validation.Findings
-) -> str:
-    name = f"rejected_{table}"
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} (_row BIGINT)")
-    rows = sorted(findings.rejected[table])
-    if rows:
-        con.executemany(f"INSERT INTO {name} VALUES (?)", [(r,) for r in rows])
-    return name
-
-
-def _check_same_date(
-    con: duckdb.DuckDBPyConnection,
-    the_plan: Plan,
-    ie: RawTable,
-    findings: validation.Findings,
-    reject: bool,
-) -> bool:
-    """Report index events tied on a person's earliest date in a unit; when rejecting, drop
-    them and return True (the units must be formed again)."""
-    ties = con.execute(sqlgen.SAME_DATE_SQL).fetchall()
-    labels = {p.pid: (the_plan.cohort_names[p.cohort], p.label) for p in the_plan.periods}
-    labels |= {b.pid: (the_plan.cohort_names[b.cohort], "first-N blocks") for b in the_plan.blocks}
-    dropped: set[int] = set()
-    for pid, area, offender, day, first, last in sorted(ties, key=lambda t: (t[4], t[5])):
-        cohort, label = labels[pid]
-        where = f"cohort {cohort}, {label}" + (f", {area}" if area is not None else "")
-        for row, other in ((first, last), (last, first)):
-            findings.add(
-                DataProblem(
-                    "PBR309",
-                    "index_events",
-                    ie.name,
-                    int(row),
-                    "index_date",
-                    str(day),
-                    f"offender {offender} has another index event on this date in {where} "
-                    f"(row {other}), so which one counts would depend on row order",
-                    "one index event per offender on their earliest date in a cohort",
-                )
-            )
-            dropped.add(int(row))
-    if not (reject and dropped):
-        return False
-    # the index_events view leaves out the rows of this table, and memberships reads that view
-    con.executemany("INSERT INTO rejected_index_events VALUES (?)", [(r,) for r in sorted(dropped)])
-    return True
-
-
-def _block_stats(
-    con: duckdb.DuckDBPyConnection, the_plan: Plan
-) -> list[tuple[int, str | None, int, datetime.date, int]]:
-    """Per block series, area, status and date: excluded and duplicate index events (to be
-    attributed to the block whose dates hold them)."""
-    if not the_plan.blocks:
-        return []
-    first = min(b.pid for b in the_plan.blocks)
-    rows = con.execute(
-        "SELECT pid, area, status, index_date, count(*) FROM memberships "
-        f"WHERE pid >= {first} AND status > 0 GROUP BY ALL "
-        "UNION ALL SELECT m.pid, m.area, 1, m.index_date, count(*) FROM memberships m "
-        f"WHERE m.pid >= {first} AND m.status = 0 AND NOT EXISTS (SELECT 1 FROM counted c "
-        "WHERE c.pid = m.pid AND c._row = m._row) GROUP BY ALL"
-    ).fetchall()
-    return [(int(r[0]), r[1], int(r[2]), r[3], int(r[4])) for r in rows]
