@@ -28,22 +28,6 @@ Verdict = Literal["met", "not met", "not assessable"]
 LineStatus = Literal["pays", "not met", "not assessable"]
 JSON = dict[str, object]
 
-__all__ = [
-    "SCHEMA",
-    "ComparisonResult",
-    "ContractInfo",
-    "DataFile",
-    "DataInfo",
-    "LimitApplied",
-    "Line",
-    "MeasureResult",
-    "Money",
-    "Statement",
-    "TargetResult",
-    "UnitResult",
-    "YearTotal",
-]
-
 
 @frozen
 class LimitApplied:
