@@ -26,7 +26,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("compiler",),
     ("formatter", "statement"),
     ("measure", "pay"),
-    ("render", "worked_examples"),
+    ("render", "worked_examples", "diff"),
     ("api",),
     ("cli",),
     ("__init__", "__main__"),

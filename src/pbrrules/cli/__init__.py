@@ -14,7 +14,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from pbrrules.cli import contracts, run
+from pbrrules.cli import contracts, diff, run
 from pbrrules.cli.common import EXIT_INTERNAL, EXIT_PROBLEMS, engine_version
 from pbrrules.errors import PbrError
 
@@ -61,4 +61,5 @@ def _parser() -> argparse.ArgumentParser:
 
     contracts.register(sub)
     run.register(sub)
+    diff.register(sub)
     return parser

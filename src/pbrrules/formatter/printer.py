@@ -40,6 +40,12 @@ def unparse(source: rules.SourceFile) -> str:
     return "\n".join(line.text for line in _file(source, None)).rstrip() + "\n"
 
 
+def declaration_text(declaration: rules.Declaration) -> str:
+    """One declaration as canonical contract text (its lines, without comments): how a diff
+    or a hover shows it."""
+    return "\n".join(line.text for line in _declaration(declaration))
+
+
 # -- declarations ---------------------------------------------------------------------------------
 
 
