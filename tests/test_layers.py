@@ -27,6 +27,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("formatter", "statement"),
     ("measure", "pay"),
     ("render", "worked_examples", "diff"),
+    ("example_coverage",),
     ("api",),
     ("cli",),
     ("__init__", "__main__"),

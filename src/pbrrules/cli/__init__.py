@@ -14,7 +14,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from pbrrules.cli import contracts, diff, run
+from pbrrules.cli import contracts, diff, run, test
 from pbrrules.cli.common import EXIT_INTERNAL, EXIT_PROBLEMS, engine_version
 from pbrrules.errors import PbrError
 
@@ -61,5 +61,6 @@ def _parser() -> argparse.ArgumentParser:
 
     contracts.register(sub)
     run.register(sub)
+    test.register(sub)
     diff.register(sub)
     return parser

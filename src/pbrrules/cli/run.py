@@ -1,5 +1,4 @@
-"""``pbr-eval run`` (measure outcome records and print the payment statement) and ``pbr-eval
-test`` (run the worked examples written in contracts).
+"""``pbr-eval run``: measure outcome records and print the payment statement.
 
 Exit status: 0 success; 1 problems in the contract or the data, or a failed example; 2 misuse
 (argparse); 3 internal error (reported by ``cli.main``). Results go to stdout, problems to stderr.
@@ -14,14 +13,13 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from pbrrules import api
-from pbrrules.cli.common import EXIT_OK, EXIT_PROBLEMS, contract_files, write_atomically
-from pbrrules.errors import ContractError, OutcomeDataError, PbrError
+from pbrrules.cli.common import EXIT_OK, EXIT_PROBLEMS, write_atomically
+from pbrrules.errors import ContractError, OutcomeDataError
 from pbrrules.render import FORMATS, render
-from pbrrules.worked_examples import ExampleResult
 
 
 def register(subparsers: Any) -> None:
-    """Add the ``run`` and ``test`` commands to ``pbr-eval``'s subparsers."""
+    """Add the ``run`` command to ``pbr-eval``'s subparsers."""
     run = subparsers.add_parser(
         "run",
         help="measure outcome records and print the payment statement",
@@ -46,22 +44,6 @@ def register(subparsers: Any) -> None:
         "FILE (by default any invalid record stops the run before anything is paid)",
     )  # fmt: skip
     run.set_defaults(func=run_command)
-
-    test = subparsers.add_parser(
-        "test",
-        help="run the worked examples written in contracts",
-        description="Run every worked example (example ... given ... expect ...) in each "
-        "contract and report each expectation; exit 1 if any fails.",
-    )
-    test.add_argument(
-        "contracts", nargs="+", type=Path, metavar="CONTRACT",
-        help="contract files, or folders to test every .pbr file in",
-    )
-    test.add_argument(
-        "--verbose", "-v", action="store_true",
-        help="show the derivation of passing expectations too",
-    )  # fmt: skip
-    test.set_defaults(func=test_command)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -150,53 +132,4 @@ def _report_data_error(exc: OutcomeDataError, out: TextIO) -> None:
         print(f"  ... and {len(exc.problems) - 50} more", file=out)
 
 
-# ------------------------------------------------------------------------------------------------
-# pbr-eval test
-
-
-def test_command(args: argparse.Namespace) -> int:
-    """``pbr-eval test CONTRACT...``."""
-    failed = passed = broken = 0
-    for path in contract_files(args.contracts):
-        try:
-            contract = api.load_contract(path)
-        except ContractError as exc:
-            print(exc.render() + "\n", file=sys.stderr)
-            broken += 1
-            continue
-        print(f"{path}")
-        results = api.run_examples(contract)
-        if not results:
-            print("  no worked examples")
-        for result in results:
-            print(report_example(result, verbose=args.verbose))
-            if result.passed:
-                passed += 1
-            else:
-                failed += 1
-    summary = f"{passed + failed} example(s): {passed} passed, {failed} failed"
-    if broken:
-        summary += f"; {broken} contract(s) could not be compiled (see above)"
-    print(summary, file=sys.stderr if broken else sys.stdout)
-    return EXIT_PROBLEMS if failed or broken else EXIT_OK
-
-
-def report_example(result: ExampleResult, *, verbose: bool = False) -> str:
-    """One example's outcome: a line for it, then one per expectation (with derivations)."""
-    mark = "PASS" if result.passed else "FAIL"
-    lines = [f'  {mark} example "{result.example.name}"']
-    if result.problem is not None:
-        lines.append(f"       cannot run: {result.problem}")
-    for check in result.results:
-        sign = "ok  " if check.passed else "FAIL"
-        if check.passed:
-            lines.append(f"       {sign} {check.expected}")
-        else:
-            lines.append(f"       {sign} {check.expected}")
-            lines.append(f"              actual: {check.actual}")
-        if check.derivation and (verbose or not check.passed):
-            lines.append(f"              because: {check.derivation}")
-    return "\n".join(lines)
-
-
-__all__ = ["PbrError", "register", "report_example", "run_command", "test_command"]
+__all__ = ["register", "run_command"]
