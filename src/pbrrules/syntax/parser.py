@@ -15,6 +15,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from lark.lexer import PatternStr
 
 from pbrrules.errors import ContractError, Diagnostic, Span, source_lines
+from pbrrules.syntax import hints
 
 # Every character the grammar uses outside quoted text and comments.
 _LANGUAGE_SYMBOLS = frozenset(' \t\n\r_£$€%():,=<>!-"#/.')
@@ -99,36 +100,92 @@ def _too_deep(tree: Tree[Token]) -> Tree[Token] | None:
 
 def _syntax_diagnostic(exc: UnexpectedInput, text: str, path: str) -> Diagnostic:
     line, column = _position(exc, text)
+    lines = source_lines(text) or [""]
+    line_text = lines[line - 1] if 0 < line <= len(lines) else ""
+    context = hints.reading(text, line, column)
+    where = f" in {context}" if context else ""
     match exc:
         case UnexpectedToken(token=token) if token.type != "$END":
             width = max(1, len(str(token.value).split("\n", 1)[0]))
             span = Span(line, column, line, column + width, path)
-            expected = exc.accepts or exc.expected
+            expected = _fitting(exc.accepts or exc.expected, text, line, column)
+            colon = _missing_colon(text, line, path, context)
+            if colon is not None:
+                return colon
             return Diagnostic(
                 "PBR001",
-                f"unexpected {_describe_token(token)}",
+                f"unexpected {_describe_token(token)}{where}",
                 span,
-                help=_did_you_mean(str(token.value), expected) or _expected(expected),
+                help=_teaching(line_text, text, line)
+                or _did_you_mean(str(token.value), expected)
+                or _expected(expected),
             )
         case UnexpectedCharacters(char=char):
             span = Span(line, column, line, column + 1, path)
-            allowed = exc.allowed or set()
-            help = _expected(allowed) if allowed else None
-            if not (char.isalnum() or char in _LANGUAGE_SYMBOLS):
+            allowed = _fitting(exc.allowed or set(), text, line, column)
+            help = _teaching(line_text, text, line) or (_expected(allowed) if allowed else None)
+            if char == '"' or hints.unterminated_string(line_text):
+                help = 'this text has no closing quote: end it with " on the same line'
+            elif char == "'":
+                help = 'text is written in double quotes: "like this"'
+            elif not (char.isalnum() or char in _LANGUAGE_SYMBOLS):
                 help = (
                     f"{char!r} is not used in contracts: write names, numbers, amounts (£, $, "
                     "€), percentages, dates and quoted text; comments start with // or #"
                 )
-            return Diagnostic("PBR002", f"unexpected character {char!r}", span, help=help)
+            return Diagnostic("PBR002", f"unexpected character {char!r}{where}", span, help=help)
         case _:
             expected = getattr(exc, "expected", None) or getattr(exc, "accepts", None) or set()
             span = Span(line, column, line, column + 1, path)
             return Diagnostic(
                 "PBR003",
-                "the contract ends in the middle of a declaration",
+                f"the contract ends in the middle of {context or 'a declaration'}",
                 span,
                 help=_expected(expected) if expected else None,
             )
+
+
+def _fitting(
+    names: set[str] | frozenset[str], text: str, line: int, column: int
+) -> set[str]:
+    """The tokens allowed here that a lawyer could mean: inside a declaration's lines, not the
+    keywords that would open a new declaration (they begin a line of their own)."""
+    if not hints.in_body(text, line, column):
+        return set(names)
+    kept = {n for n in names if _describe_terminal(n).strip("'") not in hints.DECLARATION_KEYWORDS}
+    return kept or set(names)
+
+
+def _teaching(line_text: str, text: str, line: int) -> str | None:
+    """A hint for a natural phrasing or a misspelt first word of an item, if the line has one."""
+    return hints.phrasing(line_text) or _misspelt(line_text, text, line)
+
+
+def _misspelt(line_text: str, text: str, line: int) -> str | None:
+    keyword = hints.construct(text, line)
+    guess = hints.misspelt_first_word(line_text, keyword)
+    if guess is None or keyword is None:
+        return None
+    words = ", ".join(f"'{w}'" for w in hints.ITEM_KEYWORDS[keyword])
+    return f"{guess} (a line of a {keyword} begins with one of: {words})"
+
+
+def _missing_colon(text: str, line: int, path: str, context: str | None) -> Diagnostic | None:
+    """A heading without its ':' (the error shows on the next line): pointed at the heading's
+    end, where the ':' belongs."""
+    heading = hints.missing_colon(text, line)
+    if heading is None or heading == line:
+        return None
+    lines = source_lines(text)
+    code = lines[heading - 1].split("//", 1)[0].rstrip()
+    span = Span(heading, len(code) + 1, heading, len(code) + 2, path)
+    return Diagnostic(
+        "PBR001",
+        f"the heading of {context or 'this declaration'} does not end with ':'",
+        span,
+        help="end the first line of a cohort, measure, target, term, example or rounding "
+        "declaration with ':'; its items follow on the lines below",
+    )
 
 
 def _did_you_mean(found: str, names: set[str] | frozenset[str]) -> str | None:
