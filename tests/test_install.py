@@ -49,3 +49,10 @@ def test_a_built_wheel_installed_elsewhere_checks_a_contract(tmp_path: Path) -> 
     assert str(env_dir) in where.stdout
     assert result.returncode == 0, result.stderr
     assert "no problems" in result.stdout
+    # AND the error reference ships with it: explain reads the wheel's own copy
+    explained = subprocess.run(
+        [str(env_dir / "bin" / "pbr-eval"), "explain", "PBR202"],
+        cwd=tmp_path, env=environ, capture_output=True, text=True,
+    )
+    assert explained.returncode == 0, explained.stderr
+    assert explained.stdout.startswith("## PBR202")
