@@ -7,12 +7,16 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pbrrules.cli.common import EXIT_OK, EXIT_PROBLEMS, contract_files, write_atomically
 from pbrrules.compiler import compile_file
 from pbrrules.errors import ContractError, Diagnostic
 from pbrrules.formatter.printer import format_text
+from pbrrules.rules import Contract
+
+if TYPE_CHECKING:
+    from pbrrules.measure.sources import OutcomeData
 
 
 def register(sub: Any) -> None:
@@ -23,6 +27,9 @@ def register(sub: Any) -> None:
                        help="contract files (.pbr), or folders to check every .pbr file in")
     check.add_argument("--format", choices=("text", "json"), default="text",
                        help="text for people (default), json for editors and CI")
+    check.add_argument("--data", type=Path, metavar="FOLDER",
+                       help="also check the columns each contract names against the headers "
+                       "of the outcome files in FOLDER (only the headers are read)")
     check.set_defaults(func=_check)
 
     fmt = sub.add_parser("fmt", help="rewrite contracts in the canonical layout",
@@ -37,13 +44,18 @@ def register(sub: Any) -> None:
 def _check(args: argparse.Namespace) -> int:
     found: list[tuple[str, Diagnostic, str]] = []
     args.files = contract_files(args.files)
+    data = None
     for path in args.files:
         try:
-            compile_file(path)
+            contract = compile_file(path)
         except ContractError as exc:
             for diagnostic in exc.diagnostics:
                 source = diagnostic.span.source or str(path)
                 found.append((source, diagnostic, exc.sources.get(source, "")))
+            continue
+        if args.data is not None:
+            data = data or _outcomes(args.data)
+            found += _column_problems(contract, data, path)
     if args.format == "json":
         report = {
             "schema": "pbr.diagnostics/1",
@@ -59,6 +71,28 @@ def _check(args: argparse.Namespace) -> int:
             f"{len(args.files)} file(s) checked, no problems")
         print(summary, file=sys.stderr if problems else sys.stdout)
     return EXIT_PROBLEMS if found else EXIT_OK
+
+
+def _outcomes(folder: Path) -> OutcomeData:
+    from pbrrules.measure import load_outcomes  # DuckDB: only when data is checked
+
+    return load_outcomes(folder)
+
+
+def _column_problems(
+    contract: Contract, data: OutcomeData, path: Path
+) -> list[tuple[str, Diagnostic, str]]:
+    """The columns ``contract`` names that the outcome files lack, each with the text of the
+    file it points into (the contract's line, or the data file's header)."""
+    from pbrrules.measure.columns import check_columns
+
+    found = []
+    for diagnostic in check_columns(contract, data):
+        source = diagnostic.span.source or str(path)
+        shown = Path(source)
+        text = shown.read_text(encoding="utf-8-sig") if shown.suffix == ".pbr" else ""
+        found.append((source, diagnostic, text))
+    return found
 
 
 def _fmt(args: argparse.Namespace) -> int:
