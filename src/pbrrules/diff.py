@@ -33,18 +33,6 @@ ChangeKind = Literal["added", "removed", "changed"]
 #: The header's fields a lawyer negotiates, in the order the header is written.
 _HEADER_FIELDS = ("name", "version", "payer", "provider", "currency", "contract_years_start")
 
-#: The declarations of one version, by the word that introduces them.
-_KINDS: tuple[tuple[str, str], ...] = (
-    ("parameter", "parameters"),
-    ("cohort", "cohorts"),
-    ("measure", "measures"),
-    ("comparison", "comparisons"),
-    ("target", "targets"),
-    ("term", "terms"),
-    ("limit", "limits"),
-)
-
-
 @frozen
 class Change:
     """One declaration (or header field) added, removed or changed, for the cohorts starting
@@ -294,7 +282,7 @@ def _version_changes(old: rules.Contract, new: rules.Contract) -> Iterator[Chang
 def _rules_changes(
     old: rules.Rules, new: rules.Rules, start: datetime.date | None
 ) -> Iterator[Change]:
-    for what, field in _KINDS:
+    for what, field in rules.NAMED_DECLARATIONS:
         olds = {d.name: d for d in getattr(old, field)}
         news = {d.name: d for d in getattr(new, field)}
         for name in [*olds, *(n for n in news if n not in olds)]:

@@ -14,17 +14,11 @@ from collections.abc import Iterable, Sequence
 
 from attrs import frozen
 
-from pbrrules.rules import Contract
+from pbrrules.rules import NAMED_DECLARATIONS, Contract
 from pbrrules.worked_examples import ExampleResult
 
-#: The declarations an example can cover, by the word that introduces them, in schedule order.
-_KINDS: tuple[tuple[str, str], ...] = (
-    ("measure", "measures"),
-    ("comparison", "comparisons"),
-    ("target", "targets"),
-    ("term", "terms"),
-    ("limit", "limits"),
-)
+#: The declarations an example can pin down (parameters and cohorts it gives, never checks).
+_COVERABLE = ("measure", "comparison", "target", "term", "limit")
 
 
 @frozen
@@ -71,7 +65,9 @@ def coverage(contract: Contract, results: Sequence[ExampleResult]) -> Coverage:
     binding = set(_binding_limits(results))
     items: dict[tuple[str, str], Covered] = {}
     for version in contract.versions:
-        for what, field in _KINDS:
+        for what, field in NAMED_DECLARATIONS:
+            if what not in _COVERABLE:
+                continue
             for declaration in getattr(version.rules, field):
                 key = (what, declaration.name)
                 if key in items:

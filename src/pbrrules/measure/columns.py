@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterator
-from typing import assert_never
 
 import duckdb
 
@@ -94,22 +93,7 @@ def _mentions(contract: rules.Contract, column: str) -> Iterator[Span]:
         conditions = [cohort.eligible, cohort.control_group]
         conditions += [exclusion.when for exclusion in cohort.exclusions]
         for condition in conditions:
-            yield from _in_condition(condition, column)
+            tests = rules.column_tests(condition)
+            yield from (test.span for test in tests if test.column == column)
         if cohort.grouped_by == column:
             yield cohort.span
-
-
-def _in_condition(condition: rules.Condition | None, column: str) -> Iterator[Span]:
-    match condition:
-        case None:
-            return
-        case rules.FieldTest() | rules.OneOf() | rules.Between() | rules.Flag():
-            if condition.column == column:
-                yield condition.span
-        case rules.AllOf(left=left, right=right) | rules.AnyOf(left=left, right=right):
-            yield from _in_condition(left, column)
-            yield from _in_condition(right, column)
-        case rules.Not(operand=operand):
-            yield from _in_condition(operand, column)
-        case _:
-            assert_never(condition)

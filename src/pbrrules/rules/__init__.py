@@ -16,6 +16,7 @@ from pbrrules.rules.cohorts import (
     Blocks,
     Cancellation,
     Cohort,
+    ColumnTest,
     CompareOp,
     Condition,
     ContractYears,
@@ -27,6 +28,7 @@ from pbrrules.rules.cohorts import (
     OneOf,
     PeriodRule,
     Quarterly,
+    column_tests,
 )
 from pbrrules.rules.common import (
     Header,
@@ -40,6 +42,7 @@ from pbrrules.rules.common import (
     ValueRef,
 )
 from pbrrules.rules.contract import (
+    NAMED_DECLARATIONS,
     Contract,
     Declaration,
     Example,
@@ -101,6 +104,7 @@ from pbrrules.rules.terms import (
 __all__ = [
     "CRITICAL_VALUES",
     "FOLLOW_UP",
+    "NAMED_DECLARATIONS",
     "STANDARD_DISPOSAL_TYPES",
     "WAITING",
     "Adjustment",
@@ -113,6 +117,7 @@ __all__ = [
     "Blocks",
     "Cancellation",
     "Cohort",
+    "ColumnTest",
     "Comparator",
     "CompareOp",
     "Comparison",
@@ -177,4 +182,5 @@ __all__ = [
     "ValueRef",
     "VariationStart",
     "Version",
+    "column_tests",
 ]

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime
-from typing import Literal
+from collections.abc import Iterator
+from typing import Literal, assert_never
 
 from attrs import field, frozen
 
@@ -85,6 +86,24 @@ class Not:
 
 
 Condition = FieldTest | OneOf | Between | Flag | AllOf | AnyOf | Not
+ColumnTest = FieldTest | OneOf | Between | Flag
+
+
+def column_tests(condition: Condition | None) -> Iterator[ColumnTest]:
+    """Every test of a column in ``condition``, left to right (``and``, ``or`` and ``not``
+    looked through)."""
+    match condition:
+        case None:
+            return
+        case FieldTest() | OneOf() | Between() | Flag():
+            yield condition
+        case AllOf(left=left, right=right) | AnyOf(left=left, right=right):
+            yield from column_tests(left)
+            yield from column_tests(right)
+        case Not(operand=operand):
+            yield from column_tests(operand)
+        case _:
+            assert_never(condition)
 
 
 # ------------------------------------------------------------------------------------------------

@@ -135,6 +135,19 @@ class SourceFile:
 # The compiled contract
 
 
+#: The named declarations of one version of the rules: (the keyword that introduces each, the
+#: ``Rules`` field holding them), in schedule order.
+NAMED_DECLARATIONS: tuple[tuple[str, str], ...] = (
+    ("parameter", "parameters"),
+    ("cohort", "cohorts"),
+    ("measure", "measures"),
+    ("comparison", "comparisons"),
+    ("target", "targets"),
+    ("term", "terms"),
+    ("limit", "limits"),
+)
+
+
 @frozen
 class Rules:
     """One version of a contract's rules: everything needed to measure and pay a cohort."""
