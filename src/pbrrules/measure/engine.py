@@ -30,7 +30,7 @@ from pbrrules.measure.forming import form_cohorts
 from pbrrules.measure.plan import Plan, plan
 from pbrrules.measure.problems import DataProblem, Unusable, data_error, first_line
 from pbrrules.measure.progress import Progress
-from pbrrules.measure.quote import quote_text
+from pbrrules.measure.quote import quote_path
 from pbrrules.measure.rows import UnitStat
 from pbrrules.measure.schema import TableName, index_event_schema, offence_schema
 from pbrrules.measure.sources import DataFile, FileSource, OutcomeData, sha256_of
@@ -122,7 +122,7 @@ def _damaged_files(data: OutcomeData) -> list[DataProblem]:
         source = data.source(table)
         if not (isinstance(source, FileSource) and source.format == "parquet"):
             continue
-        scan = f"read_parquet({quote_text(str(source.path))})"
+        scan = f"read_parquet({quote_path(source.path)})"
         try:
             with duckdb.connect(":memory:") as probe:
                 probe.execute(f"SELECT count(hash(*COLUMNS(*))) FROM {scan}").fetchall()
@@ -413,7 +413,7 @@ def _check_offences_early(
         return None
     groups = run.con.execute(
         f"SELECT num_row_groups, current_setting('threads') "
-        f"FROM parquet_file_metadata({quote_text(str(source.path))})"
+        f"FROM parquet_file_metadata({quote_path(source.path)})"
     ).fetchone()
     if groups is None or int(groups[0]) >= int(groups[1]):
         return None

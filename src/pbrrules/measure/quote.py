@@ -1,6 +1,13 @@
-"""Quoting names and text into SQL (every identifier and literal the engine writes)."""
+"""Quoting names, text and file paths into SQL (every identifier and literal the engine
+writes)."""
 
 from __future__ import annotations
+
+from pathlib import Path
+
+#: DuckDB's file readers take a path as a pattern: these characters, each put in a character
+#: class of its own, match only themselves (``{``, ``}`` and ``\`` are already literal).
+_PATTERN = str.maketrans({"[": "[[]", "?": "[?]", "*": "[*]"})
 
 
 def quote_ident(name: str) -> str:
@@ -11,3 +18,10 @@ def quote_ident(name: str) -> str:
 def quote_text(text: str) -> str:
     """A SQL string literal."""
     return "'" + text.replace("'", "''") + "'"
+
+
+def quote_path(path: Path | str) -> str:
+    """A file's path as a SQL literal that DuckDB's readers (``read_csv``, ``read_json``,
+    ``read_parquet``, ``parquet_file_metadata``) read as exactly that file, never as a pattern:
+    a folder called ``q[1]`` must not read ``q1``. ``tables.register`` checks it with ``glob``."""
+    return quote_text(str(path).translate(_PATTERN))

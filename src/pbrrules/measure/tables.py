@@ -8,13 +8,14 @@ checks built here (used by ``validation``) report it.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, assert_never
 
 import duckdb
 from attrs import evolve, frozen
 
 from pbrrules.measure.problems import DataProblem, Unusable, first_line
-from pbrrules.measure.quote import quote_ident, quote_text
+from pbrrules.measure.quote import quote_ident, quote_path, quote_text
 from pbrrules.measure.schema import NO, YES, Column, TableName, TableSchema
 from pbrrules.measure.sources import ArrowSource, FileSource, Source
 from pbrrules.measure.text import csv_scan, unreadable_lines, utf16
@@ -63,7 +64,7 @@ def register(con: duckdb.DuckDBPyConnection, table: TableName, source: Source) -
                         "UTF-8 text (a spreadsheet saves it as 'CSV UTF-8')",
                     )
                 )
-            literal = quote_text(str(path))
+            literal = _exact(con, table, source.name, path)
             if fmt == "csv":
                 scan = csv_scan(con, table, source.name, path, literal)
                 body = f"SELECT row_number() OVER () AS _row, * FROM {scan}"
@@ -109,9 +110,31 @@ def register(con: duckdb.DuckDBPyConnection, table: TableName, source: Source) -
     return RawTable(table, source.name, view, types, rows, written, scan)
 
 
+def _exact(con: duckdb.DuckDBPyConnection, table: TableName, name: str, path: Path) -> str:
+    """The SQL literal of ``path`` for DuckDB's readers, once DuckDB's own matching shows that
+    it names that one file and no other (``quote_path``)."""
+    literal = quote_path(path)
+    try:
+        rows = con.execute(f"SELECT file FROM glob({literal})").fetchall()
+    except duckdb.Error:  # a backslash beside a pattern character: not a path DuckDB can join
+        rows = []
+    matched = [str(row[0]) for row in rows]
+    if matched != [str(path)]:
+        raise Unusable(
+            DataProblem.file_problem(
+                table, name, "PBR301",
+                "the reader cannot open this path as exactly this file (its name holds "
+                f"characters read as a pattern, and it matches {len(matched)} file(s))",
+                "a path whose folder and file names the reader takes literally: rename the "
+                "folder or file (a backslash next to [, ? or * cannot be read)",
+            )
+        )  # fmt: skip
+    return literal
+
+
 def _count(con: duckdb.DuckDBPyConnection, view: str, source: Source) -> int:
     if isinstance(source, FileSource) and source.format == "parquet":
-        literal = quote_text(str(source.path))
+        literal = quote_path(source.path)
         row = con.execute(f"SELECT count(*) FROM read_parquet({literal})").fetchone()
     elif isinstance(source, ArrowSource):
         return int(source.table.num_rows)
