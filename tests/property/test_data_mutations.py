@@ -29,7 +29,9 @@ FILES = {
     + "\n",
 }
 NOISE = ["", ",", ";", "\t", '"', '""', "\r", "\n", "\r\n", " ", "é", "\ufeff", "\x00", "x" * 300,
-         "1e5", "-1", "2015-02-30", "yes", "NULL", "9" * 40, "ﬁ", "\u2028", "😀"]
+         "1e5", "-1", "2015-02-30", "yes", "NULL", "9" * 40, "ﬁ", "\u2028", "😀",
+         # pbrrules' own column names, as a header cell: refused, never used as data
+         "_row", "_hash", "_bad", "file_row_number"]
 
 
 @st.composite

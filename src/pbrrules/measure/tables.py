@@ -43,6 +43,11 @@ class RawTable:
     scan: str = ""
 
 
+#: Column names pbrrules gives its own bookkeeping beside a table's columns: a source holding one
+#: is refused (``_refuse_reserved``).
+RESERVED_COLUMNS = frozenset({"_row", "_hash", "_bad", "file_row_number"})
+
+
 def register(con: duckdb.DuckDBPyConnection, table: TableName, source: Source) -> RawTable:
     """Create the raw view of ``source``; raise ``Unusable`` when it cannot be read at all."""
     view = RAW[table]
@@ -67,6 +72,7 @@ def register(con: duckdb.DuckDBPyConnection, table: TableName, source: Source) -
             literal = _exact(con, table, source.name, path)
             if fmt == "csv":
                 scan = csv_scan(con, table, source.name, path, literal)
+                _refuse_reserved(con, table, source.name, scan)
                 body = f"SELECT row_number() OVER () AS _row, * FROM {scan}"
             elif fmt == "jsonl":
                 auto = f"read_json({literal}, format = 'newline_delimited')"
@@ -75,8 +81,10 @@ def register(con: duckdb.DuckDBPyConnection, table: TableName, source: Source) -
                 scan = (
                     f"read_json({literal}, format = 'newline_delimited', columns = {{{columns}}})"
                 )
+                _refuse_reserved(con, table, source.name, scan)
                 body = f"SELECT row_number() OVER () AS _row, * FROM {scan}"
             else:
+                _refuse_reserved(con, table, source.name, f"read_parquet({literal})")
                 scan = f"read_parquet({literal}, file_row_number = true)"
                 body = (
                     f"SELECT * EXCLUDE (file_row_number), file_row_number + 1 AS _row FROM {scan}"
@@ -85,6 +93,7 @@ def register(con: duckdb.DuckDBPyConnection, table: TableName, source: Source) -
             arrow_name = f"arrow_{table}"
             con.register(arrow_name, _plain(arrow))
             scan = arrow_name
+            _refuse_reserved(con, table, source.name, scan)
             body = f"SELECT row_number() OVER () AS _row, * FROM {arrow_name}"
         case _:
             assert_never(source)
@@ -108,6 +117,29 @@ def register(con: duckdb.DuckDBPyConnection, table: TableName, source: Source) -
         ) from None
     types = {str(r[0]): str(r[1]) for r in described if r[0] != "_row"}
     return RawTable(table, source.name, view, types, rows, written, scan)
+
+
+def _refuse_reserved(
+    con: duckdb.DuckDBPyConnection, table: TableName, name: str, scan: str
+) -> None:
+    """Refuse a source holding a column whose name pbrrules keeps for its own bookkeeping: such
+    a column would stand in for the record numbers, hashes or problem flags, and change the
+    figures without a word."""
+    try:
+        names = [str(r[0]) for r in con.execute(f"DESCRIBE SELECT * FROM {scan}").fetchall()]
+    except duckdb.Error:
+        return  # unreadable: the reading itself reports it, by line where it can
+    clashing = [n for n in names if n in RESERVED_COLUMNS]
+    if clashing:
+        raise Unusable(
+            DataProblem.file_problem(
+                table, name, "PBR301",
+                f"the file has a column named '{clashing[0]}', a name pbrrules keeps for its own "
+                "record numbers, hashes and checks",
+                "no column of that name: rename or drop it (the contract cannot use it)",
+                clashing[0],
+            )
+        )  # fmt: skip
 
 
 def _exact(con: duckdb.DuckDBPyConnection, table: TableName, name: str, path: Path) -> str:
