@@ -15,7 +15,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from lark.lexer import PatternStr
 
 from pbrrules.errors import ContractError, Diagnostic, Span, source_lines
-from pbrrules.syntax import hints
+from pbrrules.syntax import hints, tables
 
 # Every character the grammar uses outside quoted text and comments.
 _LANGUAGE_SYMBOLS = frozenset(' \t\n\r_£$€%():,=<>!-"#/.')
@@ -38,21 +38,9 @@ _TERMINAL_WORDS = {
 
 @functools.cache
 def _lark() -> Lark:
-    """The LALR parser, built once per process on first use.
-
-    Building the tables takes about a quarter of a second, so Lark keeps them in a cache file
-    in the temporary folder, keyed by a hash of the grammar and these options; a changed grammar
-    gets a new cache file, and an unwritable temporary folder only costs the build.
-    """
-    return Lark.open_from_package(
-        "pbrrules",
-        "pbr.lark",
-        ("grammar",),
-        parser="lalr",
-        propagate_positions=True,
-        maybe_placeholders=True,
-        cache=True,
-    )
+    """The LALR parser, once per process: from the tables shipped in the package when they are
+    this grammar's, else built in memory (``tables``; nothing is cached on disk)."""
+    return tables.load(grammar_text())
 
 
 def grammar_text() -> str:
