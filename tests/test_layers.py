@@ -19,7 +19,7 @@ PACKAGE = Path(__file__).parents[1] / "src" / "pbrrules"
 
 # Lowest first; a module may import its own layer's modules (no cycles) and any lower layer.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("errors", "values", "figures"),
+    ("errors", "values", "figures", "files"),
     ("rules",),
     ("syntax",),
     ("checks",),

@@ -10,12 +10,15 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from pbrrules import api
 from pbrrules.cli.common import EXIT_OK, EXIT_PROBLEMS, write_atomically
 from pbrrules.errors import ContractError, OutcomeDataError
 from pbrrules.render import FORMATS, render
+
+if TYPE_CHECKING:
+    from pbrrules.measure import OutcomeData
 
 
 def register(subparsers: Any) -> None:
@@ -71,6 +74,10 @@ def run_command(args: argparse.Namespace) -> int:
 
     try:
         data = load_outcomes(args.data)
+        clash = _overwrites(args, [Path(s) for s in contract.sources], _data_files(data))
+        if clash is not None:  # refused before any work, and before anything is written
+            print(f"pbr-eval: {clash}", file=sys.stderr)
+            return EXIT_PROBLEMS
         statement, measurement = api.measured(
             contract, data, reject_invalid=args.reject_invalid is not None
         )
@@ -89,6 +96,37 @@ def run_command(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return EXIT_PROBLEMS
     return EXIT_OK
+
+
+def _data_files(data: OutcomeData) -> list[Path]:
+    from pbrrules.measure.sources import FileSource
+
+    return [s.path for s in (data.index_events, data.offences) if isinstance(s, FileSource)]
+
+
+def _overwrites(args: argparse.Namespace, contract: list[Path], data: list[Path]) -> str | None:
+    """Why the outputs would destroy an input or each other (None when they would not): an
+    output may not be the contract, a file it is based on or amended by, a data file, or the
+    other output (paths compared as the files they reach, through links and ``..``)."""
+    outputs = [(o, p) for o, p in (("--output", args.output),
+                                    ("--reject-invalid", args.reject_invalid)) if p is not None]
+    if len(outputs) == 2 and _same(outputs[0][1], outputs[1][1]):
+        return "--output and --reject-invalid name the same file: the rejects would be lost"
+    inputs = [("the contract file", p) for p in contract] + [("the data file", p) for p in data]
+    for option, path in outputs:
+        for what, source in inputs:
+            if _same(path, source):
+                return f"{option} {path} would overwrite {what} {source}: write it elsewhere"
+    return None
+
+
+def _same(a: Path, b: Path) -> bool:
+    """Whether two paths reach the same file (one that does not exist yet is compared by its
+    resolved path)."""
+    try:
+        return (a.exists() and b.exists() and os.path.samefile(a, b)) or a.resolve() == b.resolve()
+    except OSError:
+        return False
 
 
 def _unwritable(path: Path | None) -> str | None:

@@ -17,14 +17,13 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from attrs import frozen
 
 from pbrrules.errors import OutcomeDataError
+from pbrrules.files import write_atomically
 
 #: How many problems an error lists in full; the rest are counted.
 LISTED = 300
@@ -138,16 +137,18 @@ def write_rejects(path: str | Path, problems: Iterable[DataProblem]) -> None:
     writer.writerow(REJECT_COLUMNS)
     for p in sorted(problems, key=_order):
         reason = f"{p.message}; expected {p.expected}"
-        writer.writerow([p.table, p.file, p.row, p.code, p.column or "", p.value or "", reason])
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=".rejects-", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(buffer.getvalue())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        cells = [p.table, p.file, p.row, p.code, p.column or "", p.value or "", reason]
+        writer.writerow([_inert(cell) for cell in cells])
+    write_atomically(Path(path), buffer.getvalue())
+
+
+def _inert(cell: object) -> object:
+    """A text cell a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, or a tab or
+    carriage return first) behind an apostrophe, so that opening the rejects file runs
+    nothing a record held; numbers stay numbers."""
+    if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + cell
+    return cell
 
 
 def first_line(exc: BaseException) -> str:

@@ -1,0 +1,38 @@
+"""Writing an output file so that a reader sees the old file or the new, never a part, with the
+mode any other program's output would get. The one writer of every file pbrrules writes (the
+statement, the rejected records, a formatted contract)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+def write_atomically(path: Path, text: str, *, mode: int | None = None) -> None:
+    """Write ``text`` to ``path`` so that a reader sees the old file or the new, never a part.
+
+    The text goes to a fresh, unpredictably named file beside ``path`` (so two runs never share
+    it and a planted file is never written through), is flushed to disk, and is then renamed over
+    ``path``. The new file gets ``mode`` (``fmt`` keeps a contract's own) or, by default, what the
+    umask gives a newly created file, as any other program's output would.
+    """
+    folder = path.parent if str(path.parent) else Path(".")
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temporary, _new_file_mode() if mode is None else mode)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _new_file_mode() -> int:
+    """0o666 less the process's umask: the mode ``open(path, "w")`` would have given."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
