@@ -16,6 +16,7 @@ from lark.lexer import PatternStr
 
 from pbrrules.errors import ContractError, Diagnostic, Span, source_lines
 from pbrrules.syntax import hints, tables
+from pbrrules.syntax.tables import grammar_text
 
 # Every character the grammar uses outside quoted text and comments.
 _LANGUAGE_SYMBOLS = frozenset(' \t\n\r_£$€%():,=<>!-"#/.')
@@ -41,13 +42,6 @@ def _lark() -> Lark:
     """The LALR parser, once per process: from the tables shipped in the package when they are
     this grammar's, else built in memory (``tables``; nothing is cached on disk)."""
     return tables.load(grammar_text())
-
-
-def grammar_text() -> str:
-    """The grammar's source text, as shipped with the package."""
-    from importlib.resources import files
-
-    return (files("pbrrules") / "grammar" / "pbr.lark").read_text(encoding="utf-8")
 
 
 #: Deeper than this, a condition or trigger is no longer readable, and later stages (which walk

@@ -31,6 +31,11 @@ OPTIONS: dict[str, object] = {
 }
 
 
+def grammar_text() -> str:
+    """The grammar's source text, as shipped with the package."""
+    return (files("pbrrules") / "grammar" / "pbr.lark").read_text(encoding="utf-8")
+
+
 def grammar_hash(grammar: str) -> str:
     """The SHA-256 of the grammar's text and the build options."""
     digest = hashlib.sha256(grammar.encode("utf-8"))
@@ -82,8 +87,6 @@ def write(grammar: str, target: Path) -> None:
 def main() -> int:
     """``python -m pbrrules.syntax.tables``: remake ``src/pbrrules/syntax/pbr.tables`` from the
     grammar (run after changing grammar/pbr.lark; a test fails until it is done)."""
-    from pbrrules.syntax.parser import grammar_text
-
     target = Path(__file__).with_name("pbr.tables")
     write(grammar_text(), target)
     print(f"wrote {target.name} for grammar {grammar_hash(grammar_text())[:12]}, lark "
