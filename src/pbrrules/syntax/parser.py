@@ -16,7 +16,7 @@ from lark.lexer import PatternStr
 
 from pbrrules.errors import ContractError, Diagnostic, Span, source_lines
 from pbrrules.syntax import hints, tables
-from pbrrules.syntax.tables import grammar_text
+from pbrrules.syntax.tables import grammar_text as grammar_text  # also the name tests and tools use
 
 # Every character the grammar uses outside quoted text and comments.
 _LANGUAGE_SYMBOLS = frozenset(' \t\n\r_£$€%():,=<>!-"#/.')
