@@ -28,7 +28,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("measure", "pay"),
     ("render", "worked_examples", "diff"),
     ("example_coverage",),
-    ("api",),
+    ("api", "lsp"),
     ("cli",),
     ("__init__", "__main__"),
 )
