@@ -33,6 +33,8 @@ def _line(lines: list[str], number: int) -> str:
 def to_position(lines: list[str], line: int, column: int, encoding: str = UTF16) -> types.Position:
     """The LSP position of 1-based ``line``, ``column`` (characters), clamped to the text."""
     number = max(line - 1, 0)
+    if number >= len(lines):  # past the end of the text: its end
+        number, column = max(len(lines) - 1, 0), len(_line(lines, len(lines) - 1)) + 1
     text = _line(lines, number)
     characters = min(max(column - 1, 0), len(text))
     return types.Position(line=number, character=_units(text[:characters], encoding))
