@@ -24,7 +24,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("syntax",),
     ("checks",),
     ("compiler",),
-    ("formatter", "statement"),
+    ("formatter", "statement", "highlight"),
     ("measure", "pay"),
     ("render", "worked_examples", "diff"),
     ("example_coverage",),
