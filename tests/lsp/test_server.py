@@ -272,3 +272,60 @@ def test_format_document_gives_fmts_layout(client: Client, workspace: Path) -> N
         "textDocument": {"uri": uri}, "options": {"tabSize": 2, "insertSpaces": True},
     }) == []  # fmt: skip
     _close(client, uri)
+
+
+def test_an_incremental_change_is_applied_before_checking(client: Client, workspace: Path) -> None:
+    path = workspace / "doncaster.pbr"
+    text = path.read_text(encoding="utf-8")
+    uri = _open(client, path)
+    client.diagnostics(uri, 1)
+    # delete the 'e' of 'baseline_2009' in the comparison, as an editor sends a keystroke
+    start = _at(text, "against baseline_2009", offset=len("against baselin"))
+    end = {"line": start["line"], "character": start["character"] + 1}
+    client.notify("textDocument/didChange", {
+        "textDocument": {"uri": uri, "version": 2},
+        "contentChanges": [{"range": {"start": start, "end": end}, "text": ""}],
+    })  # fmt: skip
+    [diagnostic] = client.diagnostics(uri, 2)
+    assert diagnostic["code"] == "PBR101"
+    assert "'baselin_2009'" in diagnostic["message"]
+    _close(client, uri)
+
+
+def test_hover_in_a_lot_file_shows_the_value_it_sets_on_the_templates_parameter(
+    client: Client, workspace: Path
+) -> None:
+    folder = workspace / "transforming-rehabilitation"
+    lot = folder / "essex.pbr"
+    text = lot.read_text(encoding="utf-8")
+    uri = _open(client, lot)
+    client.diagnostics(uri, 1)
+    hover = client.request("textDocument/hover", {
+        "textDocument": {"uri": uri}, "position": _at(text, "set baseline_binary", offset=6),
+    })  # fmt: skip
+    shown = hover["contents"]["value"]
+    assert "**parameter** `baseline_binary`" in shown
+    assert "- value: 47.5%" in shown
+    assert "- declared in: template.pbr, line " in shown
+    _close(client, uri)
+
+
+def test_while_a_document_has_a_syntax_error_hover_and_definition_use_its_last_good_version(
+    client: Client, workspace: Path
+) -> None:
+    path = workspace / "doncaster.pbr"
+    text = path.read_text(encoding="utf-8")
+    uri = _open(client, path)
+    client.diagnostics(uri, 1)
+    broken = text.replace("  unless five_points", "  unless five_points pay", 1)
+    _change(client, uri, 2, broken)
+    assert [d["code"] for d in client.diagnostics(uri, 2)] == ["PBR001"]
+    hover = client.request("textDocument/hover", {
+        "textDocument": {"uri": uri}, "position": _at(broken, "unless five_points", offset=9),
+    })  # fmt: skip
+    assert "**target** `five_points`" in hover["contents"]["value"]
+    [location] = client.request("textDocument/definition", {
+        "textDocument": {"uri": uri}, "position": _at(broken, "unless five_points", offset=9),
+    })  # fmt: skip
+    assert location["range"]["start"] == _at(text, "target five_points", offset=7)
+    _close(client, uri)

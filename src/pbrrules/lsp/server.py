@@ -91,6 +91,7 @@ class PbrLanguageServer(LanguageServer):
         checked = check_text(self.text(uri), path, self.reader())
         if checked.contract is not None:
             self.compiled[uri] = checked.contract
+        self.source_of(path)  # remembered while it parses, for hover and definition later
         found: dict[str, list[types.Diagnostic]] = {}
         for file, diagnostics in checked.diagnostics.items():
             text = checked.texts.get(file, "")
