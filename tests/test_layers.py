@@ -26,7 +26,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("compiler",),
     ("formatter", "statement", "highlight"),
     ("measure", "pay"),
-    ("render", "worked_examples", "diff"),
+    ("render", "worked_examples", "diff", "what_if"),
     ("example_coverage",),
     ("api", "lsp"),
     ("cli",),

@@ -1,0 +1,148 @@
+"""``pbr-eval what-if``: what each term and the total pay as one thing varies, with the edges
+found exactly and an amount solved for (docs/commands.md)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+from pbrrules import api
+from pbrrules.cli import main
+from pbrrules.what_if import WhatIfProblem, parse_value, show, values, what_if
+
+ROOT = Path(__file__).parents[1]
+DONCASTER = str(ROOT / "contracts" / "doncaster.pbr")
+ESSEX = str(ROOT / "contracts" / "transforming-rehabilitation" / "essex.pbr")
+
+
+def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    status = main(["what-if", *args])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_doncaster_shows_the_five_point_edge_exactly(capsys: pytest.CaptureFixture[str]) -> None:
+    # GIVEN Doncaster's 58.0% baseline and its five-point target (met at exactly five points)
+    status, out, err = _run(
+        capsys, DONCASTER, "--vary", "reconviction_rate", "50%", "56%", "--step", "0.5%"
+    )
+    assert status == 0, err
+    lines = out.splitlines()
+    # THEN 53% (exactly five points below) is met and repays nothing; 53.5% repays 10%
+    assert "              53%           £0.00           £0.00  met" in lines
+    assert "            53.5%  -£2,000,000.00  -£2,000,000.00  not met" in lines
+    # AND the edge is marked between them, narrowed to the nearest evaluated values
+    edge = lines.index("  -- target five_points: met at 53%, not met from 53.0005%")
+    assert lines[edge - 1].strip().startswith("53% ")
+    assert "  -- term repayment: not met at 53%, pays from 53.0005%" in lines
+
+
+def test_varying_a_cohort_figure_finds_the_edge_between_whole_numbers(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    status, out, _ = _run(
+        capsys, DONCASTER, "--vary", "reoffenders", "520", "540", "--solve=-£2,000,000"
+    )
+    assert status == 0
+    assert "  -- target five_points: met at 530, not met from 531" in out.splitlines()
+    assert out.splitlines()[-1] == (
+        "total pays -£2,000,000 from reoffenders = 531 on; at 530 it pays £0.00 (nothing "
+        "between was evaluated)"
+    )
+
+
+def test_a_parameter_varied_moves_the_edge_to_the_examples_own_reduction() -> None:
+    contract = api.load_contract(DONCASTER)
+    table = what_if(
+        contract, "target_reduction", parse_value("3pp"), parse_value("7pp"), parse_value("1pp")
+    )
+    [edge, _] = table.edges
+    # the first example's rate is 52.3%: 5.7 points below 58.0%
+    assert (edge.subject, show(edge.last), show(edge.first)) == (
+        "target five_points", "5.7 percentage points", "5.701 percentage points",
+    )  # fmt: skip
+    assert table.kind == "parameter"
+
+
+def test_solving_for_a_payment_on_a_per_point_term_is_exact(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    status, out, _ = _run(
+        capsys, ESSEX, "--vary", "binary_rate", "40%", "50%", "--step", "1%",
+        "--solve", "£222,222.22", "--term", "binary_payment",
+    )  # fmt: skip
+    assert status == 0
+    # £50,000 a point: £222,222.22 is 4.4444444 points below the example's 50% baseline
+    assert out.splitlines()[-1].startswith(
+        "binary_payment pays £222,222.22 at binary_rate = 45.5555556% exactly"
+    )
+
+
+def test_a_payment_the_contract_steps_over_is_said_to_be_paid_at_no_value(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _, out, _ = _run(
+        capsys, ESSEX, "--vary", "binary_rate", "40%", "50%", "--step", "1%",
+        "--solve", "£100,000", "--term", "binary_payment",
+    )  # fmt: skip
+    assert out.splitlines()[-1].startswith("binary_payment pays £100,000 at no value: it steps")
+
+
+def test_the_edge_where_a_cap_binds_is_marked(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = _run(
+        capsys, ESSEX, "--vary", "pbr_pot", "£100,000", "£500,000", "--step", "£100,000"
+    )
+    # the example pays £340,000 before the cap: a pot of exactly £340,000 does not bind
+    assert "  -- cap pbr_pot_cap: binds at £339,900, free from £340,000" in out.splitlines()
+
+
+def test_json_gives_exact_values_and_csv_one_row_per_value(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    args = [DONCASTER, "--vary", "reconviction_rate", "52%", "54%", "--step", "1%"]
+    _, out, _ = _run(capsys, *args, "--format", "json")
+    data = json.loads(out)
+    assert data["schema"] == "pbr.what-if/1"
+    assert [p["value"]["exact"] for p in data["points"]] == ["13/25", "53/100", "27/50"]
+    assert [p["total"] for p in data["points"]] == ["0.00", "0.00", "-2000000.00"]
+    assert data["edges"][0]["last"]["display"] == "53%"
+    _, out, _ = _run(capsys, *args, "--format", "csv")
+    rows = list(csv.reader(io.StringIO(out)))
+    assert rows[0] == ["reconviction_rate", "repayment", "total", "target five_points"]
+    assert rows[3] == ["54%", "-2000000.00", "-2000000.00", "not met"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--vary", "baseline", "50%", "56%"], "did you mean 'baseline_2009'?"),
+        (["--vary", "reconviction_rate", "3%", "7pp"], "the range mixes units"),
+        (["--vary", "reconviction_rate", "56%", "50%"], "the range runs backwards"),
+        (["--vary", "reconviction_rate", "50%", "56%", "--step", "0%"], "more than zero"),
+        (["--vary", "reconviction_rate", "0%", "100%", "--step", "0.001%"], "use a larger step"),
+        (["--vary", "reconviction_rate", "fifty", "56%"], "'fifty' is not a value"),
+        (["--vary", "reoffenders", "1", "2", "--step", "0.5"], "must be a whole number"),
+        (["--vary", "reoffenders", "1", "2", "--example", "nothing"], 'no worked example'),
+        (["--vary", "reoffenders", "1", "2", "--period", "year 9"], 'no figures for "year 9"'),
+    ],
+)
+def test_a_question_the_contract_cannot_answer_is_said_plainly(
+    args: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, err = _run(capsys, DONCASTER, *args)
+    assert (status, out) == (1, "")
+    assert err.startswith("pbr-eval: what-if: ")
+    assert message in err
+    assert "Traceback" not in err
+
+
+def test_the_values_of_a_range_are_exact_and_include_its_end() -> None:
+    points = values(parse_value("0.1%"), parse_value("0.3%"), parse_value("0.1%"))
+    assert [p.value for p in points] == [Fraction(1, 1000), Fraction(2, 1000), Fraction(3, 1000)]
+    with pytest.raises(WhatIfProblem):
+        values(parse_value("£1"), parse_value("2"), parse_value("1"))
