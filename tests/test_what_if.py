@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shlex
 from fractions import Fraction
 from pathlib import Path
 
@@ -146,3 +147,21 @@ def test_the_values_of_a_range_are_exact_and_include_its_end() -> None:
     assert [p.value for p in points] == [Fraction(1, 1000), Fraction(2, 1000), Fraction(3, 1000)]
     with pytest.raises(WhatIfProblem):
         values(parse_value("£1"), parse_value("2"), parse_value("1"))
+
+
+def test_the_examples_in_the_commands_doc_are_what_the_command_prints(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)
+    text = (ROOT / "docs" / "commands.md").read_text(encoding="utf-8")
+    blocks = [b.split("```", 1)[0] for b in text.split("```\n$ pbr-eval what-if ")[1:]]
+    assert len(blocks) == 2
+    for block in blocks:
+        command, _, shown = block.partition("\n")
+        status = main(["what-if", *shlex.split(command)])
+        out = capsys.readouterr().out
+        assert status == 0
+        if shown.startswith("...\n"):  # only the last line is shown
+            assert out.endswith(shown.removeprefix("...\n"))
+        else:
+            assert out == shown
