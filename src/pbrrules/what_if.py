@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal
 from fractions import Fraction
 from itertools import pairwise
-from typing import Literal
+from typing import Literal, assert_never
 
 import attrs
 from attrs import frozen
@@ -153,7 +153,7 @@ def show(value: Quantity) -> str:
         case Unit.COUNT | Unit.NUMBER:
             return _exact(amount, group=True)
         case _:
-            raise AssertionError(value.unit)  # pragma: no cover - Unit is closed
+            assert_never(value.unit)
 
 
 def _exact(value: Fraction, group: bool = False) -> str:
@@ -167,13 +167,11 @@ def _exact(value: Fraction, group: bool = False) -> str:
     places = 0
     while (value * 10**places).denominator != 1:
         places += 1
-    text = f"{Decimal(value.numerator) / Decimal(value.denominator):f}"
-    if places == 0:
-        text = str(value.numerator)
-    if group:
-        whole, _, decimals = text.lstrip("-").partition(".")
-        text = ("-" if value < 0 else "") + f"{int(whole):,}" + ("." + decimals if decimals else "")
-    return text
+    whole, decimals = divmod(abs(value.numerator * 10**places // value.denominator), 10**places)
+    text = f"{whole:,}" if group else str(whole)
+    if places:
+        text += "." + str(decimals).rjust(places, "0")
+    return ("-" if value < 0 else "") + text
 
 
 def values(start: Quantity, stop: Quantity, step: Quantity) -> list[Quantity]:
