@@ -72,9 +72,7 @@ class PbrLanguageServer(LanguageServer):
             return self.last_good.get(path)
         try:
             source = load_source(text, path)
-        except ContractError:
-            return self.last_good.get(path)
-        except Exception:  # a bug must not stop hover and completion working
+        except ContractError:  # a syntax error while typing: the diagnostics say so
             return self.last_good.get(path)
         self.last_good[path] = source
         return source
@@ -91,7 +89,6 @@ class PbrLanguageServer(LanguageServer):
         checked = check_text(self.text(uri), path, self.reader())
         if checked.contract is not None:
             self.compiled[uri] = checked.contract
-        self.source_of(path)  # remembered while it parses, for hover and definition later
         found: dict[str, list[types.Diagnostic]] = {}
         for file, diagnostics in checked.diagnostics.items():
             text = checked.texts.get(file, "")
@@ -100,6 +97,7 @@ class PbrLanguageServer(LanguageServer):
         self.found[uri] = found
         for target in sorted(set(previous) | set(found)):
             self.publish(target)
+        self.source_of(path)  # remembered while it parses, for hover and definition later
 
     def forget(self, uri: str) -> None:
         """A closed document's diagnostics are withdrawn (from every file they pointed into)."""
