@@ -7,8 +7,10 @@ import csv
 import io
 import json
 import shlex
+import sys
 from fractions import Fraction
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 
@@ -64,7 +66,7 @@ def test_a_parameter_varied_moves_the_edge_to_the_examples_own_reduction() -> No
     )
     [edge, _] = table.edges
     # the first example's rate is 52.3%: 5.7 points below 58.0%
-    assert (edge.subject, show(edge.last), show(edge.first)) == (
+    assert (edge.subject, show(edge.last.value), show(edge.first.value)) == (
         "target five_points", "5.7 percentage points", "5.701 percentage points",
     )  # fmt: skip
     assert table.kind == "parameter"
@@ -165,3 +167,35 @@ def test_the_examples_in_the_commands_doc_are_what_the_command_prints(
             assert out.endswith(shown.removeprefix("...\n"))
         else:
             assert out == shown
+
+
+def test_the_chart_is_an_svg_of_the_curve_with_its_edges_the_same_every_time(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    args = [DONCASTER, "--vary", "reconviction_rate", "50%", "56%", "--step", "1%"]
+    charts = [tmp_path / "one.svg", tmp_path / "two.svg"]
+    for chart in charts:
+        status, out, err = _run(capsys, *args, "--chart", str(chart))
+        assert status == 0, err
+        assert f"chart written to {chart}" in err
+        assert "five_points" in out  # the table is printed too
+    svg = charts[0].read_text(encoding="utf-8")
+    root = ElementTree.fromstring(svg)
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    assert "target five_points: met at 53%" in svg
+    assert "repayment" in svg
+    assert charts[0].read_bytes() == charts[1].read_bytes()
+
+
+def test_a_chart_not_named_svg_or_without_matplotlib_is_refused_plainly(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    args = [DONCASTER, "--vary", "reconviction_rate", "50%", "56%"]
+    status, _, err = _run(capsys, *args, "--chart", str(tmp_path / "curve.png"))
+    assert status == 1
+    assert "the chart is drawn as SVG" in err
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # as if it were not installed
+    status, _, err = _run(capsys, *args, "--chart", str(tmp_path / "curve.svg"))
+    assert status == 1
+    assert "needs matplotlib: pip install 'pbrrules[chart]'" in err
+    assert not (tmp_path / "curve.svg").exists()

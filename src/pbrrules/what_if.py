@@ -79,8 +79,8 @@ class Edge:
     subject: str
     before: str
     after: str
-    last: Quantity
-    first: Quantity
+    last: Point
+    first: Point
     #: The row of the table the edge follows.
     after_point: int
 
@@ -357,7 +357,7 @@ def _edges(scenario: Scenario, points: tuple[Point, ...]) -> Iterator[Edge]:
                     return (p.state(key) or "free") == before
 
                 last, first = _narrow(scenario.point, same, a, b, whole=whole)
-                yield Edge(key, before, after, last.value, first.value, index)
+                yield Edge(key, before, after, last, first, index)
 
 
 def _narrow(

@@ -9,11 +9,13 @@ import io
 import json
 import sys
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from pbrrules import api
-from pbrrules.cli.common import EXIT_OK, EXIT_PROBLEMS
+from pbrrules.cli.common import EXIT_OK, EXIT_PROBLEMS, write_atomically
 from pbrrules.errors import ContractError, EvaluationError
+from pbrrules.render.curve import ChartUnavailable, chart_svg
 from pbrrules.statement import wording
 from pbrrules.what_if import Edge, WhatIf, WhatIfProblem, default_step, parse_value, show, what_if
 
@@ -44,6 +46,9 @@ def register(sub: Any) -> None:
     command.add_argument("--term", metavar="TERM", help="solve for this term, not the total")
     command.add_argument("--format", choices=("table", "json", "csv"), default="table",
                          help="table for people (default), json or csv")
+    command.add_argument("--chart", type=Path, metavar="FILE.svg",
+                         help="also draw the payment curve into FILE.svg (needs matplotlib: "
+                         "pip install 'pbrrules[chart]')")
     command.set_defaults(func=_what_if)
 
 
@@ -52,6 +57,10 @@ def _what_if(args: argparse.Namespace) -> int:
         contract = api.load_contract(args.contract)
     except ContractError as exc:
         print(exc.render() + "\n", file=sys.stderr)
+        return EXIT_PROBLEMS
+    if args.chart is not None and args.chart.suffix.lower() != ".svg":
+        print(f"pbr-eval: what-if: the chart is drawn as SVG: name it FILE.svg, not {args.chart}",
+              file=sys.stderr)
         return EXIT_PROBLEMS
     name, first, last = args.vary
     try:
@@ -65,6 +74,13 @@ def _what_if(args: argparse.Namespace) -> int:
     except (WhatIfProblem, EvaluationError) as problem:
         print(f"pbr-eval: what-if: {problem}", file=sys.stderr)
         return EXIT_PROBLEMS
+    if args.chart is not None:
+        try:
+            write_atomically(args.chart, chart_svg(table))
+        except (ChartUnavailable, OSError) as problem:
+            print(f"pbr-eval: what-if: cannot draw the chart: {problem}", file=sys.stderr)
+            return EXIT_PROBLEMS
+        print(f"chart written to {args.chart}", file=sys.stderr)
     match args.format:
         case "json":
             sys.stdout.write(to_json(table))
@@ -118,8 +134,8 @@ def to_table(table: WhatIf) -> str:
     for index, row in enumerate(rows):
         out.append(line(row))
         out.extend(
-            f"  -- {edge.subject}: {edge.before} at {show(edge.last)}, {edge.after} from "
-            f"{show(edge.first)}"
+            f"  -- {edge.subject}: {edge.before} at {show(edge.last.value)}, {edge.after} from "
+            f"{show(edge.first.value)}"
             for edge in table.edges
             if edge.after_point == index
         )
@@ -205,8 +221,8 @@ def _edge_json(edge: Edge, value: Any) -> dict[str, Any]:
         "subject": edge.subject,
         "before": edge.before,
         "after": edge.after,
-        "last": value(edge.last),
-        "first": value(edge.first),
+        "last": value(edge.last.value),
+        "first": value(edge.first.value),
     }
 
 
