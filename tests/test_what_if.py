@@ -157,7 +157,7 @@ def test_the_examples_in_the_commands_doc_are_what_the_command_prints(
     monkeypatch.chdir(ROOT)
     text = (ROOT / "docs" / "commands.md").read_text(encoding="utf-8")
     blocks = [b.split("```", 1)[0] for b in text.split("```\n$ pbr-eval what-if ")[1:]]
-    assert len(blocks) == 2
+    assert len(blocks) == 3
     for block in blocks:
         command, _, shown = block.partition("\n")
         status = main(["what-if", *shlex.split(command)])
@@ -199,3 +199,49 @@ def test_a_chart_not_named_svg_or_without_matplotlib_is_refused_plainly(
     assert status == 1
     assert "needs matplotlib: pip install 'pbrrules[chart]'" in err
     assert not (tmp_path / "curve.svg").exists()
+
+
+def test_two_things_varied_give_a_two_way_table_of_the_total(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # GIVEN the rate down the side and the target's size across
+    status, out, err = _run(
+        capsys, DONCASTER, "--vary", "reconviction_rate", "52%", "54%", "1%",
+        "--vary", "target_reduction", "4pp", "6pp", "1pp", "--format", "csv",
+    )  # fmt: skip
+    assert status == 0, err
+    # THEN a rate repays where it is less than the target's points below 58.0% (at it: met)
+    assert list(csv.reader(io.StringIO(out))) == [
+        ["reconviction_rate \\ target_reduction", "4 percentage points", "5 percentage points",
+         "6 percentage points"],
+        ["52%", "0.00", "0.00", "0.00"],
+        ["53%", "0.00", "0.00", "-2000000.00"],
+        ["54%", "0.00", "-2000000.00", "-2000000.00"],
+    ]  # fmt: skip
+    status, out, _ = _run(
+        capsys, DONCASTER, "--vary", "reoffenders", "520", "540", "20",
+        "--vary", "offenders", "1000", "1100", "100", "--format", "json",
+    )  # fmt: skip
+    data = json.loads(out)
+    assert data["schema"] == "pbr.what-if-grid/1"
+    # 540 of 1,100 is 49.1%: well within five points of 58.0%; 540 of 1,000 is not
+    assert data["amounts"] == [["0.00", "0.00"], ["-2000000.00", "0.00"]]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--vary", "reoffenders", "1", "2", "--vary", "reoffenders", "1", "2"], "varied twice"),
+        (["--vary", "reoffenders", "1", "2", "--vary", "offenders", "1", "2", "--solve", "£1"],
+         "--solve and --chart go with one thing varied"),
+        (["--vary", "a", "1", "2", "--vary", "b", "1", "2", "--vary", "c", "1", "2"],
+         "not more"),
+        (["--vary", "reoffenders", "1"], "--vary takes NAME FROM TO [STEP]"),
+    ],
+)
+def test_a_two_way_question_asked_wrongly_is_said_plainly(
+    args: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, err = _run(capsys, DONCASTER, *args)
+    assert (status, out) == (1, "")
+    assert message in err

@@ -17,7 +17,18 @@ from pbrrules.cli.common import EXIT_OK, EXIT_PROBLEMS, write_atomically
 from pbrrules.errors import ContractError, EvaluationError
 from pbrrules.render.curve import ChartUnavailable, chart_svg
 from pbrrules.statement import wording
-from pbrrules.what_if import Edge, WhatIf, WhatIfProblem, default_step, parse_value, show, what_if
+from pbrrules.values import Quantity
+from pbrrules.what_if import (
+    Edge,
+    Grid,
+    WhatIf,
+    WhatIfProblem,
+    default_step,
+    parse_value,
+    show,
+    what_if,
+    what_if_grid,
+)
 
 
 def register(sub: Any) -> None:
@@ -31,10 +42,13 @@ def register(sub: Any) -> None:
         "marked, and --solve finds the value that pays an amount.",
     )
     command.add_argument("contract", metavar="CONTRACT", help="the contract file (.pbr)")
-    command.add_argument("--vary", nargs=3, required=True, metavar=("NAME", "FROM", "TO"),
-                         help="what to vary and its range, e.g. reconviction_rate 50%% 56%%")
+    command.add_argument("--vary", nargs="+", action="append", required=True,
+                         metavar="NAME FROM TO [STEP]",
+                         help="what to vary, its range and step (default: a tenth of the "
+                         "range), e.g. reconviction_rate 50%% 56%% 0.5%%; twice for a two-way "
+                         "table of the total (the second across)")
     command.add_argument("--step", metavar="STEP",
-                         help="the step, in the range's unit (default: a tenth of the range)")
+                         help="the first --vary's step, in its range's unit")
     command.add_argument("--example", metavar="TEXT",
                          help="start from the worked example whose name contains TEXT "
                          "(default: the contract's first)")
@@ -62,10 +76,19 @@ def _what_if(args: argparse.Namespace) -> int:
         print(f"pbr-eval: what-if: the chart is drawn as SVG: name it FILE.svg, not {args.chart}",
               file=sys.stderr)
         return EXIT_PROBLEMS
-    name, first, last = args.vary
     try:
-        start, stop = parse_value(first), parse_value(last)
-        step = parse_value(args.step) if args.step else default_step(start, stop)
+        ranges = [_range(vary, args.step if index == 0 else None)
+                  for index, vary in enumerate(args.vary)]
+        if len(ranges) > 2:
+            raise WhatIfProblem("vary one thing, or two for a two-way table, not more")
+        if len(ranges) == 2:
+            if args.solve or args.chart:
+                raise WhatIfProblem("--solve and --chart go with one thing varied, not two")
+            grid = what_if_grid(contract, ranges[0], ranges[1], example=args.example,
+                                period=args.period, term=args.term)
+            sys.stdout.write(_grid_text(grid, args.format))
+            return EXIT_OK
+        name, start, stop, step = ranges[0]
         solve = parse_value(args.solve) if args.solve else None
         table = what_if(
             contract, name, start, stop, step, example=args.example, period=args.period,
@@ -89,6 +112,57 @@ def _what_if(args: argparse.Namespace) -> int:
         case _:
             sys.stdout.write(to_table(table))
     return EXIT_OK
+
+
+def _range(vary: list[str], step: str | None) -> tuple[str, Quantity, Quantity, Quantity]:
+    """``NAME FROM TO [STEP]`` as values (``--step`` for the first when no STEP is given)."""
+    if len(vary) not in (3, 4):
+        raise WhatIfProblem(f"--vary takes NAME FROM TO [STEP], not {' '.join(vary)!r}")
+    name, start, stop = vary[0], parse_value(vary[1]), parse_value(vary[2])
+    written = vary[3] if len(vary) == 4 else step
+    return name, start, stop, parse_value(written) if written else default_step(start, stop)
+
+
+def _grid_text(grid: Grid, format: str) -> str:
+    """The two-way table: a row per value of the first thing, a column per value of the other;
+    each cell what the total (or --term) pays."""
+    subject = grid.term or "total"
+    header = [f"{grid.name} \\ {grid.across}", *(show(c) for c in grid.columns)]
+    rows = [
+        [show(row[0].value), *(_money(p.amount(grid.term), grid.currency) for p in row)]
+        for row in grid.rows
+    ]
+    match format:
+        case "json":
+            return json.dumps({
+                "schema": "pbr.what-if-grid/1", "contract": grid.contract,
+                "currency": grid.currency, "subject": subject, "example": grid.example,
+                "rows": {"name": grid.name, "values": [_value(r[0].value) for r in grid.rows]},
+                "columns": {"name": grid.across, "values": [_value(c) for c in grid.columns]},
+                "amounts": [[f"{p.amount(grid.term):f}" for p in row] for row in grid.rows],
+            }, indent=2, ensure_ascii=False) + "\n"  # fmt: skip
+        case "csv":
+            out = io.StringIO()
+            writer = csv.writer(out)
+            writer.writerow(header)
+            for row in grid.rows:
+                writer.writerow([show(row[0].value), *(f"{p.amount(grid.term):f}" for p in row)])
+            return out.getvalue()
+        case _:
+            widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+            lines = [
+                f"{grid.contract}: what {subject} pays as {grid.name} and {grid.across} vary",
+                *([f'on the figures of the worked example "{grid.example}"'] if grid.example
+                  else []),
+                "",
+            ]
+            lines += ["  ".join(c.rjust(w) for c, w in zip(r, widths, strict=True))
+                      for r in [header, *rows]]
+            return "\n".join(lines) + "\n"
+
+
+def _value(q: Quantity) -> dict[str, str]:
+    return {"display": show(q), "exact": str(q.value), "unit": q.unit.value}
 
 
 def _money(amount: Decimal, currency: str) -> str:
@@ -182,8 +256,7 @@ def _term(table: WhatIf) -> str | None:
 def to_json(table: WhatIf) -> str:
     """``{"schema": "pbr.what-if/1", ...}``: exact values as fractions beside their display."""
 
-    def value(q: Any) -> dict[str, str]:
-        return {"display": show(q), "exact": str(q.value), "unit": q.unit.value}
+    value = _value
 
     solution = None
     if table.solution is not None:
