@@ -194,6 +194,10 @@ def test_a_chart_not_named_svg_or_without_matplotlib_is_refused_plainly(
     status, _, err = _run(capsys, *args, "--chart", str(tmp_path / "curve.png"))
     assert status == 1
     assert "the chart is drawn as SVG" in err
+    status, _, err = _run(capsys, *args, "--chart", str(tmp_path / "no" / "curve.svg"))
+    assert (status, err.strip()) == (1, f"pbr-eval: what-if: cannot write the chart to "
+                                        f"{tmp_path / 'no' / 'curve.svg'}: there is no folder "
+                                        f"{tmp_path / 'no'}")
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # as if it were not installed
     status, _, err = _run(capsys, *args, "--chart", str(tmp_path / "curve.svg"))
     assert status == 1

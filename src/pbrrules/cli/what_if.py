@@ -72,10 +72,11 @@ def _what_if(args: argparse.Namespace) -> int:
     except ContractError as exc:
         print(exc.render() + "\n", file=sys.stderr)
         return EXIT_PROBLEMS
-    if args.chart is not None and args.chart.suffix.lower() != ".svg":
-        print(f"pbr-eval: what-if: the chart is drawn as SVG: name it FILE.svg, not {args.chart}",
-              file=sys.stderr)
-        return EXIT_PROBLEMS
+    if args.chart is not None:
+        problem = _unwritable_chart(args.chart)
+        if problem is not None:  # said before any work
+            print(f"pbr-eval: what-if: {problem}", file=sys.stderr)
+            return EXIT_PROBLEMS
     try:
         ranges = [_range(vary, args.step if index == 0 else None)
                   for index, vary in enumerate(args.vary)]
@@ -112,6 +113,18 @@ def _what_if(args: argparse.Namespace) -> int:
         case _:
             sys.stdout.write(to_table(table))
     return EXIT_OK
+
+
+def _unwritable_chart(path: Path) -> str | None:
+    """Why the chart cannot be written to ``path``, or None."""
+    if path.suffix.lower() != ".svg":
+        return f"the chart is drawn as SVG: name it FILE.svg, not {path}"
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        return f"cannot write the chart to {path}: there is no folder {folder}"
+    if path.is_dir():
+        return f"cannot write the chart to {path}: it is a folder"
+    return None
 
 
 def _range(vary: list[str], step: str | None) -> tuple[str, Quantity, Quantity, Quantity]:
