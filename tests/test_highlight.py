@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pygments.lexers import get_lexer_by_name, get_lexer_for_filename
@@ -59,3 +61,22 @@ def test_every_keyword_of_the_grammar_is_highlighted_as_a_keyword() -> None:
 
 def test_a_character_the_language_does_not_use_is_an_error_token() -> None:
     assert any(within(kind, Error) for kind, _ in PbrLexer().get_tokens("term x @ y\n"))
+
+
+def _docs_blocks() -> list[Any]:
+    """Every ```pbr block of the docs, but the error reference's (its examples are mistakes)."""
+    found = []
+    for page in sorted((ROOT / "docs").rglob("*.md")):
+        if page.name == "errors.md":
+            continue
+        text = page.read_text(encoding="utf-8")
+        for number, block in enumerate(re.findall(r"```pbr\n(.*?)```", text, re.S), start=1):
+            where = f"{page.relative_to(ROOT)}#{number}"
+            found.append(pytest.param(where, block, id=where))
+    return found
+
+
+@pytest.mark.parametrize(("where", "block"), _docs_blocks())
+def test_the_docs_pbr_blocks_are_highlighted_with_no_error_token(where: str, block: str) -> None:
+    errors = [value for kind, value in PbrLexer().get_tokens(block) if within(kind, Error)]
+    assert not errors, f"{where}: not highlighted: {errors[:10]}"
