@@ -1,6 +1,7 @@
 """The language server, spoken to over stdio by a real client (``client.Client``): initialize,
 diagnostics on open and on change (the same as ``pbr-eval check``), hover, go to definition
-(into template and variation files too), completion, format document, shutdown and exit."""
+(into template and variation files too), completion, format document, quick fixes, shutdown and
+exit."""
 
 from __future__ import annotations
 
@@ -86,6 +87,7 @@ def test_initialize_announces_every_feature_and_the_server(client: Client) -> No
     assert capabilities["hoverProvider"]
     assert capabilities["definitionProvider"]
     assert capabilities["documentFormattingProvider"]
+    assert capabilities["codeActionProvider"]["codeActionKinds"] == ["quickfix"]
     assert "completionProvider" in capabilities
     assert capabilities["textDocumentSync"]["openClose"]
     assert client.server_info["name"] == "pbr-eval"  # type: ignore[attr-defined]
@@ -328,4 +330,37 @@ def test_while_a_document_has_a_syntax_error_hover_and_definition_use_its_last_g
         "textDocument": {"uri": uri}, "position": _at(broken, "unless five_points", offset=9),
     })  # fmt: skip
     assert location["range"]["start"] == _at(text, "target five_points", offset=7)
+    _close(client, uri)
+
+
+@pytest.mark.parametrize(
+    ("meant", "written"),
+    [("against baseline_2009", "against baselin_2009"), ("\nterm repayment", "\ntrem repayment")],
+    ids=["a misspelt name", "a misspelt keyword"],
+)
+def test_a_did_you_mean_is_a_quick_fix_that_puts_the_contract_right(
+    client: Client, workspace: Path, meant: str, written: str
+) -> None:
+    path = workspace / "doncaster.pbr"
+    text = path.read_text(encoding="utf-8")
+    # GIVEN a contract with a misspelling, and check's diagnostic that says what was meant
+    broken = text.replace(meant, written, 1)
+    uri = _open(client, path, broken)
+    [diagnostic] = client.diagnostics(uri, 1)
+    # WHEN the editor asks for code actions on it
+    [action] = client.request("textDocument/codeAction", {
+        "textDocument": {"uri": uri}, "range": diagnostic["range"],
+        "context": {"diagnostics": [diagnostic]},
+    })  # fmt: skip
+    # THEN one quick fix writes the suggestion over the misspelt word, and the contract is clean
+    assert action["kind"] == "quickfix"
+    [edit] = action["edit"]["changes"][uri]
+    assert edit["range"] == diagnostic["range"]
+    lines = broken.split("\n")
+    start, end = edit["range"]["start"], edit["range"]["end"]
+    line = lines[start["line"]]
+    lines[start["line"]] = line[: start["character"]] + edit["newText"] + line[end["character"] :]
+    assert "\n".join(lines) == text
+    _change(client, uri, 2, text)
+    assert client.diagnostics(uri, 2) == []
     _close(client, uri)

@@ -2,9 +2,10 @@
 
 Each open document is compiled whenever it opens or changes, as ``pbr-eval check`` compiles it
 (templates and variation files read as the editor holds them), and its diagnostics are
-published on the file each one points into. Hover, go to definition, completion and format
-document work from the names the document and its family of files declare; while a document
-has a syntax error they use the last version of it that parsed.
+published on the file each one points into; a diagnostic that says "did you mean 'X'?" offers
+a quick fix. Hover, go to definition, completion and format document work from the names the
+document and its family of files declare; while a document has a syntax error they use the
+last version of it that parsed.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pygls.lsp.server import LanguageServer
 from pbrrules import rules
 from pbrrules.compiler.resolve import load_source
 from pbrrules.errors import ContractError
+from pbrrules.lsp.actions import quick_fixes
 from pbrrules.lsp.completion import completions
 from pbrrules.lsp.diagnostics import check_text, to_lsp
 from pbrrules.lsp.files import Reader, path_of, uri_of
@@ -174,6 +176,12 @@ class PbrLanguageServer(LanguageServer):
             is_incomplete=False, items=completions(self.index(params.text_document.uri))
         )
 
+    def actions(self, params: types.CodeActionParams) -> list[types.CodeAction]:
+        """Quick fixes for the diagnostics the editor asks about."""
+        uri = params.text_document.uri
+        diagnostics = list(params.context.diagnostics)
+        return list(quick_fixes(uri, self.text(uri), diagnostics, self.encoding))
+
     def format(self, params: types.DocumentFormattingParams) -> list[types.TextEdit] | None:
         """The whole document in canonical layout."""
         uri = params.text_document.uri
@@ -213,6 +221,9 @@ def make_server() -> PbrLanguageServer:
     def format_document(params: types.DocumentFormattingParams) -> list[types.TextEdit] | None:
         return server.format(params)
 
+    def code_action(params: types.CodeActionParams) -> list[types.CodeAction]:
+        return server.actions(params)
+
     # pygls marks each handler with attributes, which a bound method cannot take: functions.
     handlers: list[tuple[str, Any, Any]] = [
         (types.TEXT_DOCUMENT_DID_OPEN, opened, None),
@@ -223,6 +234,8 @@ def make_server() -> PbrLanguageServer:
         (types.TEXT_DOCUMENT_DEFINITION, definition, None),
         (types.TEXT_DOCUMENT_COMPLETION, complete, types.CompletionOptions()),
         (types.TEXT_DOCUMENT_FORMATTING, format_document, None),
+        (types.TEXT_DOCUMENT_CODE_ACTION, code_action,
+         types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix])),
     ]
     for method, handler, options in handlers:
         server.feature(method, options)(handler)
