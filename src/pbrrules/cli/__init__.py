@@ -14,7 +14,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from pbrrules.cli import contracts, diff, explain, run, test
+from pbrrules.cli import contracts, diff, explain, lsp, run, test, what_if
 from pbrrules.cli.common import EXIT_INTERNAL, EXIT_PROBLEMS, engine_version
 from pbrrules.errors import PbrError
 
@@ -64,4 +64,6 @@ def _parser() -> argparse.ArgumentParser:
     test.register(sub)
     diff.register(sub)
     explain.register(sub)
+    what_if.register(sub)
+    lsp.register(sub)
     return parser

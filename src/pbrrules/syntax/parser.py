@@ -229,3 +229,12 @@ def _describe_terminal(name: str) -> str:
     if literal is not None:
         return f"'{literal}'"
     return name.lower()
+
+
+@functools.cache
+def keywords() -> frozenset[str]:
+    """Every word the grammar spells out (``term``, ``pay``, ``percentage``, ``one-sided``...):
+    for editors' completion and highlighting, so they can never disagree with the parser."""
+    return frozenset(
+        literal for literal in _terminal_patterns().values() if literal[:1].isalpha()
+    )

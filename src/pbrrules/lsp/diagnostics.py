@@ -1,0 +1,79 @@
+"""Diagnostics as you type: the compiler's own diagnostics (the ones ``pbr-eval check`` prints,
+with the same codes, messages, help and clauses), turned into LSP diagnostics per file.
+
+A lot file's problems may lie in its template or its variation files: each is reported on the
+file it points into, as ``check`` reports it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import assert_never
+
+from attrs import frozen
+from lsprotocol import types
+
+from pbrrules.compiler import compile_contract
+from pbrrules.errors import ContractError, Diagnostic, Severity, Span
+from pbrrules.lsp.positions import UTF16, to_range
+from pbrrules.rules import Contract
+
+SOURCE = "pbr-eval"
+
+
+@frozen
+class Checked:
+    """One compilation of an editor's document: the contract when it compiled, and every
+    diagnostic by the path of the file it points into, with that file's text."""
+
+    contract: Contract | None
+    diagnostics: dict[str, tuple[Diagnostic, ...]]
+    texts: dict[str, str]
+
+
+def check_text(text: str, path: str, read: Callable[[str], str]) -> Checked:
+    """Compile ``text`` (the file at ``path``), reading the files it names through ``read``."""
+    try:
+        contract = compile_contract(text, path, loader=read)
+    except ContractError as exc:
+        found: dict[str, list[Diagnostic]] = {path: []}
+        for diagnostic in exc.diagnostics:
+            found.setdefault(diagnostic.span.source or path, []).append(diagnostic)
+        texts = {path: text, **exc.sources}
+        return Checked(None, {p: tuple(ds) for p, ds in found.items()}, texts)
+    except Exception as exc:  # a bug in pbrrules must not take the editor's server down with it
+        problem = Diagnostic(
+            "internal",
+            f"internal error in pbrrules (a bug, not a problem in your contract; please report "
+            f"it with this file): {type(exc).__name__}: {exc}",
+            Span(1, 1, 1, 1, path),
+        )
+        return Checked(None, {path: (problem,)}, {path: text})
+    return Checked(contract, {path: ()}, {path: text})
+
+
+def to_lsp(diagnostic: Diagnostic, text: str, encoding: str = UTF16) -> types.Diagnostic:
+    """The LSP form of a diagnostic: its range in ``text``, its code, and the message ``check``
+    prints, followed by its help and clause lines."""
+    message = diagnostic.message
+    if diagnostic.help:
+        message += f"\nhelp: {diagnostic.help}"
+    if diagnostic.clause:
+        message += f"\nin {diagnostic.clause}"
+    return types.Diagnostic(
+        range=to_range(diagnostic.span, text, encoding),
+        message=message,
+        severity=_severity(diagnostic.severity),
+        code=diagnostic.code,
+        source=SOURCE,
+    )
+
+
+def _severity(severity: Severity) -> types.DiagnosticSeverity:
+    match severity:
+        case "error":
+            return types.DiagnosticSeverity.Error
+        case "warning":
+            return types.DiagnosticSeverity.Warning
+        case _:
+            assert_never(severity)
