@@ -7,6 +7,7 @@ Exit status: 0 success; 1 problems in the contract or the data, or a failed exam
 from __future__ import annotations
 
 import argparse
+import datetime
 import os
 import sys
 from pathlib import Path
@@ -34,7 +35,7 @@ def register(subparsers: Any) -> None:
     run.add_argument("data", type=Path, metavar="DATA", help="folder of outcome record files")
     run.add_argument(
         "--format", choices=FORMATS, default="table",
-        help="table for people (default), json (schema pbr.statement/1), csv (one row per "
+        help="table for people (default), json (schema pbr.statement/2), csv (one row per "
         "payment line) or markdown (a narrative statement)",
     )  # fmt: skip
     run.add_argument(
@@ -45,6 +46,17 @@ def register(subparsers: Any) -> None:
         "--reject-invalid", type=Path, metavar="FILE",
         help="pay on the valid records and write every rejected record, with its reason, to "
         "FILE (by default any invalid record stops the run before anything is paid)",
+    )  # fmt: skip
+    run.add_argument(
+        "--as-of", type=_date, metavar="YYYY-MM-DD",
+        help="the date the records were extracted: a cohort is paid only once every window it "
+        "needs has closed by then, and a record dated later is invalid (default: the date "
+        "DATA/extract.json states, else the latest date in the records)",
+    )  # fmt: skip
+    run.add_argument(
+        "--previous", type=Path, metavar="STATEMENT.json",
+        help="the JSON statement paid before (same contract): show per line what it stated, "
+        "what is stated now and the difference, and what is due now or owed back",
     )  # fmt: skip
     run.set_defaults(func=run_command)
 
@@ -79,11 +91,17 @@ def run_command(args: argparse.Namespace) -> int:
             print(f"pbr-eval: {clash}", file=sys.stderr)
             return EXIT_PROBLEMS
         statement, measurement = api.measured(
-            contract, data, reject_invalid=args.reject_invalid is not None
+            contract, data, reject_invalid=args.reject_invalid is not None, as_of=args.as_of
         )
     except OutcomeDataError as exc:
         _report_data_error(exc, sys.stderr)
         return EXIT_PROBLEMS
+    if args.previous is not None:
+        try:
+            statement = api.reconcile(statement, args.previous)
+        except api.PreviousStatementError as exc:
+            print(f"pbr-eval: --previous: {exc}", file=sys.stderr)
+            return EXIT_PROBLEMS
     try:
         if args.reject_invalid is not None:
             write_rejects(args.reject_invalid, measurement.rejected)
@@ -127,6 +145,16 @@ def _same(a: Path, b: Path) -> bool:
         return (a.exists() and b.exists() and os.path.samefile(a, b)) or a.resolve() == b.resolve()
     except OSError:
         return False
+
+
+def _date(text: str) -> datetime.date:
+    """An ``--as-of`` date, YYYY-MM-DD (argparse reports anything else as misuse)."""
+    try:
+        if len(text) != 10:
+            raise ValueError(text)
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date written YYYY-MM-DD") from None
 
 
 def _unwritable(path: Path | None) -> str | None:
