@@ -32,6 +32,15 @@ class AsOf:
     source: AsOfSource
     stated_by: str | None = None
 
+    def sentence(self) -> str:
+        """How a statement heads its figures: ``Extract date 2014-08-31 (given with the run)``,
+        or ``No extract date was given; the records run to 2019-06-28``."""
+        day = self.day.isoformat()
+        if self.source == "records":
+            return f"No extract date was given; the records run to {day}"
+        where = "given with the run" if self.source == "given" else f"stated by {self.stated_by}"
+        return f"Extract date {day} ({where})"
+
     def describe(self) -> str:
         """``the records run to 2019-06-28`` / ``the extract date is 2014-08-31``."""
         if self.source == "records":

@@ -237,6 +237,20 @@ class Maturity:
         """Whether the unit's figures are final (it may be compared and paid)."""
         return self.state == "final"
 
+    def interim(self, figures: CohortFigures) -> str | None:
+        """``provisional: not yet due: ...; interim figures: the windows of 970 of 1,000
+        offenders have closed`` for a unit that is not final (None for a final one)."""
+        if self.final:
+            return None
+        text = f"{self.state}: {self.reason}" if self.reason else self.state
+        if self.state == "provisional" and figures.closed is not None:
+            n = figures.treatment.offenders
+            text += (
+                f"; interim figures: the windows of {wording.count(figures.closed)} of "
+                f"{wording.count(n)} offenders have closed"
+            )
+        return text
+
 
 @frozen
 class UnitResult:
