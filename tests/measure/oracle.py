@@ -334,8 +334,10 @@ def measure(
                 offence_rank[k] = min(offence_rank.get(k, 9), _offence_rank(o, e, all_ms))
         treated = [e for e in u["counted"] if not applies(u["rule"].control_group, e, False)]
         closed = sum(
-            all(plus_both(e["index_date"], m.follow_up, m.waiting) <= as_of for m in all_ms)
+            all(plus_both(e["index_date"], m.follow_up, m.waiting) <= day for m in all_ms)
             for e in treated
+            for day in [as_of]
+            if day is not None
         )
         excluded = {x.reason: 0 for x in u["rule"].exclusions}
         for reason, n in sorted(u["excluded"].items(), key=lambda kv: rank(kv[0])):
@@ -397,9 +399,7 @@ def latest_date(events: list[Record], offences: list[Record]) -> datetime.date |
     return max(days, default=None)
 
 
-def mature_on(
-    contract: rules.Contract, figures: CohortFigures
-) -> datetime.date:
+def mature_on(contract: rules.Contract, figures: CohortFigures) -> datetime.date:
     """SPEC §4, naively: the unit's period end plus the longest follow-up and waiting period of
     its cohort's measures (dated periods only)."""
     version = contract.versions[version_of(contract, figures.start)].rules
