@@ -17,7 +17,7 @@ from typing import assert_never
 from attrs import frozen
 
 from pbrrules.errors import EvaluationError
-from pbrrules.figures import CohortFigures, GroupFigures, MeasureCounts
+from pbrrules.figures import AsOf, CohortFigures, GroupFigures, MeasureCounts
 from pbrrules.pay.evaluate import evaluate
 from pbrrules.pay.rounding import minor_digits, round_to, to_decimal
 from pbrrules.rules import (
@@ -82,7 +82,8 @@ def run_example(contract: Contract, example: Example) -> ExampleResult:
     }
     try:
         figures = example_figures(contract, example)
-        statement = evaluate(contract, figures, overrides=overrides)
+        as_of = AsOf(example.as_of, "given") if example.as_of is not None else None
+        statement = evaluate(contract, figures, overrides=overrides, as_of=as_of)
     except (ExampleProblem, EvaluationError) as problem:
         return ExampleResult(example, (), None, str(problem))
     results = tuple(check(contract, statement, e) for e in example.expectations)

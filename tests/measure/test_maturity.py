@@ -15,7 +15,7 @@ from tests.measure.strategies import contracts, index_events, offences
 from pbrrules import rules
 from pbrrules.figures import AsOf, CohortFigures
 from pbrrules.measure import OutcomeRecordsError, load_outcomes, measure
-from pbrrules.pay.maturity import maturity, mature_on
+from pbrrules.pay.maturity import mature_on, maturity
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -79,13 +79,17 @@ class Expectation:
 
 @frozen
 class Example:
-    """``example "name" (source "..."):`` followed by ``given`` and ``expect`` lines."""
+    """``example "name" (source "..."):`` followed by ``given`` and ``expect`` lines, and
+    optionally ``as of 2014-04-01``: the figures are read on that date, so a unit whose windows
+    have not all closed by then is provisional and paid nothing (docs/language.md §13)."""
 
     name: str
     givens: tuple[GivenFigures | GivenValue, ...]
     expectations: tuple[Expectation, ...]
     clause: str | None = None
     span: Span = field(default=NOWHERE, eq=False, repr=False)
+    as_of: datetime.date | None = None
+    as_of_span: Span = field(default=NOWHERE, eq=False, repr=False)
 
 
 # ------------------------------------------------------------------------------------------------
