@@ -243,8 +243,8 @@ class Maturity:
         if self.final:
             return None
         text = f"{self.state}: {self.reason}" if self.reason else self.state
-        if self.state == "provisional" and figures.closed is not None:
-            n = figures.treatment.offenders
+        n = figures.treatment.offenders
+        if self.state == "provisional" and figures.closed is not None and n:
             text += (
                 f"; interim figures: the windows of {wording.count(figures.closed)} of "
                 f"{wording.count(n)} offenders have closed"
