@@ -333,8 +333,16 @@ def measure(
                     continue
                 offence_rank[k] = min(offence_rank.get(k, 9), _offence_rank(o, e, all_ms))
         treated = [e for e in u["counted"] if not applies(u["rule"].control_group, e, False)]
+        # a first-N series takes the measures in force on its start date
+        series_start = next(
+            (r.start for r in u["rule"].periods if isinstance(r, rules.Blocks)), u["start"]
+        )
+        in_force = contract.versions[
+            version_of(contract, series_start if u["block"] else u["start"])
+        ].rules.measures
+        unit_ms = [m for m in in_force if m.cohort == u["cohort"]]
         closed = sum(
-            all(plus_both(e["index_date"], m.follow_up, m.waiting) <= day for m in all_ms)
+            all(plus_both(e["index_date"], m.follow_up, m.waiting) <= day for m in unit_ms)
             for e in treated
             for day in [as_of]
             if day is not None

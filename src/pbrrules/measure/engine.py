@@ -246,7 +246,7 @@ def _run(run: _Run, contract: rules.Contract, data: OutcomeData, reject: bool) -
     as_of = run.stated or maturity.records_as_of(
         ie_latest, maturity.latest_date(run.con, "offences", ("offence_date", "disposal_date"))
     )
-    closed = maturity.closed_counts(run.con, the_plan, as_of.day) if as_of is not None else {}
+    closed = maturity.closed_counts(run.con, the_plan, as_of.day) if as_of is not None else None
     if keep_known:
         run.con.execute("DROP TABLE known_offenders")
     # counting reads no more of the units than who, when and where (less memory held)

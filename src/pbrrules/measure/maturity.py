@@ -60,14 +60,18 @@ def closed_counts(
     con: duckdb.DuckDBPyConnection, the_plan: Plan, as_of: datetime.date
 ) -> dict[tuple[int, int, str | None], int]:
     """Per unit (pid, block, area): how many counted treated offenders' windows, under every
-    measure of their cohort, had closed by ``as_of`` (read from the ``counted`` table)."""
+    measure of their unit, had closed by ``as_of`` (read from the ``counted`` table). A dated
+    period's measures are those in force on its first day; a first-N series' those in force on
+    its start date (as ``pay/maturity.py`` reckons the units' mature-on dates)."""
+    starts = [(p.pid, p.cohort, p.start) for p in the_plan.periods]
+    starts += [(b.pid, b.cohort, b.rule.start) for b in the_plan.blocks]
     cases = []
-    for ci in range(len(the_plan.cohort_names)):
-        ends = sorted({window_end_sql(s.measure) for s in the_plan.measures if s.cohort == ci})
+    for pid, cohort, start in starts:
+        ends = sorted({window_end_sql(s.measure) for s in the_plan.measures_for(cohort, start)})
         if ends:
             end = ends[0] if len(ends) == 1 else f"greatest({', '.join(ends)})"
-            cases.append(f"WHEN {ci} THEN {end}")
-    end = f"CASE cohort {' '.join(cases)} ELSE index_date END" if cases else "index_date"
+            cases.append(f"WHEN {pid} THEN {end}")
+    end = f"CASE pid {' '.join(cases)} ELSE index_date END" if cases else "index_date"
     rows = con.execute(
         f"SELECT pid, block, area, count(*) FILTER (WHERE {end} <= DATE '{as_of.isoformat()}') "
         "FROM counted WHERE keep AND NOT control GROUP BY pid, block, area"

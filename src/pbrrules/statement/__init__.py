@@ -1,6 +1,7 @@
 """The payment statement: the typed result of the pay stage (``model``) and how it words values
 (``wording``). It depends on nothing in ``pay/``, so renderers and callers can use it alone."""
 
+from pbrrules.statement.maturity import Maturity
 from pbrrules.statement.model import (
     READABLE_SCHEMAS,
     SCHEMA,
@@ -11,7 +12,6 @@ from pbrrules.statement.model import (
     LimitApplied,
     Line,
     LineChange,
-    Maturity,
     MeasureResult,
     Money,
     Reconciliation,

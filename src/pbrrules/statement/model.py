@@ -19,10 +19,11 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Literal
 
-from attrs import frozen
+from attrs import field, frozen
 
 from pbrrules.figures import AsOf, CohortFigures, GroupFigures
 from pbrrules.statement import wording
+from pbrrules.statement.maturity import Maturity
 
 SCHEMA = "pbr.statement/2"
 #: The schema versions ``--previous`` can read (a statement paid before the version bump).
@@ -30,7 +31,6 @@ READABLE_SCHEMAS = ("pbr.statement/1", SCHEMA)
 
 Verdict = Literal["met", "not met", "not assessable"]
 LineStatus = Literal["pays", "not met", "not assessable", "not yet due"]
-MaturityState = Literal["final", "provisional", "not started"]
 JSON = dict[str, object]
 
 
@@ -221,38 +221,6 @@ def _limit_json(applied: LimitApplied) -> JSON:
 
 
 @frozen
-class Maturity:
-    """Whether a unit's figures are final: ``final`` once its period has ended and every window
-    its measures need has closed by the as-of date (``mature_on``, None while a first-N cohort
-    is still filling); ``provisional`` before that (its figures are interim and nothing in it is
-    paid); ``not started`` when its period begins after the as-of date. ``reason`` says why a
-    unit is not final, in the words its lines use ("not yet due: ...")."""
-
-    state: MaturityState = "final"
-    mature_on: datetime.date | None = None
-    reason: str | None = None
-
-    @property
-    def final(self) -> bool:
-        """Whether the unit's figures are final (it may be compared and paid)."""
-        return self.state == "final"
-
-    def interim(self, figures: CohortFigures) -> str | None:
-        """``provisional: not yet due: ...; interim figures: the windows of 970 of 1,000
-        offenders have closed`` for a unit that is not final (None for a final one)."""
-        if self.final:
-            return None
-        text = f"{self.state}: {self.reason}" if self.reason else self.state
-        n = figures.treatment.offenders
-        if self.state == "provisional" and figures.closed is not None and n:
-            text += (
-                f"; interim figures: the windows of {wording.count(figures.closed)} of "
-                f"{wording.count(n)} offenders have closed"
-            )
-        return text
-
-
-@frozen
 class UnitResult:
     """One cohort unit (cohort rule, period, area): its figures, results and payment lines."""
 
@@ -264,7 +232,7 @@ class UnitResult:
     targets: tuple[TargetResult, ...]
     lines: tuple[Line, ...]
     total: Money
-    maturity: Maturity = Maturity()
+    maturity: Maturity = field(factory=Maturity)
 
     @property
     def cohort(self) -> str:
