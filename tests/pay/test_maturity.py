@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 
 from pbrrules import api
@@ -279,3 +280,63 @@ def test_previous_that_is_not_a_statement_is_refused(
                    "--previous", str(previous)])  # fmt: skip
     assert status == 1
     assert "--previous:" in capsys.readouterr().err
+
+
+def test_a_realistic_august_2014_peterborough_extract_pays_nothing_on_cohort_2s_open_windows(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 10 measured £4,891,333.33 on such an extract, with an early payment on cohort 2's
+    truncated window; cohort 2 is final only on 2015-12-30."""
+    folder = cut(ROOT / "examples" / "peterborough", tmp_path / "2014-08", "2014-08-31")
+    data = _json(capsys, str(PETERBOROUGH), str(folder), "--as-of", "2014-08-31")
+    assert _total(data) == "0.00"
+    cohort_2 = _units(data)["cohort 2"]
+    assert cohort_2["maturity"] == "provisional"
+    assert 0 < cohort_2["figures"]["closed"] < cohort_2["figures"]["treatment"]["offenders"]
+
+
+def test_markdown_and_csv_show_provisional_units_and_what_is_due(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = cut(ROOT / "examples" / "doncaster", tmp_path / "cut", "2014-04-15")
+    contract = api.load_contract(DONCASTER)
+    early = api.evaluate_folder(contract, folder, as_of=datetime.date(2014, 4, 15))
+    previous = tmp_path / "previous.json"
+    previous.write_text(early.to_json(), encoding="utf-8")
+    later = api.reconcile(api.evaluate_folder(contract, ROOT / "examples" / "doncaster"), previous)
+    markdown = api.render(early, "markdown")
+    assert "**Not final.** Provisional: not yet due: cohort year 2 is final on 2015" in markdown
+    assert "is not yet due and pays **£0.00**" in markdown
+    rows = list(csv.DictReader(api.render(later, "csv").splitlines()))
+    repayment = next(r for r in rows if r["period"] == "year 2")
+    assert (repayment["final"], repayment["previous"], repayment["difference"]) == (
+        "yes", "0.00", "-2000000.00"
+    )
+    assert "owed back: £2,000,000.00" in api.render(later, "table")
+    assert "Against the statement paid before: owed back: £2,000,000.00" in api.render(
+        later, "markdown"
+    )
+
+
+def test_pooling_so_far_leaves_out_a_unit_whose_figures_are_provisional() -> None:
+    """A pool holds final cohorts only: figures marked provisional are never pooled in."""
+    from tests.pay.contracts import contract, gbp, lit, pp, quarter
+
+    from pbrrules.rules import Fixed, Target, TargetMet, Term
+
+    rules = contract(
+        terms=(Term("reward", Fixed(lit(gbp("1000"))), when=TargetMet("goal")),),
+        targets=(Target("goal", "change", "reduction", lit(pp("5")), pooled=True),),
+    )
+    first = attrs.evolve(quarter(0, 1000, 100), provisional=True)  # 10%: far below 49.9%
+    second = quarter(1, 1000, 470)  # 47%: 2.9 points alone
+    statement = api.evaluate_figures(rules, [first, second])
+    assert statement.units[0].lines[0].status == "not yet due"
+    goal = statement.units[1].target("goal")
+    assert goal is not None
+    assert goal.verdict == "not met"
+    assert "pooled over 2015-Q2" in goal.derivation
+    pooled_both = api.evaluate_figures(rules, [attrs.evolve(first, provisional=False), second])
+    goal_both = pooled_both.units[1].target("goal")
+    assert goal_both is not None
+    assert goal_both.verdict == "met"
