@@ -126,6 +126,7 @@ def example_figures(contract: Contract, example: Example) -> list[CohortFigures]
     years_start = contract.header.contract_years_start
     groups: dict[tuple[str, str, str | None], dict[bool, dict[FigureName, Fraction]]] = {}
     windows: dict[tuple[str, str, str | None], periods.Window] = {}
+    interim: set[tuple[str, str, str | None]] = set()
     givens = [g for g in example.givens if isinstance(g, GivenFigures)]
     for given in givens:
         matched = False
@@ -138,6 +139,8 @@ def example_figures(contract: Contract, example: Example) -> list[CohortFigures]
                 matched = True
                 key = (cohort.name, window.label, given.area)
                 windows[key] = window
+                if given.provisional:
+                    interim.add(key)
                 figures = groups.setdefault(key, {}).setdefault(given.control, {})
                 for name, ref in given.figures:
                     figures[name] = _number(contract, ref)
@@ -172,6 +175,7 @@ def example_figures(contract: Contract, example: Example) -> list[CohortFigures]
                 control,
                 area,
                 cancelled=cancelled,
+                provisional=key in interim,
             )
         )
     return units

@@ -293,7 +293,8 @@ class RulesBuild(CohortBuild):
 
     def given_figures(
         self, meta: Meta, control: bool | None, cohort: Token | None, period: Token,
-        area: Token | None, *figures: tuple[rules.FigureName, rules.ValueRef],
+        area: Token | None, provisional: bool | None,
+        *figures: tuple[rules.FigureName, rules.ValueRef],
     ) -> Item:
         span = self._span(meta)
         given = rules.GivenFigures(
@@ -303,10 +304,14 @@ class RulesBuild(CohortBuild):
             bool(control),
             span,
             cohort=str(cohort) if cohort is not None else None,
+            provisional=bool(provisional),
         )
         return Item("given", given, span)
 
     def control(self, meta: Meta) -> bool:
+        return True
+
+    def provisional(self, meta: Meta) -> bool:
         return True
 
     def figure(self, meta: Meta, amount: Fraction, name: str) -> tuple[str, rules.ValueRef]:

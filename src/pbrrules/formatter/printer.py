@@ -397,7 +397,8 @@ def _example(e: rules.Example) -> Iterator[Line]:
         control += f"{given.cohort} " if given.cohort is not None else ""
         area = f" in {_q(given.area)}" if given.area is not None else ""
         figures = ", ".join(f"{_vref(value)} {_FIGURES[name]}" for name, value in given.figures)
-        yield _item(given.span, f"given {control}{_q(given.period)}{area}: {figures}")
+        interim = " provisional" if given.provisional else ""
+        yield _item(given.span, f"given {control}{_q(given.period)}{area}{interim}: {figures}")
     for x in e.expectations:
         where = f" in {_q(x.period)}" if x.period is not None else ""
         where += f" in {_q(x.area)}" if x.area is not None else ""

@@ -41,7 +41,8 @@ class GivenFigures:
 
     ``given control "cohort 1": ...`` gives the control group's figures; ``given adults "year 1":
     ...`` gives them for one cohort rule only (by default they stand for every cohort rule that
-    has a period of that label).
+    has a period of that label). ``given "cohort 2" provisional: ...`` gives interim figures:
+    the unit is provisional, and nothing in it is paid.
     """
 
     period: str
@@ -50,6 +51,7 @@ class GivenFigures:
     control: bool = False
     span: Span = field(default=NOWHERE, eq=False, repr=False)
     cohort: str | None = None
+    provisional: bool = False
 
 
 @frozen
