@@ -340,3 +340,30 @@ def test_pooling_so_far_leaves_out_a_unit_whose_figures_are_provisional() -> Non
     goal_both = pooled_both.units[1].target("goal")
     assert goal_both is not None
     assert goal_both.verdict == "met"
+
+
+def test_a_record_after_the_date_the_folders_extract_file_states_names_that_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = cut(ROOT / "examples" / "doncaster", tmp_path / "cut", "2014-04-15")
+    (folder / "extract.json").write_text('{"as_of": "2014-01-31"}', encoding="utf-8")
+    assert main(["run", str(DONCASTER), str(folder)]) == 1
+    err = capsys.readouterr().err
+    assert "error[PBR310]" in err
+    assert f"dated after the extract date (stated by {folder / 'extract.json'})" in err
+    # a date given with the run is the caller's word, and stands over the folder's
+    assert main(["run", str(DONCASTER), str(folder), "--as-of", "2014-04-15"]) == 0
+
+
+def test_provisional_and_reconciled_statements_are_valid_pbr_statement_2(tmp_path: Path) -> None:
+    import jsonschema
+
+    schema = json.loads((ROOT / "docs" / "statement.schema.json").read_text(encoding="utf-8"))
+    folder = cut(ROOT / "examples" / "doncaster", tmp_path / "cut", "2014-04-15")
+    contract = api.load_contract(DONCASTER)
+    early = api.evaluate_folder(contract, folder, as_of=datetime.date(2014, 4, 15))
+    later = api.reconcile(api.evaluate_folder(contract, ROOT / "examples" / "doncaster"),
+                          early.to_json())  # fmt: skip
+    for statement in (early, later):
+        jsonschema.validate(json.loads(statement.to_json()), schema)
+    assert later.to_dict()["reconciliation"] is not None
