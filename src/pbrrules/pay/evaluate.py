@@ -103,8 +103,10 @@ def evaluate(
     currency = currency_of(contract)
     ledger = LimitLedger(currency)
     states = {unit.key: maturity(contract, unit, as_of) for unit in units}
+    # pools read final units only: a provisional one is awaited, never counted in
+    final = [unit for unit in units if states[unit.key].final]
     results = [
-        _unit(contract, unit, units, dict(overrides or {}), currency, ledger, states)
+        _unit(contract, unit, final, dict(overrides or {}), currency, ledger, states)
         for unit in units
     ]
     return Statement(
@@ -128,7 +130,7 @@ def evaluate(
 def _unit(
     contract: Contract,
     unit: CohortFigures,
-    units: list[CohortFigures],
+    final: list[CohortFigures],
     overrides: dict[str, Value],
     currency: str,
     ledger: LimitLedger,
@@ -140,8 +142,6 @@ def _unit(
     state = states[unit.key]
     if unit.cancelled is not None:
         return UnitResult(unit, year, version.name, (), (), (), (), _zero(currency), state)
-    # pools read final units only: a provisional one is awaited, never counted in
-    final = [u for u in units if states[u.key].final]
     resolver = Resolver(rules, unit, year, overrides)
     assessment = UnitAssessment(
         rules, unit, resolver, currency, lambda: pooled_figures(unit, final),
