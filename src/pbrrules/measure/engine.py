@@ -213,9 +213,6 @@ def _run(run: _Run, contract: rules.Contract, data: OutcomeData, reject: bool) -
     findings = validation.Findings(keep_all=reject)
     ie, off = _check_columns(contract, raws, findings, run.stated)
     early = _check_index_events(run, data, ie, off, findings, reject)
-    ie_latest = None
-    if run.stated is None:
-        ie_latest = maturity.latest_date(run.con, "index_events", ("index_date",))
     # Who has an index event (offences of anyone else are reported), before ties are rejected.
     # All that offences need of a text file's index events, whose copy is dropped before the
     # offences are read; a table too when rejecting ties would change the index_events view.
@@ -227,6 +224,10 @@ def _run(run: _Run, contract: rules.Contract, data: OutcomeData, reject: bool) -
 
     run.steps.step("forming cohorts")
     formed = form_cohorts(run.con, the_plan, ie.raw, findings, reject)
+    # the index events' latest date (after ties are rejected, before a text copy is dropped)
+    ie_latest = None
+    if run.stated is None:
+        ie_latest = maturity.latest_date(run.con, "index_events", ("index_date",))
     if ie.read is not None:
         run.need_order(formed.ties.total)
     flush = ie.read is not None and ie.raw.rows >= FLUSH_FROM_ROWS
