@@ -10,6 +10,7 @@ Before that it is provisional: nothing in it is compared for payment and nothing
 from __future__ import annotations
 
 import datetime
+import re
 
 from pbrrules.figures import AsOf, CohortFigures
 from pbrrules.rules import Blocks, Contract, Measure, Rules
@@ -36,9 +37,9 @@ def last_index_date(rules: Rules, unit: CohortFigures) -> datetime.date | None:
     (its period has not ended: when it will is not known)."""
     cohort = rules.cohort(unit.cohort)
     blocks = [r for r in cohort.periods if isinstance(r, Blocks)] if cohort else []
-    if not blocks or not unit.period.startswith("cohort ") or not unit.period[7:].isdigit():
+    if not blocks or not re.fullmatch(r"cohort \d+", unit.period):
         return unit.end
-    rule = blocks[0]
+    rule = blocks[0]  # one series per cohort: two would both label their blocks "cohort N"
     if unit.treatment.offenders >= rule.size:
         return unit.end
     return rule.end  # a series that ended takes no index event after its end; else filling
