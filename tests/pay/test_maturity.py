@@ -353,6 +353,7 @@ def test_a_record_after_the_date_the_folders_extract_file_states_names_that_file
     assert f"dated after the extract date (stated by {folder / 'extract.json'})" in err
     # a date given with the run is the caller's word, and stands over the folder's
     assert main(["run", str(DONCASTER), str(folder), "--as-of", "2014-04-15"]) == 0
+    assert "--as-of 2014-04-15 is used, not the 2014-01-31 that" in capsys.readouterr().err
 
 
 def test_provisional_and_reconciled_statements_are_valid_pbr_statement_2(tmp_path: Path) -> None:

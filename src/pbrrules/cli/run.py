@@ -90,6 +90,10 @@ def run_command(args: argparse.Namespace) -> int:
         if clash is not None:  # refused before any work, and before anything is written
             print(f"pbr-eval: {clash}", file=sys.stderr)
             return EXIT_PROBLEMS
+        stated = data.extract
+        if args.as_of is not None and stated is not None and stated.day != args.as_of:
+            print(f"pbr-eval: --as-of {args.as_of} is used, not the {stated.day} that "
+                  f"{stated.stated_by} states", file=sys.stderr)
         statement, measurement = api.measured(
             contract, data, reject_invalid=args.reject_invalid is not None, as_of=args.as_of
         )
