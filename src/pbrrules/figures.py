@@ -25,12 +25,14 @@ class AsOf:
     """The date the records were extracted (the run's as-of date) and where it came from.
 
     A cohort unit's figures are final only once every window its measures need has closed by
-    this date (docs/data.md, "Maturity"). ``stated_by`` names the file that stated it, if any.
+    this date (docs/data.md, "Maturity"). ``stated_by`` names the file that stated it, if any,
+    and ``extracted_by`` who took the extract, if the file says.
     """
 
     day: datetime.date
     source: AsOfSource
     stated_by: str | None = None
+    extracted_by: str | None = None
 
     def sentence(self) -> str:
         """How a statement heads its figures: ``Extract date 2014-08-31 (given with the run)``,
@@ -39,7 +41,8 @@ class AsOf:
         if self.source == "records":
             return f"No extract date was given; the records run to {day}"
         where = "given with the run" if self.source == "given" else f"stated by {self.stated_by}"
-        return f"Extract date {day} ({where})"
+        by = f"; extracted by {self.extracted_by}" if self.extracted_by else ""
+        return f"Extract date {day} ({where}{by})"
 
     def describe(self) -> str:
         """``the records run to 2019-06-28`` / ``the extract date is 2014-08-31``."""

@@ -184,10 +184,20 @@ def test_a_data_folder_states_its_extract_date_in_extract_json(tmp_path: Path) -
     assert (statement.as_of.day, statement.as_of.source) == (datetime.date(2014, 4, 15),
                                                               "extract file")  # fmt: skip
     assert statement.to_dict()["as_of_source"] == "extract file"
+    assert statement.as_of.extracted_by == "test"
+    assert "extracted by test" in api.render(statement, "table")
 
 
 @pytest.mark.parametrize(
-    "text", ['{"as_of": "2014-13-01"}', "[]", "not json", '{"as_of": "2014-04-15", "by": "x"}']
+    "text",
+    [
+        '{"as_of": "2014-13-01"}',
+        "[]",
+        "not json",
+        '{"as_of": "2014-04-15", "by": "x"}',
+        '{"note": "no date"}',
+        '{"as_of": "2014-04-15", "extracted_by": 7}',
+    ],
 )
 def test_an_unreadable_extract_file_is_reported_with_its_path(tmp_path: Path, text: str) -> None:
     folder = cut(ROOT / "examples" / "doncaster", tmp_path / "cut", "2014-04-15")

@@ -14,7 +14,7 @@ from pbrrules.measure.problems import DataProblem
 #: The file beside the tables in which a data folder states its own extract date.
 EXTRACT_FILE = "extract.json"
 #: The keys ``extract.json`` may hold: the date (required), who took the extract, a note.
-EXTRACT_KEYS = {"as_of": True, "extracted_by": False, "note": False}
+EXTRACT_KEYS = ("as_of", "extracted_by", "note")
 
 
 def read_extract_file(folder: Path) -> tuple[AsOf | None, list[DataProblem]]:
@@ -33,6 +33,8 @@ def read_extract_file(folder: Path) -> tuple[AsOf | None, list[DataProblem]]:
     if unknown:
         return None, [_extract_problem(path, f"has unknown key(s) {', '.join(unknown)}")]
     day = stated.get("as_of")
+    if day is None:
+        return None, [_extract_problem(path, "has no as_of date", "as_of")]
     try:
         if not isinstance(day, str) or len(day) != 10:
             raise ValueError(day)
@@ -42,7 +44,7 @@ def read_extract_file(folder: Path) -> tuple[AsOf | None, list[DataProblem]]:
     for key in ("extracted_by", "note"):
         if key in stated and not isinstance(stated[key], str):
             return None, [_extract_problem(path, f"has a {key} that is not text", key)]
-    return AsOf(parsed, "extract file", str(path)), []
+    return AsOf(parsed, "extract file", str(path), stated.get("extracted_by")), []
 
 
 def _extract_problem(path: Path, message: str, column: str | None = None) -> DataProblem:

@@ -19,8 +19,8 @@ from pbrrules.measure.tables import TypedColumn
 def after_checks(
     columns: list[TypedColumn], names: tuple[str, ...], as_of: AsOf | None
 ) -> list[RowCheck]:
-    """PBR310 row checks: a date in ``names`` after a given (or stated) as-of date. None when
-    the as-of date is the records' own latest date (no record can be after it)."""
+    """PBR310 row checks: a date in ``names`` after a given (or stated) as-of date. Nothing
+    to check when the as-of date is the records' own latest date (no record is after it)."""
     if as_of is None or as_of.source == "records":
         return []
     by_name = {c.column.name: c for c in columns}

@@ -492,6 +492,7 @@ class Statement:
             "as_of": _iso(self.as_of.day) if self.as_of else None,
             "as_of_source": self.as_of.source if self.as_of else None,
             "as_of_stated_by": self.as_of.stated_by if self.as_of else None,
+            "as_of_extracted_by": self.as_of.extracted_by if self.as_of else None,
             "reconciliation": self.reconciliation.to_json() if self.reconciliation else None,
             "units": [unit.to_json() for unit in self.units],
             "totals": {
