@@ -21,11 +21,17 @@ from typing import TYPE_CHECKING
 from pbrrules.compiler import compile_contract as _compile_contract
 from pbrrules.compiler import compile_file
 from pbrrules.figures import AsOf, CohortFigures
+from pbrrules.pay.evaluate import currency_of
 from pbrrules.pay.evaluate import evaluate as _evaluate
 from pbrrules.render import Format, render
 from pbrrules.rules import Contract
 from pbrrules.statement import DataFile, DataInfo, Statement
-from pbrrules.statement.reconciliation import PreviousStatementError, read_previous
+from pbrrules.statement.reconciliation import (
+    PreviousStatement,
+    PreviousStatementError,
+    check_same_contract,
+    read_previous,
+)
 from pbrrules.statement.reconciliation import reconcile as _reconcile
 from pbrrules.values import Value
 from pbrrules.worked_examples import ExampleResult, run_examples
@@ -39,6 +45,7 @@ __all__ = [
     "AsOf",
     "DataInfo",
     "ExampleResult",
+    "PreviousStatement",
     "PreviousStatementError",
     "Statement",
     "compile_contract",
@@ -47,6 +54,7 @@ __all__ = [
     "evaluate_records",
     "load_contract",
     "measured",
+    "previous_statement",
     "reconcile",
     "render",
     "render_statement",
@@ -141,18 +149,30 @@ def measured(
     return statement, measurement
 
 
-def reconcile(statement: Statement, previous: str | Path) -> Statement:
-    """``statement`` reconciled with the statement paid before it (its JSON text, or a path to
-    it): per line what was stated before, and what is due now or owed back. Raises
-    PreviousStatementError when it cannot be read or is of another contract."""
+def previous_statement(source: str | Path, contract: Contract | None = None) -> PreviousStatement:
+    """Read the statement paid before (its JSON text, or a path to it), and, given the
+    ``contract``, check that it is a statement of that contract. Raises PreviousStatementError
+    when it cannot be read, is not a statement, or is of another contract or currency."""
     name = "the previous statement"
-    if isinstance(previous, Path):
-        name = str(previous)
+    if isinstance(source, Path):
+        name = str(source)
         try:
-            previous = previous.read_text(encoding="utf-8")
+            source = source.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise PreviousStatementError(f"cannot read {name}: {exc}") from None
-    return _reconcile(statement, read_previous(previous, name), name)
+    previous = read_previous(source, name)
+    if contract is not None:
+        check_same_contract(contract.header.name, currency_of(contract), previous)
+    return previous
+
+
+def reconcile(statement: Statement, previous: str | Path | PreviousStatement) -> Statement:
+    """``statement`` reconciled with the statement paid before it (its JSON text, a path to it,
+    or ``previous_statement``'s reading of it): per line what was stated before, and what is
+    due now or owed back. Raises PreviousStatementError as ``previous_statement`` does."""
+    if not isinstance(previous, PreviousStatement):
+        previous = previous_statement(previous)
+    return _reconcile(statement, previous)
 
 
 def _data_file(file: MeasuredFile) -> DataFile:

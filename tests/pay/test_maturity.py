@@ -378,3 +378,21 @@ def test_provisional_and_reconciled_statements_are_valid_pbr_statement_2(tmp_pat
     for statement in (early, later):
         jsonschema.validate(json.loads(statement.to_json()), schema)
     assert later.to_dict()["reconciliation"] is not None
+
+
+def test_previous_is_read_and_checked_before_measuring_and_never_overwritten(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    previous = tmp_path / "doncaster.json"
+    assert main(["run", str(DONCASTER), str(ROOT / "examples" / "doncaster"), "--format",
+                 "json", "--output", str(previous)]) == 0  # fmt: skip
+    capsys.readouterr()
+    # the data folder does not exist: the refusal comes first, before any data is looked at
+    status = main(["run", str(PETERBOROUGH), str(tmp_path / "nowhere"), "--previous",
+                   str(previous)])  # fmt: skip
+    assert status == 1
+    assert "is a statement of the contract" in capsys.readouterr().err
+    status = main(["run", str(DONCASTER), str(ROOT / "examples" / "doncaster"), "--previous",
+                   str(previous), "--output", str(previous)])  # fmt: skip
+    assert status == 1
+    assert "would overwrite the previous statement" in capsys.readouterr().err

@@ -82,6 +82,13 @@ def run_command(args: argparse.Namespace) -> int:
               f"file based on it (contract \"...\" based on \"{args.contract.name}\")",
               file=sys.stderr)
         return EXIT_PROBLEMS
+    previous = None
+    if args.previous is not None:  # read and checked before minutes of measuring
+        try:
+            previous = api.previous_statement(args.previous, contract)
+        except api.PreviousStatementError as exc:
+            print(f"pbr-eval: --previous: {exc}", file=sys.stderr)
+            return EXIT_PROBLEMS
     from pbrrules.measure import load_outcomes, write_rejects  # DuckDB: only when measuring
 
     try:
@@ -100,12 +107,8 @@ def run_command(args: argparse.Namespace) -> int:
     except OutcomeDataError as exc:
         _report_data_error(exc, sys.stderr)
         return EXIT_PROBLEMS
-    if args.previous is not None:
-        try:
-            statement = api.reconcile(statement, args.previous)
-        except api.PreviousStatementError as exc:
-            print(f"pbr-eval: --previous: {exc}", file=sys.stderr)
-            return EXIT_PROBLEMS
+    if previous is not None:
+        statement = api.reconcile(statement, previous)
     try:
         if args.reject_invalid is not None:
             write_rejects(args.reject_invalid, measurement.rejected)
@@ -128,13 +131,16 @@ def _data_files(data: OutcomeData) -> list[Path]:
 
 def _overwrites(args: argparse.Namespace, contract: list[Path], data: list[Path]) -> str | None:
     """Why the outputs would destroy an input or each other (None when they would not): an
-    output may not be the contract, a file it is based on or amended by, a data file, or the
-    other output (paths compared as the files they reach, through links and ``..``)."""
+    output may not be the contract, a file it is based on or amended by, a data file, the
+    previous statement (``--previous``: the record of what was paid), or the other output
+    (paths compared as the files they reach, through links and ``..``)."""
     outputs = [(o, p) for o, p in (("--output", args.output),
                                     ("--reject-invalid", args.reject_invalid)) if p is not None]
     if len(outputs) == 2 and _same(outputs[0][1], outputs[1][1]):
         return "--output and --reject-invalid name the same file: the rejects would be lost"
     inputs = [("the contract file", p) for p in contract] + [("the data file", p) for p in data]
+    if args.previous is not None:
+        inputs.append(("the previous statement", args.previous))
     for option, path in outputs:
         for what, source in inputs:
             if _same(path, source):

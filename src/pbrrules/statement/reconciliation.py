@@ -32,7 +32,7 @@ class PreviousStatementError(EvaluationError):
 @frozen
 class PreviousStatement:
     """What reconciling needs of the statement paid before: its contract, as-of date, total and
-    each payment line's amount."""
+    each payment line's amount; ``name`` is how messages name it (its path)."""
 
     contract: str
     source_hash: str | None
@@ -40,6 +40,7 @@ class PreviousStatement:
     as_of: str | None
     total: Decimal
     lines: dict[LineKey, Decimal]
+    name: str = "the previous statement"
 
 
 def read_previous(text: str, name: str = "the previous statement") -> PreviousStatement:
@@ -68,6 +69,7 @@ def read_previous(text: str, name: str = "the previous statement") -> PreviousSt
             data.get("as_of"),
             Decimal(data["totals"]["overall"]["amount"]),
             lines,
+            name,
         )
     except (KeyError, TypeError, InvalidOperation) as exc:
         raise PreviousStatementError(
@@ -75,12 +77,10 @@ def read_previous(text: str, name: str = "the previous statement") -> PreviousSt
         ) from None
 
 
-def reconcile(
-    statement: Statement, previous: PreviousStatement, name: str = "the previous statement"
-) -> Statement:
+def reconcile(statement: Statement, previous: PreviousStatement) -> Statement:
     """``statement`` with each line's previous amount and the reconciliation against
     ``previous``; PreviousStatementError when ``previous`` is of another contract or currency."""
-    _check_same_contract(statement, previous, name)
+    check_same_contract(statement.contract.name, statement.currency, previous)
     currency = statement.currency
     now: dict[LineKey, Line] = {}
     units = []
@@ -112,16 +112,18 @@ def reconcile(
     return attrs.evolve(statement, units=tuple(units), reconciliation=reconciliation)
 
 
-def _check_same_contract(statement: Statement, previous: PreviousStatement, name: str) -> None:
-    ours = statement.contract
-    if previous.contract != ours.name:
+def check_same_contract(contract: str, currency: str, previous: PreviousStatement) -> None:
+    """PreviousStatementError unless ``previous`` is a statement of the contract named
+    ``contract``, in ``currency`` (checked before measuring, and again when reconciling)."""
+    name = previous.name
+    if previous.contract != contract:
         raise PreviousStatementError(
             f'{name} is a statement of the contract "{previous.contract}", not of '
-            f'"{ours.name}": reconcile a statement only with the last one paid under the '
+            f'"{contract}": reconcile a statement only with the last one paid under the '
             "same contract"
         )
-    if previous.currency != ours.currency:
+    if previous.currency != currency:
         raise PreviousStatementError(
-            f"{name} is in {previous.currency}, this statement in {ours.currency}"
+            f"{name} is in {previous.currency}, this contract in {currency}"
         )
 
