@@ -69,3 +69,24 @@ def test_a_run_of_parameters_the_author_kept_together_stays_together() -> None:
 def test_half_away_from_zero_is_kept_as_written() -> None:
     text = BASE + "\nrounding:\n  payments to 2 decimal places, half away from zero\n"
     assert "half away from zero" in format_text(text)
+
+
+def test_pooled_so_far_and_an_examples_as_of_date_keep_their_form_and_meaning() -> None:
+    """Issue 10: ``pooled so far`` is the short form of ``pooled over all cohorts so far``;
+    ``as of DATE`` reads a worked example on that date."""
+    text = BASE.replace(
+        "reduction in change of at least 3 percentage points\n",
+        "reduction in change of at least 3 percentage points\n  pooled so far\n",
+    ) + (
+        '\nexample "read before the quarter is final":\n'
+        "  as of 2016-06-30\n"
+        '  given "2015-Q4": 1,000 offenders, 400 reoffenders\n'
+        '  expect reward pays £0 in "2015-Q4"\n'
+    )
+    formatted = format_text(text)
+    assert formatted == text
+    long_form = text.replace("pooled so far", "pooled over all cohorts so far")
+    assert format_text(long_form) == long_form
+    assert compile_contract(long_form) == compile_contract(text)
+    example = compile_contract(text).examples[0]
+    assert str(example.as_of) == "2016-06-30"

@@ -23,7 +23,7 @@ from pbrrules.errors import (
     PbrError,
     Span,
 )
-from pbrrules.figures import CohortFigures, GroupFigures, MeasureCounts
+from pbrrules.figures import AsOf, CohortFigures, GroupFigures, MeasureCounts
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers; at run time loaded on first use
     from pbrrules.api import (
@@ -31,6 +31,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers; at run time loaded on
         evaluate_folder,
         evaluate_records,
         load_contract,
+        reconcile,
         render_statement,
         run_examples,
     )
@@ -45,6 +46,7 @@ _LAZY = {
     "evaluate_folder": "pbrrules.api",
     "evaluate_records": "pbrrules.api",
     "load_contract": "pbrrules.api",
+    "reconcile": "pbrrules.api",
     "render_statement": "pbrrules.api",
     "run_examples": "pbrrules.api",
     "compile_contract": "pbrrules.compiler",
@@ -66,6 +68,7 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "AsOf",
     "CohortFigures",
     "Contract",
     "ContractError",
@@ -83,6 +86,7 @@ __all__ = [
     "evaluate_folder",
     "evaluate_records",
     "load_contract",
+    "reconcile",
     "render_statement",
     "run_examples",
 ]

@@ -13,17 +13,26 @@ exceptions, which carry their diagnostics: ``ContractError`` (the contract), ``O
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pbrrules.compiler import compile_contract as _compile_contract
 from pbrrules.compiler import compile_file
-from pbrrules.figures import CohortFigures
+from pbrrules.figures import AsOf, CohortFigures
+from pbrrules.pay.evaluate import currency_of
 from pbrrules.pay.evaluate import evaluate as _evaluate
 from pbrrules.render import Format, render
 from pbrrules.rules import Contract
 from pbrrules.statement import DataFile, DataInfo, Statement
+from pbrrules.statement.reconciliation import (
+    PreviousStatement,
+    PreviousStatementError,
+    check_same_contract,
+    read_previous,
+)
+from pbrrules.statement.reconciliation import reconcile as _reconcile
 from pbrrules.values import Value
 from pbrrules.worked_examples import ExampleResult, run_examples
 
@@ -33,8 +42,11 @@ if TYPE_CHECKING:
     from pbrrules.measure.sources import TableInput
 
 __all__ = [
+    "AsOf",
     "DataInfo",
     "ExampleResult",
+    "PreviousStatement",
+    "PreviousStatementError",
     "Statement",
     "compile_contract",
     "evaluate_figures",
@@ -42,6 +54,8 @@ __all__ = [
     "evaluate_records",
     "load_contract",
     "measured",
+    "previous_statement",
+    "reconcile",
     "render",
     "render_statement",
     "run_examples",
@@ -64,23 +78,37 @@ def evaluate_figures(
     *,
     overrides: Mapping[str, Value] | None = None,
     data: DataInfo | None = None,
+    as_of: datetime.date | AsOf | None = None,
 ) -> Statement:
-    """Pay ``contract`` on cohort figures a caller already holds (or typed into an example)."""
-    return _evaluate(contract, figures, overrides=overrides, data=data)
+    """Pay ``contract`` on cohort figures a caller already holds (or typed into an example).
+
+    With ``as_of`` (the date the figures were measured on) a unit whose windows had not all
+    closed by then is provisional and paid nothing; without it every unit is taken as final
+    (unless its figures are marked ``provisional``)."""
+    if isinstance(as_of, datetime.date):
+        as_of = AsOf(as_of, "given")
+    return _evaluate(contract, figures, overrides=overrides, data=data, as_of=as_of)
 
 
 def evaluate_folder(
-    contract: Contract, folder: str | Path, *, reject_invalid: bool = False
+    contract: Contract,
+    folder: str | Path,
+    *,
+    reject_invalid: bool = False,
+    as_of: datetime.date | None = None,
 ) -> Statement:
     """Measure the outcome files in ``folder`` (index_events.* and offences.*) and pay on them.
 
     With ``reject_invalid`` the valid records are used and the rejected ones are counted in the
     statement's record accounting (``measured`` also returns them, to be written out); otherwise
-    any invalid record raises OutcomeDataError before anything is paid.
+    any invalid record raises OutcomeDataError before anything is paid. ``as_of`` is the date
+    the records were extracted; without it, the date the folder's ``extract.json`` states, else
+    the latest date in the records (docs/data.md, "The extract date").
     """
     from pbrrules.measure import load_outcomes
 
-    return measured(contract, load_outcomes(folder), reject_invalid=reject_invalid)[0]
+    data = load_outcomes(folder)
+    return measured(contract, data, reject_invalid=reject_invalid, as_of=as_of)[0]
 
 
 def evaluate_records(
@@ -89,17 +117,22 @@ def evaluate_records(
     offences: TableInput,
     *,
     reject_invalid: bool = False,
+    as_of: datetime.date | None = None,
 ) -> Statement:
     """Measure records held in memory (sequences of mappings, Arrow tables, or file paths) and
-    pay on them."""
+    pay on them; ``as_of`` as for ``evaluate_folder`` (without it, the records' latest date)."""
     from pbrrules.measure import load_outcomes
 
     data = load_outcomes(index_events=index_events, offences=offences)
-    return measured(contract, data, reject_invalid=reject_invalid)[0]
+    return measured(contract, data, reject_invalid=reject_invalid, as_of=as_of)[0]
 
 
 def measured(
-    contract: Contract, data: OutcomeData, *, reject_invalid: bool = False
+    contract: Contract,
+    data: OutcomeData,
+    *,
+    reject_invalid: bool = False,
+    as_of: datetime.date | None = None,
 ) -> tuple[Statement, Measurement]:
     """Measure loaded outcome ``data`` and pay on the figures; also returns the measurement
     (with its ``rejected`` records, for a caller that writes them out)."""
@@ -107,12 +140,39 @@ def measured(
     # callers that pay on figures they already hold.
     from pbrrules.measure import measure
 
-    measurement = measure(contract, data, reject_invalid=reject_invalid)
+    measurement = measure(contract, data, reject_invalid=reject_invalid, as_of=as_of)
     info = DataInfo(
         tuple(_data_file(f) for f in measurement.files),
         measurement.accounting.to_json(),
     )
-    return _evaluate(contract, measurement.figures, data=info), measurement
+    statement = _evaluate(contract, measurement.figures, data=info, as_of=measurement.as_of)
+    return statement, measurement
+
+
+def previous_statement(source: str | Path, contract: Contract | None = None) -> PreviousStatement:
+    """Read the statement paid before (its JSON text, or a path to it), and, given the
+    ``contract``, check that it is a statement of that contract. Raises PreviousStatementError
+    when it cannot be read, is not a statement, or is of another contract or currency."""
+    name = "the previous statement"
+    if isinstance(source, Path):
+        name = str(source)
+        try:
+            source = source.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise PreviousStatementError(f"cannot read {name}: {exc}") from None
+    previous = read_previous(source, name)
+    if contract is not None:
+        check_same_contract(contract.header.name, currency_of(contract), previous)
+    return previous
+
+
+def reconcile(statement: Statement, previous: str | Path | PreviousStatement) -> Statement:
+    """``statement`` reconciled with the statement paid before it (its JSON text, a path to it,
+    or ``previous_statement``'s reading of it): per line what was stated before, and what is
+    due now or owed back. Raises PreviousStatementError as ``previous_statement`` does."""
+    if not isinstance(previous, PreviousStatement):
+        previous = previous_statement(previous)
+    return _reconcile(statement, previous)
 
 
 def _data_file(file: MeasuredFile) -> DataFile:

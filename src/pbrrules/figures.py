@@ -11,8 +11,44 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 from fractions import Fraction
+from typing import Literal
 
 from attrs import field, frozen
+
+#: Where a run's as-of date came from: given with the run (``--as-of``, ``as_of=``), stated by
+#: the data folder's ``extract.json``, or taken as the latest date in the records.
+AsOfSource = Literal["given", "extract file", "records"]
+
+
+@frozen
+class AsOf:
+    """The date the records were extracted (the run's as-of date) and where it came from.
+
+    A cohort unit's figures are final only once every window its measures need has closed by
+    this date (docs/data.md, "Maturity"). ``stated_by`` names the file that stated it, if any,
+    and ``extracted_by`` who took the extract, if the file says.
+    """
+
+    day: datetime.date
+    source: AsOfSource
+    stated_by: str | None = None
+    extracted_by: str | None = None
+
+    def sentence(self) -> str:
+        """How a statement heads its figures: ``Extract date 2014-08-31 (given with the run)``,
+        or ``No extract date was given; the records run to 2019-06-28``."""
+        day = self.day.isoformat()
+        if self.source == "records":
+            return f"No extract date was given; the records run to {day}"
+        where = "given with the run" if self.source == "given" else f"stated by {self.stated_by}"
+        by = f"; extracted by {self.extracted_by}" if self.extracted_by else ""
+        return f"Extract date {day} ({where}{by})"
+
+    def describe(self) -> str:
+        """``the records run to 2019-06-28`` / ``the extract date is 2014-08-31``."""
+        if self.source == "records":
+            return f"the records run to {self.day.isoformat()}"
+        return f"the extract date is {self.day.isoformat()}"
 
 
 @frozen
@@ -60,7 +96,9 @@ class CohortFigures:
     ``period`` is the period's label ("2015-Q4", "year 1", "cohort 1", or a named period);
     ``start`` and ``end`` are its first and last index dates. ``excluded`` counts the index events
     each exclusion rule removed (by reason); ``cancelled`` gives the reason a cancelled period
-    is not paid.
+    is not paid. ``closed`` counts the (treated) offenders whose every window had closed by the
+    run's as-of date (None when no date was known, as for figures typed into an example);
+    ``provisional`` marks figures a caller or an example states are interim.
     """
 
     cohort: str
@@ -72,6 +110,8 @@ class CohortFigures:
     area: str | None = None
     excluded: tuple[tuple[str, int], ...] = ()
     cancelled: str | None = None
+    closed: int | None = None
+    provisional: bool = False
 
     @property
     def key(self) -> tuple[str, str, str | None]:

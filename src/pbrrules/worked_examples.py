@@ -17,7 +17,7 @@ from typing import assert_never
 from attrs import frozen
 
 from pbrrules.errors import EvaluationError
-from pbrrules.figures import CohortFigures, GroupFigures, MeasureCounts
+from pbrrules.figures import AsOf, CohortFigures, GroupFigures, MeasureCounts
 from pbrrules.pay.evaluate import evaluate
 from pbrrules.pay.rounding import minor_digits, round_to, to_decimal
 from pbrrules.rules import (
@@ -82,7 +82,8 @@ def run_example(contract: Contract, example: Example) -> ExampleResult:
     }
     try:
         figures = example_figures(contract, example)
-        statement = evaluate(contract, figures, overrides=overrides)
+        as_of = AsOf(example.as_of, "given") if example.as_of is not None else None
+        statement = evaluate(contract, figures, overrides=overrides, as_of=as_of)
     except (ExampleProblem, EvaluationError) as problem:
         return ExampleResult(example, (), None, str(problem))
     results = tuple(check(contract, statement, e) for e in example.expectations)
@@ -125,6 +126,7 @@ def example_figures(contract: Contract, example: Example) -> list[CohortFigures]
     years_start = contract.header.contract_years_start
     groups: dict[tuple[str, str, str | None], dict[bool, dict[FigureName, Fraction]]] = {}
     windows: dict[tuple[str, str, str | None], periods.Window] = {}
+    interim: set[tuple[str, str, str | None]] = set()
     givens = [g for g in example.givens if isinstance(g, GivenFigures)]
     for given in givens:
         matched = False
@@ -137,6 +139,8 @@ def example_figures(contract: Contract, example: Example) -> list[CohortFigures]
                 matched = True
                 key = (cohort.name, window.label, given.area)
                 windows[key] = window
+                if given.provisional:
+                    interim.add(key)
                 figures = groups.setdefault(key, {}).setdefault(given.control, {})
                 for name, ref in given.figures:
                     figures[name] = _number(contract, ref)
@@ -171,6 +175,7 @@ def example_figures(contract: Contract, example: Example) -> list[CohortFigures]
                 control,
                 area,
                 cancelled=cancelled,
+                provisional=key in interim,
             )
         )
     return units

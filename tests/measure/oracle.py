@@ -168,10 +168,13 @@ def measure(
     events: list[Record],
     offences: list[Record],
     has_predicted: bool | None = None,
+    as_of: datetime.date | None = None,
 ) -> tuple[list[CohortFigures], dict[str, Any]]:
     """Cohort figures, sorted as the engine sorts them, and the accounting of both tables.
     ``has_predicted``: whether the data has a ``predicted_rate`` column (default: whether any
-    record has one)."""
+    record has one). ``as_of``: the extract date (default: the latest date in the records);
+    each unit's ``closed`` counts its treated offenders whose every window has closed by it."""
+    as_of = as_of or latest_date(events, offences)
     names: list[str] = []
     for v in contract.versions:
         names += [c.name for c in v.rules.cohorts if c.name not in names]
@@ -329,6 +332,21 @@ def measure(
                 ):
                     continue
                 offence_rank[k] = min(offence_rank.get(k, 9), _offence_rank(o, e, all_ms))
+        treated = [e for e in u["counted"] if not applies(u["rule"].control_group, e, False)]
+        # a first-N series takes the measures in force on its start date
+        series_start = next(
+            (r.start for r in u["rule"].periods if isinstance(r, rules.Blocks)), u["start"]
+        )
+        in_force = contract.versions[
+            version_of(contract, series_start if u["block"] else u["start"])
+        ].rules.measures
+        unit_ms = [m for m in in_force if m.cohort == u["cohort"]]
+        closed = sum(
+            all(plus_both(e["index_date"], m.follow_up, m.waiting) <= day for m in unit_ms)
+            for e in treated
+            for day in [as_of]
+            if day is not None
+        )
         excluded = {x.reason: 0 for x in u["rule"].exclusions}
         for reason, n in sorted(u["excluded"].items(), key=lambda kv: rank(kv[0])):
             excluded[reason] = excluded.get(reason, 0) + n
@@ -345,6 +363,7 @@ def measure(
                 u["area"],
                 tuple(excluded.items()),
                 u["cancelled"],
+                closed if as_of is not None else None,
             )
         )
     figures.sort(key=lambda f: (f.start, f.cohort, f.area or "", f.end, f.period))
@@ -379,6 +398,21 @@ def measure(
         "offences": (off_counted, dict(off_acc)),
     }
     return figures, accounting
+
+
+def latest_date(events: list[Record], offences: list[Record]) -> datetime.date | None:
+    """The as-of date taken from the records: their latest index, offence or disposal date."""
+    days = [e["index_date"] for e in events]
+    days += [o[c] for o in offences for c in ("offence_date", "disposal_date")]
+    return max(days, default=None)
+
+
+def mature_on(contract: rules.Contract, figures: CohortFigures) -> datetime.date:
+    """SPEC §4, naively: the unit's period end plus the longest follow-up and waiting period of
+    its cohort's measures (dated periods only)."""
+    version = contract.versions[version_of(contract, figures.start)].rules
+    ms = [m for m in version.measures if m.cohort == figures.cohort]
+    return max((plus_both(figures.end, m.follow_up, m.waiting) for m in ms), default=figures.end)
 
 
 def _offence_rank(o: Record, e: Record, ms: list[rules.Measure]) -> int:

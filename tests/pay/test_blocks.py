@@ -7,7 +7,7 @@ import datetime
 from decimal import Decimal
 
 from pbrrules.api import compile_contract
-from pbrrules.figures import CohortFigures, GroupFigures, MeasureCounts
+from pbrrules.figures import AsOf, CohortFigures, GroupFigures, MeasureCounts
 from pbrrules.pay import evaluate
 
 D = datetime.date
@@ -85,3 +85,18 @@ def test_a_series_with_an_end_assesses_its_last_cohort_as_it_stands() -> None:
         ("payment", "pays"),
         ("pilot", "pays"),
     ]
+
+
+def test_a_full_block_is_final_on_its_last_index_date_plus_its_window() -> None:
+    """Issue 10: a first-N cohort is final once it is full and its last member's window (12
+    months' follow-up and 6 months' waiting) has closed; one still filling has no such date."""
+    figures = [block(1, 1000, 400), block(2, 600, 200)]
+    early = evaluate(CONTRACT, figures, as_of=AsOf(D(2013, 6, 29), "given"))
+    first, second = early.units
+    assert (first.maturity.state, first.maturity.mature_on) == ("provisional", D(2013, 6, 30))
+    assert all(line.status == "not yet due" for line in first.lines)
+    assert (second.maturity.state, second.maturity.mature_on) == ("provisional", None)
+    assert "cohort 2 is still filling" in second.lines[0].derivation
+    on_time = evaluate(CONTRACT, figures, as_of=AsOf(D(2013, 6, 30), "given"))
+    assert on_time.units[0].maturity.final
+    assert on_time.units[0].lines[0].amount.amount == Decimal(1_000_000)

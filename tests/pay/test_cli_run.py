@@ -47,7 +47,7 @@ def test_run_json_is_valid_against_the_schema_and_byte_identical_twice(
     assert first[1] == second[1]
     statement = json.loads(first[1])
     jsonschema.validate(statement, SCHEMA, cls=jsonschema.Draft202012Validator)
-    assert statement["schema"] == "pbr.statement/1"
+    assert statement["schema"] == "pbr.statement/2"
     assert statement["contract"]["source_hash"].startswith("sha256:")
     assert all(f["sha256"] for f in statement["data"]["files"])
     lines = [line for unit in statement["units"] for line in unit["lines"]]
@@ -88,7 +88,7 @@ def test_run_writes_the_output_file_atomically(
     assert status == 0
     assert out == ""
     assert "written to" in err
-    assert json.loads(target.read_text(encoding="utf-8"))["schema"] == "pbr.statement/1"
+    assert json.loads(target.read_text(encoding="utf-8"))["schema"] == "pbr.statement/2"
     assert [p.name for p in tmp_path.iterdir()] == ["statement.json"]
 
 

@@ -232,7 +232,7 @@ def test_cohort_by_cohort_equals_all_at_once_without_cumulative_limits(
 def test_the_json_statement_validates_against_its_schema(
     rules: Contract, cohorts: list[CohortFigures]
 ) -> None:
-    """Every statement's JSON form is valid pbr.statement/1."""
+    """Every statement's JSON form is valid pbr.statement/2."""
     jsonschema.validate(
         json.loads(evaluate(rules, cohorts).to_json()), SCHEMA, cls=jsonschema.Draft202012Validator
     )

@@ -7,6 +7,7 @@ Exit status: 0 success; 1 problems in the contract or the data, or a failed exam
 from __future__ import annotations
 
 import argparse
+import datetime
 import os
 import sys
 from pathlib import Path
@@ -34,7 +35,7 @@ def register(subparsers: Any) -> None:
     run.add_argument("data", type=Path, metavar="DATA", help="folder of outcome record files")
     run.add_argument(
         "--format", choices=FORMATS, default="table",
-        help="table for people (default), json (schema pbr.statement/1), csv (one row per "
+        help="table for people (default), json (schema pbr.statement/2), csv (one row per "
         "payment line) or markdown (a narrative statement)",
     )  # fmt: skip
     run.add_argument(
@@ -45,6 +46,17 @@ def register(subparsers: Any) -> None:
         "--reject-invalid", type=Path, metavar="FILE",
         help="pay on the valid records and write every rejected record, with its reason, to "
         "FILE (by default any invalid record stops the run before anything is paid)",
+    )  # fmt: skip
+    run.add_argument(
+        "--as-of", type=_date, metavar="YYYY-MM-DD",
+        help="the date the records were extracted: a cohort is paid only once every window it "
+        "needs has closed by then, and a record dated later is invalid (default: the date "
+        "DATA/extract.json states, else the latest date in the records)",
+    )  # fmt: skip
+    run.add_argument(
+        "--previous", type=Path, metavar="STATEMENT.json",
+        help="the JSON statement paid before (same contract): show per line what it stated, "
+        "what is stated now and the difference, and what is due now or owed back",
     )  # fmt: skip
     run.set_defaults(func=run_command)
 
@@ -70,6 +82,13 @@ def run_command(args: argparse.Namespace) -> int:
               f"file based on it (contract \"...\" based on \"{args.contract.name}\")",
               file=sys.stderr)
         return EXIT_PROBLEMS
+    previous = None
+    if args.previous is not None:  # read and checked before minutes of measuring
+        try:
+            previous = api.previous_statement(args.previous, contract)
+        except api.PreviousStatementError as exc:
+            print(f"pbr-eval: --previous: {exc}", file=sys.stderr)
+            return EXIT_PROBLEMS
     from pbrrules.measure import load_outcomes, write_rejects  # DuckDB: only when measuring
 
     try:
@@ -78,12 +97,18 @@ def run_command(args: argparse.Namespace) -> int:
         if clash is not None:  # refused before any work, and before anything is written
             print(f"pbr-eval: {clash}", file=sys.stderr)
             return EXIT_PROBLEMS
+        stated = data.extract
+        if args.as_of is not None and stated is not None and stated.day != args.as_of:
+            print(f"pbr-eval: --as-of {args.as_of} is used, not the {stated.day} that "
+                  f"{stated.stated_by} states", file=sys.stderr)
         statement, measurement = api.measured(
-            contract, data, reject_invalid=args.reject_invalid is not None
+            contract, data, reject_invalid=args.reject_invalid is not None, as_of=args.as_of
         )
     except OutcomeDataError as exc:
         _report_data_error(exc, sys.stderr)
         return EXIT_PROBLEMS
+    if previous is not None:
+        statement = api.reconcile(statement, previous)
     try:
         if args.reject_invalid is not None:
             write_rejects(args.reject_invalid, measurement.rejected)
@@ -106,13 +131,16 @@ def _data_files(data: OutcomeData) -> list[Path]:
 
 def _overwrites(args: argparse.Namespace, contract: list[Path], data: list[Path]) -> str | None:
     """Why the outputs would destroy an input or each other (None when they would not): an
-    output may not be the contract, a file it is based on or amended by, a data file, or the
-    other output (paths compared as the files they reach, through links and ``..``)."""
+    output may not be the contract, a file it is based on or amended by, a data file, the
+    previous statement (``--previous``: the record of what was paid), or the other output
+    (paths compared as the files they reach, through links and ``..``)."""
     outputs = [(o, p) for o, p in (("--output", args.output),
                                     ("--reject-invalid", args.reject_invalid)) if p is not None]
     if len(outputs) == 2 and _same(outputs[0][1], outputs[1][1]):
         return "--output and --reject-invalid name the same file: the rejects would be lost"
     inputs = [("the contract file", p) for p in contract] + [("the data file", p) for p in data]
+    if args.previous is not None:
+        inputs.append(("the previous statement", args.previous))
     for option, path in outputs:
         for what, source in inputs:
             if _same(path, source):
@@ -127,6 +155,16 @@ def _same(a: Path, b: Path) -> bool:
         return (a.exists() and b.exists() and os.path.samefile(a, b)) or a.resolve() == b.resolve()
     except OSError:
         return False
+
+
+def _date(text: str) -> datetime.date:
+    """An ``--as-of`` date, YYYY-MM-DD (argparse reports anything else as misuse)."""
+    try:
+        if len(text) != 10:
+            raise ValueError(text)
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date written YYYY-MM-DD") from None
 
 
 def _unwritable(path: Path | None) -> str | None:

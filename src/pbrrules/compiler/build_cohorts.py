@@ -289,7 +289,9 @@ class CohortBuild(BaseBuild):
             clause=ref,
             comparison_span=comparison_span,
             span=span,
-            written=tuple(item.kind for item in items),
+            written=tuple(
+                "pooled so far" if item.value == "so far" else item.kind for item in items
+            ),
             illustrative=self._single(items, "illustrative", "illustrative", owner),
         )
 
@@ -319,6 +321,10 @@ class CohortBuild(BaseBuild):
 
     def pooled(self, meta: Meta) -> Item:
         return Item("pooled", True, self._span(meta))
+
+    def pooled_so_far(self, meta: Meta) -> Item:
+        # ``pooled so far``: the short form of ``pooled over all cohorts so far``
+        return Item("pooled", "so far", self._span(meta))
 
     def pooled_all(self, meta: Meta) -> Item:
         return Item("pooled", "all", self._span(meta))

@@ -16,6 +16,7 @@ from lark.tree import Meta
 from pbrrules import rules
 from pbrrules.compiler.build_cohorts import CohortBuild
 from pbrrules.compiler.build_values import Item
+from pbrrules.errors import NOWHERE
 from pbrrules.syntax import literals
 from pbrrules.values import Quantity, Unit
 
@@ -276,17 +277,24 @@ class RulesBuild(CohortBuild):
     # -- examples and variations ----------------------------------------------------------------
 
     def example(self, meta: Meta, name: Token, ref: str | None, *items: Item) -> rules.Example:
+        as_of = next((item for item in items if item.kind == "as_of"), None)
         return rules.Example(
             name=literals.unquote(name),
             givens=tuple(item.value for item in items if item.kind == "given"),
             expectations=tuple(item.value for item in items if item.kind == "expect"),
             clause=ref,
             span=self._span(meta),
+            as_of=as_of.value if as_of is not None else None,
+            as_of_span=as_of.span if as_of is not None else NOWHERE,
         )
+
+    def example_as_of(self, meta: Meta, date: Token) -> Item:
+        return Item("as_of", self._date(date), self._span(meta))
 
     def given_figures(
         self, meta: Meta, control: bool | None, cohort: Token | None, period: Token,
-        area: Token | None, *figures: tuple[rules.FigureName, rules.ValueRef],
+        area: Token | None, provisional: bool | None,
+        *figures: tuple[rules.FigureName, rules.ValueRef],
     ) -> Item:
         span = self._span(meta)
         given = rules.GivenFigures(
@@ -296,10 +304,14 @@ class RulesBuild(CohortBuild):
             bool(control),
             span,
             cohort=str(cohort) if cohort is not None else None,
+            provisional=bool(provisional),
         )
         return Item("given", given, span)
 
     def control(self, meta: Meta) -> bool:
+        return True
+
+    def provisional(self, meta: Meta) -> bool:
         return True
 
     def figure(self, meta: Meta, amount: Fraction, name: str) -> tuple[str, rules.ValueRef]:

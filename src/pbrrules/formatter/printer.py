@@ -281,6 +281,8 @@ def _target(t: rules.Target) -> Iterator[Line]:
         yield _item(s.span, f"significant at {_vref(s.level)} {s.sides}{critical}")
     if t.pooled:
         pooled = "pooled over all cohorts" + ("" if t.all_cohorts else " so far")
+        if "pooled so far" in t.written:
+            pooled = "pooled so far"  # the short form, as written
         yield Line(INDENT + pooled, t.span.end_line, t.span.end_line)
     elif "pooled" in t.written:
         yield Line(INDENT + "for each cohort", t.span.end_line, t.span.end_line)
@@ -385,6 +387,8 @@ def _condition(condition: rules.Condition, level: int = 0) -> str:
 
 def _example(e: rules.Example) -> Iterator[Line]:
     yield _one(e.span, f"example {_q(e.name)}{_sref(e.clause)}:")
+    if e.as_of is not None:
+        yield _item(e.as_of_span, f"as of {e.as_of.isoformat()}")
     for given in e.givens:
         if isinstance(given, rules.GivenValue):
             yield _item(given.span, f"given {given.name} = {_value(given.value)}")
@@ -393,7 +397,8 @@ def _example(e: rules.Example) -> Iterator[Line]:
         control += f"{given.cohort} " if given.cohort is not None else ""
         area = f" in {_q(given.area)}" if given.area is not None else ""
         figures = ", ".join(f"{_vref(value)} {_FIGURES[name]}" for name, value in given.figures)
-        yield _item(given.span, f"given {control}{_q(given.period)}{area}: {figures}")
+        interim = " provisional" if given.provisional else ""
+        yield _item(given.span, f"given {control}{_q(given.period)}{area}{interim}: {figures}")
     for x in e.expectations:
         where = f" in {_q(x.period)}" if x.period is not None else ""
         where += f" in {_q(x.area)}" if x.area is not None else ""

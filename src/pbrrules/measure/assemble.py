@@ -48,9 +48,11 @@ def assemble(
     block_stats: Sequence[BlockStat],
     areas: list[tuple[int, str]],
     has_predicted: bool,
+    closed: dict[tuple[int, int, str | None], int] | None = None,
 ) -> tuple[CohortFigures, ...]:
     """The figures of every unit, sorted by (start, cohort, area): dated periods for every group
-    value seen in the cohort (N = 0 when empty), blocks as the data cut them."""
+    value seen in the cohort (N = 0 when empty), blocks as the data cut them; ``closed`` counts
+    each unit's treated offenders whose windows have closed by the as-of date."""
     # (pid, block, area) -> unit; groups keyed by (pid, block, area, control)
     cohort_areas: dict[int, list[str]] = defaultdict(list)
     for ci, name in sorted(areas):
@@ -126,6 +128,7 @@ def assemble(
                 area=unit.area,
                 excluded=tuple(excluded.items()),
                 cancelled=unit.cancelled,
+                closed=None if closed is None else closed.get(key, 0),
             )
         )
     figures.sort(key=lambda f: (f.start, f.cohort, f.area or "", f.end, f.period))

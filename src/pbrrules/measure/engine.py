@@ -6,6 +6,7 @@ register the sources, check them, build the cohort units, count, and account for
 
 from __future__ import annotations
 
+import datetime
 import os
 from collections.abc import Sequence
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
@@ -15,8 +16,8 @@ import duckdb
 from attrs import frozen
 
 from pbrrules import rules
-from pbrrules.figures import CohortFigures
-from pbrrules.measure import sqlgen, validation
+from pbrrules.figures import AsOf, CohortFigures
+from pbrrules.measure import maturity, sqlgen, validation
 from pbrrules.measure.accounting import RecordAccounting, index_accounting, offence_accounting
 from pbrrules.measure.assemble import Row, assemble
 from pbrrules.measure.background import Background
@@ -48,12 +49,14 @@ FLUSH_FROM_ROWS = 2_000_000
 class Measurement:
     """What measuring gave: the figures of every cohort unit (sorted by start, cohort, area),
     the record accounting, every rejected record's problem (empty unless rejecting), and the
-    input files with their row counts and hashes."""
+    input files with their row counts and hashes, and the as-of date the figures are read on
+    (given, stated by the data folder, or the records' latest date)."""
 
     figures: tuple[CohortFigures, ...]
     accounting: RecordAccounting
     rejected: tuple[DataProblem, ...]
     files: tuple[DataFile, ...]
+    as_of: AsOf | None = None
 
 
 def measure(
@@ -63,6 +66,7 @@ def measure(
     reject_invalid: bool = False,
     threads: int | None = None,
     progress: Progress | None = None,
+    as_of: datetime.date | None = None,
 ) -> Measurement:
     """Measure every cohort of ``contract`` on ``data``.
 
@@ -70,13 +74,19 @@ def measure(
     lists the problems. With ``reject_invalid`` the valid records are measured and every
     invalid one is returned in ``Measurement.rejected`` with its reason. ``threads``: how many
     threads DuckDB runs (default: one more than the machine's cores, ``default_threads``); 1
-    runs everything in turn on one.
+    runs everything in turn on one. ``as_of``: the date the records were extracted (else the
+    date the data folder states, else the records' latest date); a record dated after a given
+    or stated date is invalid (PBR310).
     """
+    stated = AsOf(as_of, "given") if as_of is not None else data.extract
     steps = progress or Progress(6)
     with ThreadPoolExecutor(max_workers=2) as pool:
         # one worker hashes the files in turn; the other is for a query in the background
         hashes = pool.submit(_hash_files, data)
-        args = (contract, data, reject_invalid, threads or default_threads(), pool, steps, hashes)
+        args = (
+            contract, data, reject_invalid, threads or default_threads(), pool, steps, hashes,
+            stated,
+        )
         try:
             return _measure_on(*args)
         except _RowOrderNeeded:
@@ -95,11 +105,12 @@ def _measure_on(
     pool: Executor,
     steps: Progress,
     hashes: Future[dict[str, str]],
+    stated: AsOf | None,
     ordered: bool = False,
 ) -> Measurement:
     """One measurement on a fresh in-memory database."""
     con = duckdb.connect(":memory:")
-    run = _Run(con, pool if threads != 1 else None, steps, hashes, ordered)
+    run = _Run(con, pool if threads != 1 else None, steps, hashes, ordered, stated)
     try:
         con.execute(f"SET threads = {int(threads)}")
         return _run(run, contract, data, reject)
@@ -162,8 +173,8 @@ def _hash_files(data: OutcomeData) -> dict[str, str]:
 class _Run:
     """What one measurement works with: its connection, a pool for work beside the queries
     (None to run everything in turn), progress, the files' hashes being computed, the queries
-    running in the background (stopped before the connection closes), and whether text files
-    must be read keeping their row order."""
+    running in the background (stopped before the connection closes), whether text files
+    must be read keeping their row order, and the as-of date given or stated (if any)."""
 
     def __init__(
         self,
@@ -172,8 +183,10 @@ class _Run:
         steps: Progress,
         hashes: Future[dict[str, str]],
         ordered: bool,
+        stated: AsOf | None = None,
     ):
         self.con = con
+        self.stated = stated
         self.pool = pool
         self.steps = steps
         self.hashes = hashes
@@ -198,7 +211,7 @@ def _run(run: _Run, contract: rules.Contract, data: OutcomeData, reject: bool) -
 
     run.steps.step("checking records")
     findings = validation.Findings(keep_all=reject)
-    ie, off = _check_columns(contract, raws, findings)
+    ie, off = _check_columns(contract, raws, findings, run.stated)
     early = _check_index_events(run, data, ie, off, findings, reject)
     # Who has an index event (offences of anyone else are reported), before ties are rejected.
     # All that offences need of a text file's index events, whose copy is dropped before the
@@ -211,6 +224,10 @@ def _run(run: _Run, contract: rules.Contract, data: OutcomeData, reject: bool) -
 
     run.steps.step("forming cohorts")
     formed = form_cohorts(run.con, the_plan, ie.raw, findings, reject)
+    # the index events' latest date (after ties are rejected, before a text copy is dropped)
+    ie_latest = None
+    if run.stated is None:
+        ie_latest = maturity.latest_date(run.con, "index_events", ("index_date",))
     if ie.read is not None:
         run.need_order(formed.ties.total)
     flush = ie.read is not None and ie.raw.rows >= FLUSH_FROM_ROWS
@@ -227,6 +244,10 @@ def _run(run: _Run, contract: rules.Contract, data: OutcomeData, reject: bool) -
     findings.merge(formed.ties)
     if findings.total and not reject:
         raise data_error(findings.problems, findings.total)
+    as_of = run.stated or maturity.records_as_of(
+        ie_latest, maturity.latest_date(run.con, "offences", ("offence_date", "disposal_date"))
+    )
+    closed = maturity.closed_counts(run.con, the_plan, as_of.day) if as_of is not None else None
     if keep_known:
         run.con.execute("DROP TABLE known_offenders")
     # counting reads no more of the units than who, when and where (less memory held)
@@ -258,8 +279,10 @@ def _run(run: _Run, contract: rules.Contract, data: OutcomeData, reject: bool) -
         formed.block_stats,
         _areas(the_plan, formed.unit_stats),
         has_predicted,
+        closed,
     )
-    return Measurement(figures, accounting, rejected, _files(data, ie.raw, off.raw, run.hashes))
+    files = _files(data, ie.raw, off.raw, run.hashes)
+    return Measurement(figures, accounting, rejected, files, as_of)
 
 
 def _register(con: duckdb.DuckDBPyConnection, data: OutcomeData) -> dict[TableName, RawTable]:
@@ -279,10 +302,13 @@ def _register(con: duckdb.DuckDBPyConnection, data: OutcomeData) -> dict[TableNa
 
 
 def _check_columns(
-    contract: rules.Contract, raws: dict[TableName, RawTable], findings: validation.Findings
+    contract: rules.Contract,
+    raws: dict[TableName, RawTable],
+    findings: validation.Findings,
+    stated: AsOf | None = None,
 ) -> tuple[TableCheck, TableCheck]:
     """Phase 2a: each table has the columns the contract and the data standard need, and how
-    each is read."""
+    each is read; with a ``stated`` as-of date, no date after it (PBR310)."""
     ie, off = raws["index_events"], raws["offences"]
     ie_schema = index_event_schema(contract, tuple(ie.types))
     off_schema = offence_schema(contract)
@@ -290,10 +316,13 @@ def _check_columns(
     ok = validation.check_columns(off, off_schema, findings) and ok
     if not ok:
         raise data_error(findings.problems, findings.total)
+    ie_columns = typed_columns(ie_schema, ie)
     off_columns = typed_columns(off_schema, off)
+    late_events = maturity.after_checks(ie_columns, ("index_date",), stated)
+    late_offences = maturity.after_checks(off_columns, ("offence_date", "disposal_date"), stated)
     return (
-        TableCheck(ie, typed_columns(ie_schema, ie), []),
-        TableCheck(off, off_columns, offence_row_checks(off_columns)),
+        TableCheck(ie, ie_columns, late_events),
+        TableCheck(off, off_columns, offence_row_checks(off_columns) + late_offences),
     )
 
 

@@ -11,6 +11,8 @@ Codes (documented in docs/data.md):
 - PBR307 an offence for an offender with no index event
 - PBR308 a row repeated exactly
 - PBR309 two index events of one offender on one date in one cohort
+- PBR310 a record dated after the extract date given with the run or stated by the folder
+- PBR311 the data folder's extract.json cannot be read
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ TITLES = {
     "PBR307": "offence for an unknown offender",
     "PBR308": "duplicate row",
     "PBR309": "duplicate index event",
+    "PBR310": "dated after the extract date",
+    "PBR311": "unreadable extract file",
 }
 
 

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 from attrs import frozen
 
 from pbrrules.errors import OutcomeDataError
+from pbrrules.figures import AsOf
+from pbrrules.measure.extract import read_extract_file
 from pbrrules.measure.problems import LISTED, DataProblem
 from pbrrules.measure.schema import INDEX_EVENT_COLUMNS, OFFENCE_COLUMNS, TableName
 
@@ -58,10 +60,12 @@ Source = FileSource | ArrowSource
 
 @frozen
 class OutcomeData:
-    """The two tables of outcome records a measurement reads."""
+    """The two tables of outcome records a measurement reads, and the extract date the data
+    folder states (``extract.json``), if it states one."""
 
     index_events: Source
     offences: Source
+    extract: AsOf | None = None
 
     def source(self, table: TableName) -> Source:
         """The source of ``table``."""
@@ -91,10 +95,14 @@ def load_outcomes(
     """Find the outcome tables: ``folder/index_events.*`` and ``folder/offences.*``, or each given
     as a file path, an Arrow table, or a sequence of mappings (one per record).
 
-    Raises ``OutcomeDataError`` when a file is missing, ambiguous or of an unknown format.
+    Raises ``OutcomeDataError`` when a file is missing, ambiguous or of an unknown format, or
+    when the folder's ``extract.json`` cannot be read (PBR311).
     """
     found: dict[TableName, Source] = {}
     problems: list[DataProblem] = []
+    extract = None
+    if folder is not None:
+        extract, problems = read_extract_file(Path(folder))
     for table, given in (("index_events", index_events), ("offences", offences)):
         name: TableName = "index_events" if table == "index_events" else "offences"
         if given is None:
@@ -116,7 +124,7 @@ def load_outcomes(
             found[name] = source
     if problems:
         raise OutcomeDataError(problems, problems[0].render())
-    return OutcomeData(found["index_events"], found["offences"])
+    return OutcomeData(found["index_events"], found["offences"], extract)
 
 
 def _find_in_folder(folder: Path, table: TableName, problems: list[DataProblem]) -> Source | None:

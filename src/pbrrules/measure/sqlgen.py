@@ -212,6 +212,12 @@ def _use_ends(plan: Plan, sql: str) -> str:
     return sql
 
 
+def window_end_sql(measure: rules.Measure) -> str:
+    """The day an index event's window has closed under ``measure`` (index date + follow-up +
+    waiting period): a disposal on or after it is not counted (``pay/maturity.py`` agrees)."""
+    return _plus_both("index_date", measure.follow_up, measure.waiting)
+
+
 def _plus(column: str, duration: Duration) -> str:
     months = duration.months()
     if months is None:

@@ -3,7 +3,9 @@
 Units are met in cohort order (first index date, cohort rule, area). For each, the version of the
 rules in force for its start date decides which terms apply; each term assessed for the unit
 gives a line, rounded as the contract declares, then trimmed by caps and collars cumulatively.
-Cancelled units are reported with their reason and no lines. Lines sum exactly to the totals.
+Cancelled units are reported with their reason and no lines. A unit whose figures are not final
+on the run's as-of date (``pay/maturity.py``) is reported with interim figures and lines that are
+not yet due. Lines sum exactly to the totals.
 """
 
 from __future__ import annotations
@@ -15,9 +17,10 @@ from decimal import Decimal
 from fractions import Fraction
 
 from pbrrules.errors import EvaluationError
-from pbrrules.figures import CohortFigures, GroupFigures, MeasureCounts
+from pbrrules.figures import AsOf, CohortFigures, GroupFigures, MeasureCounts
 from pbrrules.pay.assessment import Draft, UnitAssessment
 from pbrrules.pay.limits import LimitLedger
+from pbrrules.pay.maturity import maturity
 from pbrrules.pay.params import NotAssessable, Resolver, contract_year
 from pbrrules.pay.rounding import minor_digits, round_money, to_decimal
 from pbrrules.rules import Blocks, Contract, Rules, Term, periods
@@ -25,6 +28,7 @@ from pbrrules.statement import (
     ContractInfo,
     DataInfo,
     Line,
+    Maturity,
     Money,
     Statement,
     UnitResult,
@@ -80,11 +84,15 @@ def evaluate(
     *,
     overrides: Mapping[str, Value] | None = None,
     data: DataInfo | None = None,
+    as_of: AsOf | None = None,
 ) -> Statement:
     """Pay ``contract`` on cohort ``figures``; the statement says what is owed and why.
 
     ``overrides`` replace parameters (or set a measure's value) by name, as a worked example's
-    ``given NAME = value`` does. Raises EvaluationError when two figures describe the same unit.
+    ``given NAME = value`` does. ``as_of`` is the date the records were extracted: a unit whose
+    windows have not all closed by then is provisional and paid nothing (without it, every unit
+    not marked provisional is taken as final). Raises EvaluationError when two figures describe
+    the same unit.
     """
     units = sorted(figures, key=order_key)
     seen: set[tuple[str, str, str | None]] = set()
@@ -94,8 +102,12 @@ def evaluate(
         seen.add(unit.key)
     currency = currency_of(contract)
     ledger = LimitLedger(currency)
+    states = {unit.key: maturity(contract, unit, as_of) for unit in units}
+    # pools read final units only: a provisional one is awaited, never counted in
+    final = [unit for unit in units if states[unit.key].final]
     results = [
-        _unit(contract, unit, units, dict(overrides or {}), currency, ledger) for unit in units
+        _unit(contract, unit, final, dict(overrides or {}), currency, ledger, states)
+        for unit in units
     ]
     return Statement(
         contract=ContractInfo(
@@ -111,34 +123,48 @@ def evaluate(
         years=_year_totals(results, currency),
         total=Money(_sum((r.total.amount for r in results), currency), currency),
         data=data,
+        as_of=as_of,
     )
 
 
 def _unit(
     contract: Contract,
     unit: CohortFigures,
-    units: list[CohortFigures],
+    final: list[CohortFigures],
     overrides: dict[str, Value],
     currency: str,
     ledger: LimitLedger,
+    states: Mapping[tuple[str, str, str | None], Maturity],
 ) -> UnitResult:
     version = contract.version_for(unit.start)
     rules = version.rules
     year = contract_year(contract.header.contract_years_start, unit.start)
+    state = states[unit.key]
     if unit.cancelled is not None:
-        return UnitResult(unit, year, version.name, (), (), (), (), _zero(currency))
+        return UnitResult(unit, year, version.name, (), (), (), (), _zero(currency), state)
     resolver = Resolver(rules, unit, year, overrides)
     assessment = UnitAssessment(
-        rules, unit, resolver, currency, lambda: pooled_figures(unit, units),
-        lambda: whole_figures(contract, unit, units), incomplete_block(rules, unit),
+        rules, unit, resolver, currency, lambda: pooled_figures(unit, final),
+        lambda: whole_figures(contract, unit, final, states),
+        state.reason if not state.final else incomplete_block(rules, unit),
     )
     lines = []
     for term in rules.terms:
-        if assessment.assesses(term):
+        if not assessment.assesses(term):
+            continue
+        if state.final:
             lines.append(_line(term, assessment.draft(term), resolver, year, ledger))
+        else:
+            reason = state.reason or "not yet due"
+            zero = _zero(currency)
+            lines.append(
+                Line(term.name, term.clause, term.deduction, "not yet due", zero, None, reason)
+            )
     measures, comparisons, targets = assessment.results()
     total = Money(_sum((line.amount.amount for line in lines), currency), currency)
-    return UnitResult(unit, year, version.name, measures, comparisons, targets, tuple(lines), total)
+    return UnitResult(
+        unit, year, version.name, measures, comparisons, targets, tuple(lines), total, state
+    )
 
 
 def _line(
@@ -208,10 +234,14 @@ def _illustrative(contract: Contract) -> tuple[tuple[str, str, str], ...]:
 
 
 def whole_figures(
-    contract: Contract, unit: CohortFigures, units: list[CohortFigures]
+    contract: Contract,
+    unit: CohortFigures,
+    units: list[CohortFigures],
+    states: Mapping[tuple[str, str, str | None], Maturity] | None = None,
 ) -> CohortFigures | str:
     """Every non-cancelled unit of ``unit``'s cohort rule and area summed, once every period the
-    cohort rule declares (and does not cancel) has figures; else which periods are awaited."""
+    cohort rule declares (and does not cancel) has final figures; else which periods are awaited
+    (``units`` holds the final units; ``states`` says when the others will be final)."""
     mine = [
         u for u in units if u.cohort == unit.cohort and u.area == unit.area and u.cancelled is None
     ]
@@ -221,8 +251,22 @@ def whole_figures(
     awaited = [label for label in _expected_periods(contract, unit) if label not in present]
     awaited += [label for label in filling if label not in awaited]
     if awaited:
-        return "awaiting " + ", ".join(awaited)
+        return "awaiting " + ", ".join(_awaited(label, unit, states or {}) for label in awaited)
     return pooled_figures(unit, units, whole=True)
+
+
+def _awaited(
+    label: str, unit: CohortFigures, states: Mapping[tuple[str, str, str | None], Maturity]
+) -> str:
+    """``cohort 2 (final on 2015-12-31)``: an awaited period, with when it will be final."""
+    state = states.get((unit.cohort, label, unit.area))
+    if state is None or state.final:
+        return label
+    if state.state == "not started":
+        return f"{label} (not started)"
+    if state.mature_on is None:
+        return f"{label} (still filling)"
+    return f"{label} (final on {state.mature_on.isoformat()})"
 
 
 def incomplete_block(rules: Rules, unit: CohortFigures) -> str | None:

@@ -27,6 +27,8 @@ def render_markdown(statement: Statement) -> str:
             digest = f", sha256 `{file.sha256}`" if file.sha256 else ""
             out.append(f"- Data file `{file.path}`: {rows}{digest}")
         out.append("")
+    if statement.as_of is not None:
+        out += [f"{statement.as_of.sentence()}.", ""]
     if contract.illustrative:
         out += ["**Illustrative values** (assumed, not taken from the contract as signed):", ""]
         out += [f"- {kind} `{name}`: {reason}" for kind, name, reason in contract.illustrative]
@@ -36,6 +38,8 @@ def render_markdown(statement: Statement) -> str:
         label = str(year.year) if year.year is not None else "outside contract years"
         out.append(f"| {label} | {year.total} |")
     out += [f"| **Overall** | **{statement.total}** |", ""]
+    if statement.reconciliation is not None:
+        out += [f"Against the statement paid before: {statement.reconciliation.describe()}.", ""]
     for unit in statement.units:
         out += _unit(unit, several_versions=unit.version != contract.name)
     if statement.data is not None and statement.data.accounting:
@@ -58,6 +62,9 @@ def _unit(unit: UnitResult, several_versions: bool) -> list[str]:
     ]
     if figures.cancelled is not None:
         return [*out, f"This period was cancelled: {figures.cancelled}. Nothing is paid.", ""]
+    interim = unit.maturity.interim(figures)
+    if interim is not None:
+        out += [f"**Not final.** {interim[0].upper()}{interim[1:]}.", ""]
     group = figures.treatment
     out.append(f"The cohort has {wording.count(group.offenders)} offenders.")
     if figures.control is not None:
@@ -89,6 +96,7 @@ def _unit(unit: UnitResult, several_versions: bool) -> list[str]:
             "pays": "deducts" if line.amount.amount < 0 else "pays",
             "not met": "is not due and pays",
             "not assessable": "cannot be assessed and pays",
+            "not yet due": "is not yet due and pays",
         }
         out.append(
             f"**Term {line.term}**{_clause(line.clause)} {what[line.status]} "
@@ -96,6 +104,8 @@ def _unit(unit: UnitResult, several_versions: bool) -> list[str]:
         )
         for applied in line.limits:
             out.append(f"  The amount was {applied.describe()}.")
+        if line.previous is not None:
+            out.append(f"  Stated before: {line.previous}; difference {line.difference}.")
         out.append("")
     out += [f"Total for {unit.label}: **{unit.total}**.", ""]
     return out

@@ -55,6 +55,8 @@ def render_table(statement: Statement, *, colour: bool = False, width: int = 100
             rows = f"{wording.count(file.rows)} rows" if file.rows is not None else "rows unknown"
             digest = f" · sha256 {file.sha256[:16]}…" if file.sha256 else ""
             out.wrapped(f"Data {file.path}: {rows}{digest}", 0, "", 2)
+    if statement.as_of is not None:
+        out.wrapped(statement.as_of.sentence(), 0, "", 2)
     if contract.illustrative:
         out.add(out.style("Illustrative values (assumed, not taken from the contract as signed):",
                           "bold"))
@@ -69,6 +71,10 @@ def render_table(statement: Statement, *, colour: bool = False, width: int = 100
         label = f"contract year {year.year}" if year.year is not None else "outside contract years"
         out.add(f"  {label:<40}{year.total!s:>{amount_width}}")
     out.add(out.style(f"  {'overall':<40}{statement.total!s:>{amount_width}}", "bold"))
+    if statement.reconciliation is not None:
+        previous = statement.reconciliation.previous_total
+        out.add(f"  {'stated before':<40}{previous!s:>{amount_width}}")
+        out.wrapped(statement.reconciliation.describe(), 2, "bold")
     if statement.data is not None and statement.data.accounting:
         out.add()
         out.add(out.style("Records", "bold"))
@@ -91,6 +97,9 @@ def _unit(out: _Writer, unit: UnitResult, several_versions: bool) -> None:
     if figures.cancelled is not None:
         out.wrapped(f"cancelled: {figures.cancelled}; no payment lines", 2, "yellow")
         return
+    interim = unit.maturity.interim(figures)
+    if interim is not None:
+        out.wrapped(interim, 2, "yellow", 4)
     out.wrapped(f"figures: {_group(figures.treatment)}", 2)
     if figures.control is not None:
         out.wrapped(f"control group: {_group(figures.control)}", 2)
@@ -121,10 +130,14 @@ def _line(out: _Writer, line: Line) -> None:
     colour = (
         ("red" if line.amount.amount < 0 else "green")
         if status == "pays"
-        else ("yellow" if status == "not assessable" else "dim")
+        else ("yellow" if status in ("not assessable", "not yet due") else "dim")
     )
     term = line.term if len(line.term) <= 40 else line.term[:39] + "…"
     amount = str(line.amount)
     out.add(f"  {term:<42}" + out.style(f"{status:<16}{amount:>20}", colour))
     clause = f"{line.clause}: " if line.clause else ""
     out.wrapped(clause + line.derivation, 6)
+    if line.previous is not None and line.difference is not None:
+        out.wrapped(
+            f"stated before {line.previous}; now {line.amount}; difference {line.difference}", 6
+        )

@@ -41,7 +41,8 @@ class GivenFigures:
 
     ``given control "cohort 1": ...`` gives the control group's figures; ``given adults "year 1":
     ...`` gives them for one cohort rule only (by default they stand for every cohort rule that
-    has a period of that label).
+    has a period of that label). ``given "cohort 2" provisional: ...`` gives interim figures:
+    the unit is provisional, and nothing in it is paid.
     """
 
     period: str
@@ -50,6 +51,7 @@ class GivenFigures:
     control: bool = False
     span: Span = field(default=NOWHERE, eq=False, repr=False)
     cohort: str | None = None
+    provisional: bool = False
 
 
 @frozen
@@ -79,13 +81,17 @@ class Expectation:
 
 @frozen
 class Example:
-    """``example "name" (source "..."):`` followed by ``given`` and ``expect`` lines."""
+    """``example "name" (source "..."):`` followed by ``given`` and ``expect`` lines, and
+    optionally ``as of 2014-04-01``: the figures are read on that date, so a unit whose windows
+    have not all closed by then is provisional and paid nothing (docs/language.md §13)."""
 
     name: str
     givens: tuple[GivenFigures | GivenValue, ...]
     expectations: tuple[Expectation, ...]
     clause: str | None = None
     span: Span = field(default=NOWHERE, eq=False, repr=False)
+    as_of: datetime.date | None = None
+    as_of_span: Span = field(default=NOWHERE, eq=False, repr=False)
 
 
 # ------------------------------------------------------------------------------------------------

@@ -139,10 +139,11 @@ class Target:
     """``target NAME (clause):`` when a comparison counts as met.
 
     ``reduction in binary_change of at least 5 percentage points`` (or ``increase in ...`` for a
-    deterioration); ``significant at 95% one-sided``; ``pooled over all cohorts so far`` (each
-    cohort is assessed on its own figures pooled with those of the cohorts before it), or
-    ``pooled over all cohorts`` (assessed once, on every cohort's figures, when the last cohort
-    of the cohort rule is in; until then not assessable: Peterborough's 7.5% across the pilot).
+    deterioration); ``significant at 95% one-sided``; ``pooled over all cohorts so far``, or
+    ``pooled so far`` (each final cohort is assessed on its own figures pooled with those of the
+    final cohorts before it), or ``pooled over all cohorts`` (assessed once, on every cohort's
+    figures, when every cohort of the cohort rule is in and final; until then not assessable:
+    Peterborough's 7.5% across the pilot).
     """
 
     name: str

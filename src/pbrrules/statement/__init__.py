@@ -1,7 +1,9 @@
 """The payment statement: the typed result of the pay stage (``model``) and how it words values
 (``wording``). It depends on nothing in ``pay/``, so renderers and callers can use it alone."""
 
+from pbrrules.statement.maturity import Maturity
 from pbrrules.statement.model import (
+    READABLE_SCHEMAS,
     SCHEMA,
     ComparisonResult,
     ContractInfo,
@@ -9,8 +11,10 @@ from pbrrules.statement.model import (
     DataInfo,
     LimitApplied,
     Line,
+    LineChange,
     MeasureResult,
     Money,
+    Reconciliation,
     Statement,
     TargetResult,
     UnitResult,
@@ -18,6 +22,7 @@ from pbrrules.statement.model import (
 )
 
 __all__ = [
+    "READABLE_SCHEMAS",
     "SCHEMA",
     "ComparisonResult",
     "ContractInfo",
@@ -25,8 +30,11 @@ __all__ = [
     "DataInfo",
     "LimitApplied",
     "Line",
+    "LineChange",
+    "Maturity",
     "MeasureResult",
     "Money",
+    "Reconciliation",
     "Statement",
     "TargetResult",
     "UnitResult",

@@ -3,7 +3,9 @@
 One ``Statement`` holds the contract and data it was computed from, each cohort unit with its
 figures, measures, comparisons, target verdicts and payment lines (each with its clause and a
 plain-language derivation), the caps and collars applied, and totals per contract year and
-overall. ``Statement.to_json()`` gives its versioned JSON form (``"schema": "pbr.statement/1"``,
+overall, the run's as-of date and which units are final, and (given the statement paid before)
+the reconciliation. ``Statement.to_json()`` gives its versioned JSON form (``"schema":
+"pbr.statement/2"``,
 documented in docs/statement.md, schema in docs/statement.schema.json): money as strings with
 the currency, exact values as fractions beside their display. Same inputs, same bytes.
 """
@@ -17,15 +19,18 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Literal
 
-from attrs import frozen
+from attrs import field, frozen
 
-from pbrrules.figures import CohortFigures, GroupFigures
+from pbrrules.figures import AsOf, CohortFigures, GroupFigures
 from pbrrules.statement import wording
+from pbrrules.statement.maturity import Maturity
 
-SCHEMA = "pbr.statement/1"
+SCHEMA = "pbr.statement/2"
+#: The schema versions ``--previous`` can read (a statement paid before the version bump).
+READABLE_SCHEMAS = ("pbr.statement/1", SCHEMA)
 
 Verdict = Literal["met", "not met", "not assessable"]
-LineStatus = Literal["pays", "not met", "not assessable"]
+LineStatus = Literal["pays", "not met", "not assessable", "not yet due"]
 JSON = dict[str, object]
 
 
@@ -171,6 +176,9 @@ class Line:
     unrounded: Fraction | None
     derivation: str
     limits: tuple[LimitApplied, ...] = ()
+    #: With ``--previous``: the amount the statement paid before stated for this line (zero
+    #: when it stated none).
+    previous: Money | None = None
 
     def to_json(self) -> JSON:
         """JSON form."""
@@ -188,7 +196,16 @@ class Line:
             "unrounded": unrounded,
             "derivation": self.derivation,
             "limits": [_limit_json(applied) for applied in self.limits],
+            "previous": self.previous.to_json() if self.previous else None,
+            "difference": self.difference.to_json() if self.difference else None,
         }
+
+    @property
+    def difference(self) -> Money | None:
+        """Now minus what was stated before (None without a previous statement)."""
+        if self.previous is None:
+            return None
+        return Money(self.amount.amount - self.previous.amount, self.amount.currency)
 
 
 def _limit_json(applied: LimitApplied) -> JSON:
@@ -215,6 +232,7 @@ class UnitResult:
     targets: tuple[TargetResult, ...]
     lines: tuple[Line, ...]
     total: Money
+    maturity: Maturity = field(factory=Maturity)
 
     @property
     def cohort(self) -> str:
@@ -261,7 +279,12 @@ class UnitResult:
             "contract_year": self.contract_year,
             "version": self.version,
             "cancelled": figures.cancelled,
+            "mature_on": _iso(self.maturity.mature_on),
+            "final": self.maturity.final,
+            "maturity": self.maturity.state,
+            "maturity_reason": self.maturity.reason,
             "figures": {
+                "closed": figures.closed,
                 "treatment": _group_json(figures.treatment),
                 "control": _group_json(figures.control) if figures.control else None,
                 "excluded": [{"reason": r, "count": c} for r, c in figures.excluded],
@@ -272,6 +295,10 @@ class UnitResult:
             "lines": [line.to_json() for line in self.lines],
             "total": self.total.to_json(),
         }
+
+
+def _iso(day: datetime.date | None) -> str | None:
+    return day.isoformat() if day is not None else None
 
 
 def _group_json(group: GroupFigures) -> JSON:
@@ -329,6 +356,81 @@ class DataInfo:
 
 
 @frozen
+class LineChange:
+    """One payment line of the reconciliation: what the statement paid before stated for it,
+    what this one states, and the difference (a line stated by only one of them counts as
+    zero in the other)."""
+
+    cohort: str
+    period: str
+    area: str | None
+    term: str
+    before: Money
+    now: Money
+
+    @property
+    def difference(self) -> Money:
+        """``now - before``: a top-up when positive, owed back when negative."""
+        return Money(self.now.amount - self.before.amount, self.now.currency)
+
+    def to_json(self) -> JSON:
+        """JSON form."""
+        return {
+            "cohort": self.cohort,
+            "period": self.period,
+            "area": self.area,
+            "term": self.term,
+            "previous": self.before.to_json(),
+            "now": self.now.to_json(),
+            "difference": self.difference.to_json(),
+        }
+
+
+@frozen
+class Reconciliation:
+    """This statement against the one paid before: every line's change and what is due now.
+
+    Each statement restates every unit from the start, so its caps already count what was
+    stated before; ``due`` (this total minus the previous total) is a top-up when positive and
+    owed back when negative. It always equals the sum of the lines' differences.
+    """
+
+    previous_total: Money
+    total: Money
+    lines: tuple[LineChange, ...]
+    previous_as_of: str | None = None
+    previous_source_hash: str | None = None
+
+    @property
+    def due(self) -> Money:
+        """What is due now: this total minus what was stated before."""
+        return Money(self.total.amount - self.previous_total.amount, self.total.currency)
+
+    def describe(self) -> str:
+        """``due now: £X (a top-up)`` / ``owed back: £X`` / ``nothing due``."""
+        due = self.due.amount
+        if due > 0:
+            return f"due now: {self.due} (a top-up on the {self.previous_total} stated before)"
+        if due < 0:
+            owed = Money(-due, self.due.currency)
+            return f"owed back: {owed} (the {self.previous_total} stated before was more)"
+        return f"nothing due: the {self.previous_total} stated before stands"
+
+    def to_json(self) -> JSON:
+        """JSON form."""
+        return {
+            "previous_total": f"{self.previous_total.amount:f}",
+            "total": f"{self.total.amount:f}",
+            "due": f"{self.due.amount:f}",
+            "currency": self.total.currency,
+            "description": self.describe(),
+            "previous_as_of": self.previous_as_of,
+            "previous_source_hash": self.previous_source_hash,
+            "lines": [line.to_json() for line in self.lines],
+        }
+
+
+@frozen
 class Statement:
     """What a contract pays on a set of cohort figures, unit by unit, with totals."""
 
@@ -338,6 +440,10 @@ class Statement:
     years: tuple[YearTotal, ...]
     total: Money
     data: DataInfo | None = None
+    #: The run's as-of date (None: figures given without one, every unit taken as final).
+    as_of: AsOf | None = None
+    #: Given the statement paid before: what it stated and what is due now (``reconcile``).
+    reconciliation: Reconciliation | None = None
 
     @property
     def currency(self) -> str:
@@ -383,6 +489,11 @@ class Statement:
                 ],
             },
             "data": data,
+            "as_of": _iso(self.as_of.day) if self.as_of else None,
+            "as_of_source": self.as_of.source if self.as_of else None,
+            "as_of_stated_by": self.as_of.stated_by if self.as_of else None,
+            "as_of_extracted_by": self.as_of.extracted_by if self.as_of else None,
+            "reconciliation": self.reconciliation.to_json() if self.reconciliation else None,
             "units": [unit.to_json() for unit in self.units],
             "totals": {
                 "by_contract_year": [
