@@ -1,4 +1,4 @@
-"""Worked examples inside contracts: the domain brief's published figures, and the runner itself."""
+"""Worked examples inside contracts: the published figures the contracts cite, and the runner itself."""
 
 from __future__ import annotations
 
