@@ -1,4 +1,5 @@
-"""Worked examples inside contracts: the published figures the contracts cite, and the runner itself."""
+"""Worked examples inside contracts: the published figures the contracts cite, and the runner
+itself."""
 
 from __future__ import annotations
 
