@@ -27,6 +27,8 @@ from pbrrules.statement import ComparisonResult, TargetResult, UnitResult
 
 #: matplotlib's RDF block (creator, format): nothing a reader needs, so not kept in the page.
 _METADATA = re.compile(r"\s*<metadata>.*?</metadata>", re.DOTALL)
+#: Where an SVG names or points to an element id.
+_IDS = re.compile(r'(\bid="|href="#|url\(#)')
 _INK = "#1f2933"
 _MEASURE = "#1f5f99"
 _COMPARATOR = "#7b8794"
@@ -103,8 +105,10 @@ def threshold_level(comparison: ComparisonResult, target: TargetResult) -> Fract
             assert_never(comparison.unit)
 
 
-def render_svg(chart: Chart) -> str:
-    """The chart as an ``<svg>`` element to inline in the page (no XML prologue)."""
+def render_svg(chart: Chart, prefix: str = "chart") -> str:
+    """The chart as an ``<svg>`` element to inline in the page (no XML prologue). Its element ids
+    start with ``prefix``: ids are hashes of what they name, so two charts on one page would
+    otherwise repeat them."""
     # A fixed id salt (the same bytes each run) and text kept as <text> (searchable, escaped).
     with matplotlib.rc_context(
         {
@@ -124,7 +128,8 @@ def render_svg(chart: Chart) -> str:
         figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": "pbrrules"})
     text = buffer.getvalue()
     svg = text[text.index("<svg") :]
-    return _METADATA.sub("", svg, count=1)
+    svg = _METADATA.sub("", svg, count=1)
+    return _IDS.sub(lambda found: f"{found.group(1)}{prefix}-", svg)
 
 
 def _draw(axes: Axes, chart: Chart) -> None:

@@ -35,6 +35,8 @@ class ChartView:
     comparison: str
     measure: str
     svg: Markup
+    #: Whether some target of the comparison states a threshold (drawn as a dashed line).
+    thresholds: bool
 
 
 @frozen
@@ -101,8 +103,13 @@ def _period(statement: Statement) -> str | None:
 
 def _charts(statement: Statement) -> list[ChartView]:
     return [
-        ChartView(chart.comparison, chart.measure, Markup(render_svg(chart)))
-        for chart in comparison_charts(statement.units)
+        ChartView(
+            chart.comparison,
+            chart.measure,
+            Markup(render_svg(chart, f"chart{n}")),
+            any(point.thresholds for point in chart.points),
+        )
+        for n, chart in enumerate(comparison_charts(statement.units), start=1)
     ]
 
 
