@@ -150,3 +150,23 @@ def test_a_page_renders_in_headless_chromium(run: str, tmp_path: Path) -> None:
     )
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert shot.stat().st_size > 20_000  # a blank page is a few kilobytes
+
+
+def test_pdf_needs_an_output_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from pbrrules.cli import main
+
+    status = main(["run", "contracts/doncaster.pbr", "examples/doncaster", "--format", "pdf"])
+    assert status == 1
+    assert "--format pdf writes a binary file: give --output FILE.pdf" in capsys.readouterr().err
+
+
+def test_pdf_is_the_page_laid_out_by_weasyprint(tmp_path: Path) -> None:
+    pytest.importorskip("weasyprint", reason="the pdf extra is not installed")
+    from pbrrules.cli import main
+
+    out = tmp_path / "doncaster.pdf"
+    root = Path(__file__).parents[1]
+    status = main(["run", str(root / "contracts/doncaster.pbr"), str(root / "examples/doncaster"),
+                   "--format", "pdf", "--output", str(out)])
+    assert status == 0
+    assert out.read_bytes().startswith(b"%PDF-")

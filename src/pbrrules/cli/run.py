@@ -17,6 +17,7 @@ from pbrrules import api
 from pbrrules.cli.common import EXIT_OK, EXIT_PROBLEMS, write_atomically
 from pbrrules.errors import ContractError, OutcomeDataError
 from pbrrules.render import FORMATS, render
+from pbrrules.render.pdf import PdfUnavailable, render_pdf
 
 if TYPE_CHECKING:
     from pbrrules.measure import OutcomeData
@@ -34,9 +35,10 @@ def register(subparsers: Any) -> None:
     run.add_argument("contract", type=Path, metavar="CONTRACT", help="the contract file (.pbr)")
     run.add_argument("data", type=Path, metavar="DATA", help="folder of outcome record files")
     run.add_argument(
-        "--format", choices=FORMATS, default="table",
+        "--format", choices=(*FORMATS, "pdf"), default="table",
         help="table for people (default), json (schema pbr.statement/2), csv (one row per "
-        "payment line) or markdown (a narrative statement)",
+        "payment line), markdown (a narrative statement), html (one self-contained page to sign "
+        "and send) or pdf (that page as PDF, with --output; needs the pdf extra)",
     )  # fmt: skip
     run.add_argument(
         "--output", type=Path, metavar="FILE",
@@ -67,6 +69,10 @@ def register(subparsers: Any) -> None:
 
 def run_command(args: argparse.Namespace) -> int:
     """``pbr-eval run CONTRACT DATA``."""
+    if args.format == "pdf" and args.output is None:
+        print("pbr-eval: --format pdf writes a binary file: give --output FILE.pdf",
+              file=sys.stderr)
+        return EXIT_PROBLEMS
     for output in (args.output, args.reject_invalid):
         problem = _unwritable(output)
         if problem is not None:  # said before any work, not after minutes of measuring
@@ -116,6 +122,9 @@ def run_command(args: argparse.Namespace) -> int:
             print(f"{rejected} rejected record(s) written to {args.reject_invalid}",
                   file=sys.stderr)
         _emit(args, statement)
+    except PdfUnavailable as exc:
+        print(f"pbr-eval: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
     except OSError as exc:
         print(f"pbr-eval: cannot write {exc.filename or 'the output'}: {exc.strerror or exc}",
               file=sys.stderr)
@@ -189,6 +198,10 @@ def _emit(args: argparse.Namespace, statement: Any) -> None:
         and sys.stdout.isatty()
         and "NO_COLOR" not in os.environ
     )
+    if args.format == "pdf":
+        write_atomically(args.output, render_pdf(statement))
+        print(f"statement written to {args.output}", file=sys.stderr)
+        return
     text = render(statement, args.format, colour=colour)
     if args.output is None:
         sys.stdout.write(text)
