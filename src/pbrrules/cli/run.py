@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from pbrrules import api
 from pbrrules.cli.common import EXIT_OK, EXIT_PROBLEMS, write_atomically
+from pbrrules.cli.national import run_lots
 from pbrrules.errors import ContractError, OutcomeDataError
 from pbrrules.render import FORMATS, render
 from pbrrules.render.pdf import PdfUnavailable, render_pdf
@@ -45,6 +46,11 @@ def register(subparsers: Any) -> None:
         help="write the statement to FILE (atomically) instead of standard output",
     )  # fmt: skip
     run.add_argument(
+        "--output-dir", type=Path, metavar="DIR",
+        help="with a folder of lots as CONTRACT: write each lot's statement and the national "
+        "summary into DIR (the lots are measured on one reading of the records)",
+    )  # fmt: skip
+    run.add_argument(
         "--reject-invalid", type=Path, metavar="FILE",
         help="pay on the valid records and write every rejected record, with its reason, to "
         "FILE (by default any invalid record stops the run before anything is paid)",
@@ -68,7 +74,9 @@ def register(subparsers: Any) -> None:
 
 
 def run_command(args: argparse.Namespace) -> int:
-    """``pbr-eval run CONTRACT DATA``."""
+    """``pbr-eval run CONTRACT DATA`` (or a folder of lots: ``cli.national``)."""
+    if args.contract.is_dir():
+        return run_lots(args, _report_data_error)
     if args.format == "pdf" and args.output is None:
         print("pbr-eval: --format pdf writes a binary file: give --output FILE.pdf",
               file=sys.stderr)
