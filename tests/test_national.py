@@ -113,3 +113,13 @@ def test_the_command_writes_a_statement_per_lot_and_the_national_summary(
 def test_a_folder_of_lots_needs_an_output_folder(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["run", str(TR), str(DATA)]) == 1
     assert "is a folder of lots: give --output-dir DIR" in capsys.readouterr().err
+
+
+def test_a_folder_of_lots_refuses_reject_invalid(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["run", str(TR), str(DATA), "--output-dir", str(tmp_path),
+            "--reject-invalid", str(tmp_path / "rejects.csv")]
+    assert main(args) == 1
+    assert "--reject-invalid is not available with a folder of lots" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []

@@ -39,6 +39,10 @@ def run_lots(
         print(f"pbr-eval: {args.contract} is a folder of lots: give --output-dir DIR for their "
               "statements (and no --output)", file=sys.stderr)
         return EXIT_PROBLEMS
+    if args.reject_invalid is not None:
+        print("pbr-eval: --reject-invalid is not available with a folder of lots yet: run the "
+              "lots one by one to write rejected records", file=sys.stderr)
+        return EXIT_PROBLEMS
     if not out_dir.is_dir():
         print(f"pbr-eval: cannot write to {out_dir}: there is no folder {out_dir}",
               file=sys.stderr)
