@@ -170,3 +170,15 @@ def test_pdf_is_the_page_laid_out_by_weasyprint(tmp_path: Path) -> None:
                    "--format", "pdf", "--output", str(out)])
     assert status == 0
     assert out.read_bytes().startswith(b"%PDF-")
+
+
+def test_the_command_loads_matplotlib_only_for_html() -> None:
+    """Every command imports the renderers; matplotlib and Jinja2 (about half a second) are
+    loaded only when a page is rendered."""
+    import sys
+
+    code = ("import sys, pbrrules.cli, pbrrules.api; "
+            "print(sorted(m for m in ('matplotlib', 'jinja2', 'weasyprint') if m in sys.modules))")
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           check=True).stdout.strip()
+    assert found == "[]"

@@ -9,13 +9,20 @@ from __future__ import annotations
 from typing import Literal, assert_never
 
 from pbrrules.render.csv import render_csv
-from pbrrules.render.html import render_html
 from pbrrules.render.markdown import render_markdown
 from pbrrules.render.table import render_table
 from pbrrules.statement import Statement
 
 Format = Literal["table", "json", "csv", "markdown", "html"]
 FORMATS: tuple[Format, ...] = ("table", "json", "csv", "markdown", "html")
+
+
+def render_html(statement: Statement) -> str:
+    """The statement as one self-contained HTML page (``render.html``). Imported only when asked
+    for: the page's charts need matplotlib, which every other command would otherwise load."""
+    from pbrrules.render.html import render_html as page
+
+    return page(statement)
 
 
 def render(statement: Statement, format: Format, *, colour: bool = False, width: int = 100) -> str:

@@ -7,7 +7,7 @@ how to get it, and the HTML page prints to PDF from any browser.
 
 from __future__ import annotations
 
-from pbrrules.render.html import render_html
+from pbrrules.render import render_html
 from pbrrules.statement import Statement
 
 
