@@ -103,6 +103,8 @@ def test_a_page_shows_the_parties_reference_hash_and_receipt() -> None:
     assert statement.data is not None
     assert all(f.sha256 and f.sha256 in page for f in statement.data.files)
     assert "-£2,000,000.00" in page
+    assert "Extract date</dt><dd>No extract date was given; the records run to 2015-04-29" in page
+    assert "provisional: not yet due: cohort year 4 is final on 2017-03-30" in page
 
 
 def test_contract_text_is_escaped_not_read_as_markup() -> None:

@@ -121,5 +121,7 @@ def test_a_folder_of_lots_refuses_reject_invalid(
     args = ["run", str(TR), str(DATA), "--output-dir", str(tmp_path),
             "--reject-invalid", str(tmp_path / "rejects.csv")]
     assert main(args) == 1
-    assert "--reject-invalid is not available with a folder of lots" in capsys.readouterr().err
+    assert "--reject-invalid and --previous are not available with a folder of lots" in (
+        capsys.readouterr().err
+    )
     assert list(tmp_path.iterdir()) == []

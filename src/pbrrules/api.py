@@ -177,21 +177,27 @@ def reconcile(statement: Statement, previous: str | Path | PreviousStatement) ->
 
 
 def measured_lots(
-    lots: Sequence[Contract], data: OutcomeData, *, reject_invalid: bool = False
+    lots: Sequence[Contract],
+    data: OutcomeData,
+    *,
+    reject_invalid: bool = False,
+    as_of: datetime.date | None = None,
 ) -> tuple[list[Statement], Measurement | None]:
     """Pay every lot of a national scheme on ``data``, measured once when the lots share their
     measuring rules but for the area each is let for (``measure.national``); each statement
     then carries the data files, and the record accounting is the national measurement's
     (returned beside the statements). Lots that cannot share a measurement are measured one by
-    one, each statement with its own accounting, and no national measurement is returned."""
+    one, each statement with its own accounting, and no national measurement is returned.
+    ``as_of`` is the extract date, as for ``measured``."""
     from pbrrules.measure.national import measure_lots
 
-    shared = measure_lots(lots, data, reject_invalid=reject_invalid)
+    shared = measure_lots(lots, data, reject_invalid=reject_invalid, as_of=as_of)
     if shared is None:
-        return [measured(lot, data, reject_invalid=reject_invalid)[0] for lot in lots], None
+        alone = [measured(lot, data, reject_invalid=reject_invalid, as_of=as_of) for lot in lots]
+        return [statement for statement, _ in alone], None
     info = DataInfo(tuple(_data_file(f) for f in shared.national.files), None)
     statements = [
-        _evaluate(lot, figures, data=info)
+        _evaluate(lot, figures, data=info, as_of=shared.national.as_of)
         for lot, figures in zip(lots, shared.figures, strict=True)
     ]
     return statements, shared.national

@@ -39,9 +39,9 @@ def run_lots(
         print(f"pbr-eval: {args.contract} is a folder of lots: give --output-dir DIR for their "
               "statements (and no --output)", file=sys.stderr)
         return EXIT_PROBLEMS
-    if args.reject_invalid is not None:
-        print("pbr-eval: --reject-invalid is not available with a folder of lots yet: run the "
-              "lots one by one to write rejected records", file=sys.stderr)
+    if args.reject_invalid is not None or args.previous is not None:
+        print("pbr-eval: --reject-invalid and --previous are not available with a folder of lots "
+              "yet: run the lots one by one for them", file=sys.stderr)
         return EXIT_PROBLEMS
     if not out_dir.is_dir():
         print(f"pbr-eval: cannot write to {out_dir}: there is no folder {out_dir}",
@@ -54,7 +54,7 @@ def run_lots(
 
     try:
         statements, national = api.measured_lots(
-            [lot for _, lot in lots], load_outcomes(args.data)
+            [lot for _, lot in lots], load_outcomes(args.data), as_of=args.as_of
         )
     except OutcomeDataError as exc:
         report(exc, sys.stderr)

@@ -15,6 +15,7 @@ or it has a control group); the caller then measures each lot on its own.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping, Sequence
 
 import attrs
@@ -37,7 +38,11 @@ class LotMeasurement:
 
 
 def measure_lots(
-    lots: Sequence[rules.Contract], data: OutcomeData, *, reject_invalid: bool = False
+    lots: Sequence[rules.Contract],
+    data: OutcomeData,
+    *,
+    reject_invalid: bool = False,
+    as_of: datetime.date | None = None,
 ) -> LotMeasurement | None:
     """Measure every lot on one reading of ``data`` (None when the lots cannot share one)."""
     split = [s for lot in lots if (s := _national(lot)) is not None]
@@ -49,7 +54,9 @@ def measure_lots(
     areas = [area for _, area in split]
     if len(set(areas)) != len(areas):
         return None  # two lots on one area would each be paid on the same records
-    measured = measure(_contract(lots[0], national), data, reject_invalid=reject_invalid)
+    measured = measure(
+        _contract(lots[0], national), data, reject_invalid=reject_invalid, as_of=as_of
+    )
     if not measured.figures:
         return None  # no area in the data to take the shape of an empty unit from
     by_area: dict[str, list[CohortFigures]] = {}
@@ -125,6 +132,7 @@ def _empty_units(units: Sequence[CohortFigures]) -> list[CohortFigures]:
             treatment=_emptied(unit.treatment),
             control=_emptied(unit.control) if unit.control is not None else None,
             excluded=tuple((reason, 0) for reason, _ in unit.excluded),
+            closed=None if unit.closed is None else 0,  # no window of no offender has closed
         )
         for unit in first.values()
     ]
