@@ -2,7 +2,8 @@
 """Write the example outcome records in examples/: synthetic, deterministic, small.
 
 Real offender records are confidential, so these are made up - but built so that measuring them
-as each contract in contracts/ says reproduces the published figures (domain.md):
+as each contract in contracts/ says reproduces the published figures (the public documents
+each contract's header lists):
 
 - peterborough/: cohort 1, 142 against 155 reconviction events per 100 (an 8.4% reduction) and
   a 2.3-point lower reconviction rate than the control's 55.7%; cohort 2 (not published, chosen)

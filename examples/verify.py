@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Check that paying the example records reproduces the published figures (domain.md).
+"""Check that paying the example records reproduces the published figures.
 
 Runs `pbr-eval run --format json` for each dataset in this folder and compares the statement with
 the figures the sources give. Exit status 0 when every figure holds, 1 otherwise.
@@ -62,7 +62,7 @@ def pct(x: Fraction, places: int = 1) -> float:
     return round(float(x * 100), places)
 
 
-# Peterborough (domain.md §3.4)
+# Peterborough (Social Finance, 7 Aug 2014; MoJ press release, Aug 2014)
 s = statement("contracts/peterborough.pbr", "examples/peterborough")
 c1, c2 = unit(s, "cohort 1"), unit(s, "cohort 2")
 check("Peterborough cohort 1 events per 100", measure(c1, "reconviction_events"), 142)
@@ -80,7 +80,7 @@ check("Peterborough both cohorts: 9% reduction", "reduction of 9% (relative)" in
       True)
 check("Peterborough cohort 3 cancelled", bool(unit(s, "cohort 3")["cancelled"]), True)
 
-# Doncaster (domain.md §4), against the illustrative 2009 rate of 58.0%
+# Doncaster (Criminal Justice Alliance brief, Jul 2015; MoJ press release, Aug 2014), against the illustrative 2009 rate of 58.0%
 s = statement("contracts/doncaster.pbr", "examples/doncaster")
 y1, y2 = unit(s, "year 1"), unit(s, "year 2")
 check("Doncaster cohort 1 reduction (points)", pct(improvement(y1, "reduction")), 5.7)
@@ -90,7 +90,7 @@ check("Doncaster cohort 2 reduction (points)", pct(improvement(y2, "reduction"))
 check("Doncaster cohort 2 target", verdict(y2, "five_points"), "not met")
 check("Doncaster cohort 2 repayment (10% of £20m)", paid(y2, "repayment"), "-2000000.00")
 
-# Transforming Rehabilitation (domain.md §1.8)
+# Transforming Rehabilitation (Get the Data, 2017; Civil Service World, 26 Jan 2018)
 s = statement("contracts/transforming-rehabilitation/cumbria-lancashire.pbr",
               "examples/transforming-rehabilitation")
 q4 = unit(s, "2015-Q4")

@@ -1,5 +1,6 @@
-"""The bundled example outcome records reproduce the published results (domain.md), measured and
-paid end to end: records -> DuckDB measurement -> pay stage -> statement."""
+"""The bundled example outcome records reproduce the published results (the public documents the
+contracts cite), measured and paid end to end: records -> DuckDB measurement -> pay stage ->
+statement."""
 
 from __future__ import annotations
 

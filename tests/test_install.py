@@ -1,13 +1,16 @@
 """The grammar ships in the wheel: a wheel built from the repository, installed in a fresh
-environment outside the checkout, checks a contract."""
+environment outside the checkout, checks a contract. The wheel also carries the statement's JSON
+Schema (loaded through importlib.resources) and the licence text."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 import sysconfig
 import venv
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -25,6 +28,9 @@ def test_a_built_wheel_installed_elsewhere_checks_a_contract(tmp_path: Path) -> 
         check=True,
     )
     [wheel] = dist.glob("pbrrules-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "pbrrules/statement/statement.schema.json" in names
+    assert any(name.endswith(".dist-info/licenses/LICENSE") for name in names), names
     # WHEN it is installed in a fresh environment outside the checkout (its dependencies are
     # taken from this environment's site-packages, read as a plain path, so this environment's
     # editable pbrrules is not visible there)
@@ -38,7 +44,8 @@ def test_a_built_wheel_installed_elsewhere_checks_a_contract(tmp_path: Path) -> 
     environ = {**os.environ, "PYTHONPATH": sysconfig.get_paths()["purelib"]}
     where = subprocess.run(
         [str(python), "-c", "import pbrrules, pathlib; print(pbrrules.__file__); "
-         "assert (pathlib.Path(pbrrules.__file__).parent / 'py.typed').exists()"],
+         "assert (pathlib.Path(pbrrules.__file__).parent / 'py.typed').exists(); "
+         "from pbrrules.statement import json_schema; print(json_schema()['$id'])"],
         cwd=tmp_path, env=environ, capture_output=True, text=True, check=True,
     )
     # THEN pbr-eval from that environment checks the contract, with the wheel's own grammar
@@ -47,6 +54,8 @@ def test_a_built_wheel_installed_elsewhere_checks_a_contract(tmp_path: Path) -> 
         cwd=tmp_path, env=environ, capture_output=True, text=True,
     )
     assert str(env_dir) in where.stdout
+    schema = json.loads((ROOT / "docs/statement.schema.json").read_text(encoding="utf-8"))
+    assert schema["$id"] in where.stdout
     assert result.returncode == 0, result.stderr
     assert "no problems" in result.stdout
     # AND the error reference ships with it: explain reads the wheel's own copy
@@ -56,3 +65,11 @@ def test_a_built_wheel_installed_elsewhere_checks_a_contract(tmp_path: Path) -> 
     )
     assert explained.returncode == 0, explained.stderr
     assert explained.stdout.startswith("## PBR202")
+
+
+def test_the_packaged_schema_is_the_documented_one() -> None:
+    """docs/statement.schema.json is the copy that is edited; the package reads the same text."""
+    from pbrrules.statement import json_schema
+
+    documented = json.loads((ROOT / "docs/statement.schema.json").read_text(encoding="utf-8"))
+    assert json_schema() == documented

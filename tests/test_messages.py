@@ -84,8 +84,10 @@ PROBES: list[tuple[str, str, tuple[str, ...]]] = [
         "the threshold of 'five_points' must be percentage points", "'5 percentage points'")),
     ("  reduction in reductoin of", "  reduction in reduction of", (
         "unknown comparison 'reductoin'", "did you mean 'reduction'?")),
-    ("target five_points (source \"Turning Point release (domain.md §4)\")\n",
-     "target five_points (source \"Turning Point release (domain.md §4)\"):\n", (
+    ("target five_points (source \"Turning Point, 'Serco launches pilot at HMP Doncaster', "
+     "press release, 2011\")\n",
+     "target five_points (source \"Turning Point, 'Serco launches pilot at HMP Doncaster', "
+     "press release, 2011\"):\n", (
          "the heading of the target 'five_points' does not end with ':'",)),
     ("  unless five_point\n", "  unless five_points\n", (
         "unknown target 'five_point'", "did you mean 'five_points'?")),

@@ -29,7 +29,9 @@ RUNS = {
     "tr-northumbria": (f"{TR}/northumbria.pbr", TR_DATA),
     "tr-merseyside": (f"{TR}/merseyside.pbr", TR_DATA),
 }
-SUFFIX: dict[Format, str] = {"table": "txt", "json": "json", "csv": "csv", "markdown": "md"}
+SUFFIX: dict[Format, str] = {
+    "table": "txt", "json": "json", "csv": "csv", "markdown": "md", "html": "html",
+}
 
 
 @functools.cache

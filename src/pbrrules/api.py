@@ -14,7 +14,7 @@ exceptions, which carry their diagnostics: ``ContractError`` (the contract), ``O
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -54,6 +54,7 @@ __all__ = [
     "evaluate_records",
     "load_contract",
     "measured",
+    "measured_lots",
     "previous_statement",
     "reconcile",
     "render",
@@ -173,6 +174,33 @@ def reconcile(statement: Statement, previous: str | Path | PreviousStatement) ->
     if not isinstance(previous, PreviousStatement):
         previous = previous_statement(previous)
     return _reconcile(statement, previous)
+
+
+def measured_lots(
+    lots: Sequence[Contract],
+    data: OutcomeData,
+    *,
+    reject_invalid: bool = False,
+    as_of: datetime.date | None = None,
+) -> tuple[list[Statement], Measurement | None]:
+    """Pay every lot of a national scheme on ``data``, measured once when the lots share their
+    measuring rules but for the area each is let for (``measure.national``); each statement
+    then carries the data files, and the record accounting is the national measurement's
+    (returned beside the statements). Lots that cannot share a measurement are measured one by
+    one, each statement with its own accounting, and no national measurement is returned.
+    ``as_of`` is the extract date, as for ``measured``."""
+    from pbrrules.measure.national import measure_lots
+
+    shared = measure_lots(lots, data, reject_invalid=reject_invalid, as_of=as_of)
+    if shared is None:
+        alone = [measured(lot, data, reject_invalid=reject_invalid, as_of=as_of) for lot in lots]
+        return [statement for statement, _ in alone], None
+    info = DataInfo(tuple(_data_file(f) for f in shared.national.files), None)
+    statements = [
+        _evaluate(lot, figures, data=info, as_of=shared.national.as_of)
+        for lot, figures in zip(lots, shared.figures, strict=True)
+    ]
+    return statements, shared.national
 
 
 def _data_file(file: MeasuredFile) -> DataFile:

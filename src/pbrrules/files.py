@@ -9,8 +9,9 @@ import tempfile
 from pathlib import Path
 
 
-def write_atomically(path: Path, text: str, *, mode: int | None = None) -> None:
-    """Write ``text`` to ``path`` so that a reader sees the old file or the new, never a part.
+def write_atomically(path: Path, text: str | bytes, *, mode: int | None = None) -> None:
+    """Write ``text`` (UTF-8), or bytes (a PDF statement), to ``path`` so that a reader sees the
+    old file or the new, never a part.
 
     The text goes to a fresh, unpredictably named file beside ``path`` (so two runs never share
     it and a planted file is never written through), is flushed to disk, and is then renamed over
@@ -20,8 +21,9 @@ def write_atomically(path: Path, text: str, *, mode: int | None = None) -> None:
     folder = path.parent if str(path.parent) else Path(".")
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
+        data = text.encode("utf-8") if isinstance(text, str) else text
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
             out.flush()
             os.fsync(out.fileno())
         os.chmod(temporary, _new_file_mode() if mode is None else mode)

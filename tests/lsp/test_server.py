@@ -166,8 +166,11 @@ def test_hover_shows_the_declaration_value_unit_clause_and_file(
     assert "parameter baseline_2009: rate = 58.0%" in shown
     assert "- value: 58.0%" in shown
     assert "- unit: rate" in shown
-    assert "- clause: source: MoJ cohort results bulletins" in shown
-    assert "- declared in: doncaster.pbr, line 20" in shown
+    assert ("- clause: source: Ministry of Justice, 'Payment by results pilot: cohort 2 HMP "
+            "Doncaster results', gov.uk") in shown
+    line = next(n for n, words in enumerate(text.splitlines(), 1)
+                if words.startswith("parameter baseline_2009"))
+    assert f"- declared in: doncaster.pbr, line {line}" in shown
     assert hover["range"]["start"] == _at(text, "against baseline_2009", offset=8)
     nothing = client.request("textDocument/hover", {
         "textDocument": {"uri": uri}, "position": {"line": 0, "character": 0},

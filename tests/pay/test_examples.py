@@ -1,4 +1,5 @@
-"""Worked examples inside contracts: the domain brief's published figures, and the runner itself."""
+"""Worked examples inside contracts: the published figures the contracts cite, and the runner
+itself."""
 
 from __future__ import annotations
 
@@ -44,7 +45,7 @@ def test_every_worked_example_in_the_bundled_contracts_passes(path: Path, name: 
     assert [(c.expected, c.actual) for c in result.results if not c.passed] == []
 
 
-def test_the_domain_brief_figures_are_written_as_examples() -> None:
+def test_the_published_figures_are_written_as_examples() -> None:
     names = {
         name
         for path in (CONTRACTS / "doncaster.pbr", CONTRACTS / "peterborough.pbr",

@@ -15,8 +15,10 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from pbrrules import api
 from pbrrules.cli.common import EXIT_OK, EXIT_PROBLEMS, write_atomically
+from pbrrules.cli.national import run_lots
 from pbrrules.errors import ContractError, OutcomeDataError
 from pbrrules.render import FORMATS, render
+from pbrrules.render.pdf import PdfUnavailable, render_pdf
 
 if TYPE_CHECKING:
     from pbrrules.measure import OutcomeData
@@ -34,13 +36,19 @@ def register(subparsers: Any) -> None:
     run.add_argument("contract", type=Path, metavar="CONTRACT", help="the contract file (.pbr)")
     run.add_argument("data", type=Path, metavar="DATA", help="folder of outcome record files")
     run.add_argument(
-        "--format", choices=FORMATS, default="table",
+        "--format", choices=(*FORMATS, "pdf"), default="table",
         help="table for people (default), json (schema pbr.statement/2), csv (one row per "
-        "payment line) or markdown (a narrative statement)",
+        "payment line), markdown (a narrative statement), html (one self-contained page to sign "
+        "and send) or pdf (that page as PDF, with --output; needs the pdf extra)",
     )  # fmt: skip
     run.add_argument(
         "--output", type=Path, metavar="FILE",
         help="write the statement to FILE (atomically) instead of standard output",
+    )  # fmt: skip
+    run.add_argument(
+        "--output-dir", type=Path, metavar="DIR",
+        help="with a folder of lots as CONTRACT: write each lot's statement and the national "
+        "summary into DIR (the lots are measured on one reading of the records)",
     )  # fmt: skip
     run.add_argument(
         "--reject-invalid", type=Path, metavar="FILE",
@@ -66,7 +74,13 @@ def register(subparsers: Any) -> None:
 
 
 def run_command(args: argparse.Namespace) -> int:
-    """``pbr-eval run CONTRACT DATA``."""
+    """``pbr-eval run CONTRACT DATA`` (or a folder of lots: ``cli.national``)."""
+    if args.contract.is_dir():
+        return run_lots(args, _report_data_error)
+    if args.format == "pdf" and args.output is None:
+        print("pbr-eval: --format pdf writes a binary file: give --output FILE.pdf",
+              file=sys.stderr)
+        return EXIT_PROBLEMS
     for output in (args.output, args.reject_invalid):
         problem = _unwritable(output)
         if problem is not None:  # said before any work, not after minutes of measuring
@@ -116,6 +130,9 @@ def run_command(args: argparse.Namespace) -> int:
             print(f"{rejected} rejected record(s) written to {args.reject_invalid}",
                   file=sys.stderr)
         _emit(args, statement)
+    except PdfUnavailable as exc:
+        print(f"pbr-eval: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
     except OSError as exc:
         print(f"pbr-eval: cannot write {exc.filename or 'the output'}: {exc.strerror or exc}",
               file=sys.stderr)
@@ -189,6 +206,10 @@ def _emit(args: argparse.Namespace, statement: Any) -> None:
         and sys.stdout.isatty()
         and "NO_COLOR" not in os.environ
     )
+    if args.format == "pdf":
+        write_atomically(args.output, render_pdf(statement))
+        print(f"statement written to {args.output}", file=sys.stderr)
+        return
     text = render(statement, args.format, colour=colour)
     if args.output is None:
         sys.stdout.write(text)

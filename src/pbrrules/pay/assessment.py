@@ -8,6 +8,7 @@ reason and reported wherever it is needed.
 from __future__ import annotations
 
 from collections.abc import Callable
+from fractions import Fraction
 from typing import Literal, TypeVar, assert_never
 
 from attrs import frozen
@@ -21,6 +22,7 @@ from pbrrules.pay.triggers import Truth, assess_target, evaluate_trigger
 from pbrrules.rules import (
     Amount,
     Banded,
+    Comparison,
     ControlGroup,
     Fixed,
     PerOffender,
@@ -28,6 +30,7 @@ from pbrrules.rules import (
     Rules,
     SavingsShare,
     ShareOfValue,
+    Target,
     TargetMet,
     Term,
     TermPays,
@@ -320,6 +323,7 @@ class UnitAssessment:
             if target.comparison not in names:
                 continue
             truth = self.target(target.name)
+            threshold, shown = _threshold_of(target, self.rules.comparisons, self.resolver)
             targets.append(
                 TargetResult(
                     target.name,
@@ -328,9 +332,27 @@ class UnitAssessment:
                     truth.verdict,
                     target.pooled,
                     truth.reason,
+                    target.direction,
+                    threshold,
+                    shown,
                 )
             )
         return tuple(measures), tuple(comparisons), tuple(targets)
+
+
+def _threshold_of(
+    target: Target, comparisons: tuple[Comparison, ...], resolver: Resolver
+) -> tuple[Fraction | None, str | None]:
+    """The improvement ``target`` asks for, in its comparison's scale, and its words; (None,
+    None) when it names none or its value cannot be worked out (the verdict then says why)."""
+    comparison = next((c for c in comparisons if c.name == target.comparison), None)
+    wanted = target.threshold
+    if wanted is None or comparison is None:
+        return None, None
+    resolved = _attempt(lambda: resolver.quantity(wanted))
+    if isinstance(resolved, NotAssessable):
+        return None, None
+    return resolved.value, _show_improvement(comparison, resolved.value)
 
 
 def _attempt(work: Callable[[], T]) -> T | NotAssessable:

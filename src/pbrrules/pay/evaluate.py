@@ -117,6 +117,8 @@ def evaluate(
             contract.sources,
             currency,
             _illustrative(contract),
+            contract.header.payer,
+            contract.header.provider,
         ),
         engine_version=engine_version(),
         units=tuple(results),

@@ -1,4 +1,4 @@
-"""Statement -> text: a terminal table, JSON, CSV (one row per payment line), Markdown.
+"""Statement -> text: a terminal table, JSON, CSV (one row per payment line), Markdown, HTML.
 
 ``render(statement, "table")`` and friends; each format has its own module. Rendering is pure:
 the same statement always gives the same text (colour only when asked for, on a terminal).
@@ -13,8 +13,16 @@ from pbrrules.render.markdown import render_markdown
 from pbrrules.render.table import render_table
 from pbrrules.statement import Statement
 
-Format = Literal["table", "json", "csv", "markdown"]
-FORMATS: tuple[Format, ...] = ("table", "json", "csv", "markdown")
+Format = Literal["table", "json", "csv", "markdown", "html"]
+FORMATS: tuple[Format, ...] = ("table", "json", "csv", "markdown", "html")
+
+
+def render_html(statement: Statement) -> str:
+    """The statement as one self-contained HTML page (``render.html``). Imported only when asked
+    for: the page's charts need matplotlib, which every other command would otherwise load."""
+    from pbrrules.render.html import render_html as page
+
+    return page(statement)
 
 
 def render(statement: Statement, format: Format, *, colour: bool = False, width: int = 100) -> str:
@@ -28,8 +36,18 @@ def render(statement: Statement, format: Format, *, colour: bool = False, width:
             return render_csv(statement)
         case "markdown":
             return render_markdown(statement)
+        case "html":
+            return render_html(statement)
         case _:
             assert_never(format)
 
 
-__all__ = ["FORMATS", "Format", "render", "render_csv", "render_markdown", "render_table"]
+__all__ = [
+    "FORMATS",
+    "Format",
+    "render",
+    "render_csv",
+    "render_html",
+    "render_markdown",
+    "render_table",
+]

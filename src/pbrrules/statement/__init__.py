@@ -20,6 +20,7 @@ from pbrrules.statement.model import (
     UnitResult,
     YearTotal,
 )
+from pbrrules.statement.schema import json_schema
 
 __all__ = [
     "READABLE_SCHEMAS",
@@ -39,4 +40,5 @@ __all__ = [
     "TargetResult",
     "UnitResult",
     "YearTotal",
+    "json_schema",
 ]

@@ -146,6 +146,13 @@ class TargetResult:
     verdict: Verdict
     pooled: bool
     derivation: str
+    #: "reduction" or "increase": which way the comparison must move.
+    direction: Literal["reduction", "increase"] = "reduction"
+    #: The improvement the target asks for, in its comparison's scale (5 points is 1/20; a 10%
+    #: relative reduction is 1/10), when it names one; None for "any reduction" or when the
+    #: threshold could not be worked out. Charts draw it; the verdict is in ``verdict``.
+    threshold: Fraction | None = None
+    threshold_display: str | None = None
 
     def to_json(self) -> JSON:
         """JSON form."""
@@ -155,6 +162,8 @@ class TargetResult:
             "clause": self.clause,
             "verdict": self.verdict,
             "pooled": self.pooled,
+            "direction": self.direction,
+            "threshold": exact(self.threshold, self.threshold_display),
             "derivation": self.derivation,
         }
 
@@ -333,6 +342,10 @@ class ContractInfo:
     #: parameter, cohort, measure, comparison, target, term or limit, so that no reader takes a
     #: statement computed on assumed terms for one computed from the contract as signed.
     illustrative: tuple[tuple[str, str, str], ...] = ()
+    #: The parties as the contract names them (``payer "Ministry of Justice"``, ``provider
+    #: "..."``; a template's payer carries to the contracts based on it): who pays whom.
+    payer: str | None = None
+    provider: str | None = None
 
 
 @frozen
@@ -483,6 +496,8 @@ class Statement:
                 "source_hash": self.contract.source_hash,
                 "sources": list(self.contract.sources),
                 "currency": self.contract.currency,
+                "payer": self.contract.payer,
+                "provider": self.contract.provider,
                 "illustrative": [
                     {"kind": kind, "name": name, "reason": reason}
                     for kind, name, reason in self.contract.illustrative

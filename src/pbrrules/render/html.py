@@ -1,0 +1,147 @@
+"""Statement -> one self-contained, printable HTML page a commissioner can sign and send.
+
+The page needs nothing at view time: its CSS is inline and its charts are inline SVG (drawn by
+``render.charts``), so it opens offline and prints to PDF from any browser. It is written by a
+Jinja2 template (``templates/statement.html.j2``) with autoescaping on, so contract text (names,
+clauses, reasons) can never become markup. Same statement, same bytes: nothing in the page
+depends on the time or the machine.
+
+What it shows: the parties, the statement's reference, the contract's version and hash, the
+period covered; a chart per comparison across the cohorts; each cohort's figures, results and
+payment lines with their clauses and derivations, and the caps applied; totals per contract
+year; the record accounting; and the reproducibility receipt (engine version, contract hash,
+data files' hashes).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from collections.abc import Iterator
+
+import jinja2
+from attrs import frozen
+from markupsafe import Markup
+
+from pbrrules.render.accounting import accounting_lines
+from pbrrules.render.charts import comparison_charts, render_svg
+from pbrrules.statement import SCHEMA, Line, Statement, UnitResult, wording
+
+
+@frozen
+class ChartView:
+    """A chart with its caption, ready for the page."""
+
+    comparison: str
+    measure: str
+    svg: Markup
+    #: Whether some target of the comparison states a threshold (drawn as a dashed line).
+    thresholds: bool
+
+
+@frozen
+class LimitView:
+    """A cap or collar that changed a line, with where it applied."""
+
+    unit: str
+    term: str
+    words: str
+
+
+@functools.cache
+def _environment() -> jinja2.Environment:
+    """The template environment: templates from the package, autoescaping always on."""
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("pbrrules.render", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render_html(statement: Statement) -> str:
+    """The statement as one HTML page (UTF-8 text, a complete document)."""
+    template = _environment().get_template("statement.html.j2")
+    shown, empty = _split_empty(statement.units)
+    return template.render(
+        s=statement,
+        contract=statement.contract,
+        reference=reference(statement),
+        period=_period(statement),
+        charts=_charts(statement),
+        units=shown,
+        empty=empty,
+        limits=list(_limits(statement)),
+        accounting=(
+            accounting_lines(statement.data.accounting)
+            if statement.data is not None and statement.data.accounting
+            else []
+        ),
+        schema=SCHEMA,
+        count=wording.count,
+        status_words=_status_words,
+    )
+
+
+def reference(statement: Statement) -> str:
+    """A reference that names this statement and no other: ``PBR-`` and the first 16 hex digits
+    of the SHA-256 of its JSON form (same contract, data and engine, same reference)."""
+    digest = hashlib.sha256(statement.to_json().encode("utf-8")).hexdigest()
+    return f"PBR-{digest[:16].upper()}"
+
+
+def _period(statement: Statement) -> str | None:
+    """``2011-10-01 to 2015-09-30``: the first index date to the last of any cohort unit."""
+    if not statement.units:
+        return None
+    start = min(unit.figures.start for unit in statement.units)
+    end = max(unit.figures.end for unit in statement.units)
+    return f"{start.isoformat()} to {end.isoformat()}"
+
+
+def _charts(statement: Statement) -> list[ChartView]:
+    return [
+        ChartView(
+            chart.comparison,
+            chart.measure,
+            Markup(render_svg(chart, f"chart{n}")),
+            any(point.thresholds for point in chart.points),
+        )
+        for n, chart in enumerate(comparison_charts(statement.units), start=1)
+    ]
+
+
+def _split_empty(units: tuple[UnitResult, ...]) -> tuple[list[UnitResult], list[UnitResult]]:
+    """Units to show in full, and units with no records and nothing paid (listed on one line:
+    a national run has many quarters not yet measured)."""
+    shown, empty = [], []
+    for unit in units:
+        if _is_empty(unit):
+            empty.append(unit)
+        else:
+            shown.append(unit)
+    return shown, empty
+
+
+def _is_empty(unit: UnitResult) -> bool:
+    return (
+        unit.cancelled is None
+        and unit.figures.treatment.offenders == 0
+        and (unit.figures.control is None or unit.figures.control.offenders == 0)
+        and all(line.amount.amount == 0 for line in unit.lines)
+    )
+
+
+def _limits(statement: Statement) -> Iterator[LimitView]:
+    for unit, line in statement.lines():
+        for applied in line.limits:
+            yield LimitView(unit.label, line.term, applied.describe())
+
+
+def _status_words(line: Line) -> str:
+    """The line's status as the page prints it."""
+    if line.status == "pays" and line.amount.amount < 0:
+        return "deducts"
+    return line.status

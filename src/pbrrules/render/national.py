@@ -1,0 +1,112 @@
+"""The national summary of a run over many lots: each lot's totals, and the scheme's.
+
+``pbr-eval run FOLDER DATA --output-dir DIR`` writes one statement per lot and this summary:
+a Markdown table (per lot: its file, name, provider and total per contract year; then the totals
+of every lot per contract year) and its JSON form (``"schema": "pbr.national/1"``), which also
+holds the data files and, when the lots shared one measurement, its record accounting.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+
+from pbrrules.render.accounting import accounting_lines
+from pbrrules.statement import Money, Statement
+
+SCHEMA = "pbr.national/1"
+
+
+def _years(statements: Sequence[Statement]) -> list[int | None]:
+    found = {year.year for s in statements for year in s.years}
+    return sorted(found, key=lambda y: (y is None, y or 0))
+
+
+def _year_total(statement: Statement, year: int | None) -> Money:
+    total = next((y.total for y in statement.years if y.year == year), None)
+    return total or Money(Decimal("0.00"), statement.currency)
+
+
+def _sum(amounts: Sequence[Money], currency: str) -> Money:
+    return Money(sum((m.amount for m in amounts), Decimal("0.00")), currency)
+
+
+def national_json(
+    lots: Sequence[tuple[str, Statement]], accounting: Mapping[str, object] | None
+) -> str:
+    """The summary as JSON text: keys sorted, no timestamps (same inputs, same bytes)."""
+    statements = [s for _, s in lots]
+    currency = statements[0].currency if statements else "GBP"
+    years = _years(statements)
+    data = statements[0].data if statements else None
+    summary = {
+        "schema": SCHEMA,
+        "shared_measurement": accounting is not None,
+        "lots": [
+            {
+                "file": name,
+                "contract": s.contract.name,
+                "provider": s.contract.provider,
+                "payer": s.contract.payer,
+                "source_hash": s.contract.source_hash,
+                "by_contract_year": [
+                    {"contract_year": y, "total": _year_total(s, y).to_json()} for y in years
+                ],
+                "total": s.total.to_json(),
+            }
+            for name, s in lots
+        ],
+        "by_contract_year": [
+            {
+                "contract_year": y,
+                "total": _sum([_year_total(s, y) for s in statements], currency).to_json(),
+            }
+            for y in years
+        ],
+        "total": _sum([s.total for s in statements], currency).to_json(),
+        "data": {
+            "files": [
+                {"path": f.path, "rows": f.rows, "sha256": f.sha256}
+                for f in (data.files if data is not None else ())
+            ],
+            "accounting": dict(accounting) if accounting is not None else None,
+        },
+    }
+    return json.dumps(summary, sort_keys=True, ensure_ascii=False, indent=2) + "\n"
+
+
+def _cell(text: str) -> str:
+    """Text for a Markdown table cell: a ``|`` in a name would end the cell."""
+    return text.replace("|", "\\|")
+
+
+def national_markdown(
+    lots: Sequence[tuple[str, Statement]], accounting: Mapping[str, object] | None
+) -> str:
+    """The summary as a Markdown table, a row per lot and a row of totals."""
+    statements = [s for _, s in lots]
+    currency = statements[0].currency if statements else "GBP"
+    years = _years(statements)
+    labels = [f"Year {y}" if y is not None else "Outside contract years" for y in years]
+    out = [
+        f"# National summary: {len(lots)} lots",
+        "",
+        "| Lot | Contract | Provider | " + " | ".join(labels) + " | Total |",
+        "|---|---|---|" + "---:|" * (len(years) + 1),
+    ]
+    for name, s in lots:
+        cells = [str(_year_total(s, y)) for y in years]
+        words = [_cell(name), _cell(s.contract.name), _cell(s.contract.provider or "")]
+        out.append("| " + " | ".join(words + cells) + f" | {s.total} |")
+    totals = [str(_sum([_year_total(s, y) for s in statements], currency)) for y in years]
+    overall = _sum([s.total for s in statements], currency)
+    out.append("| **All lots** | | | " + " | ".join(f"**{t}**" for t in totals)
+               + f" | **{overall}** |")
+    out.append("")
+    if accounting is not None:
+        out += ["Every lot was paid on one measurement of the records:", ""]
+        out += [f"- {line}" for line in accounting_lines(accounting)]
+    else:
+        out.append("Each lot was measured on its own (see its statement's record accounting).")
+    return "\n".join(out) + "\n"
