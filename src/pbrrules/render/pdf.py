@@ -18,7 +18,7 @@ class PdfUnavailable(RuntimeError):
 def render_pdf(statement: Statement) -> bytes:
     """The statement's HTML page as a PDF document (A4, as the page's print style sets)."""
     try:
-        import weasyprint  # type: ignore[import-untyped, unused-ignore]
+        import weasyprint  # type: ignore[import-not-found, import-untyped, unused-ignore]
     except (ImportError, OSError) as problem:  # OSError: WeasyPrint is there, Pango is not
         raise PdfUnavailable(
             "PDF output needs WeasyPrint: pip install 'pbrrules[pdf]' (it uses the system's "
