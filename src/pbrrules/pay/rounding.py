@@ -14,8 +14,18 @@ from typing import assert_never
 
 from pbrrules.rules import RoundingMode, RoundingRule
 
-#: Digits after the point in each currency's minor unit (ISO 4217); any other currency has 2.
-MINOR_DIGITS = {"GBP": 2, "USD": 2, "EUR": 2, "AUD": 2, "NZD": 2, "CAD": 2, "JPY": 0}
+#: Digits after the point in a currency's minor unit where ISO 4217 (List One, the current
+#: currencies) gives other than 2: no minor unit (the yen, the won), or 3 or 4 decimals (the
+#: Kuwaiti dinar's 1,000 fils). Every other code has 2.
+MINOR_DIGITS = {
+    **dict.fromkeys(
+        ("BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI",
+         "VND", "VUV", "XAF", "XOF", "XPF"),
+        0,
+    ),
+    **dict.fromkeys(("BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"), 3),
+    **dict.fromkeys(("CLF", "UYW"), 4),
+}
 
 #: Money is rounded like this when the contract declares no payments rule (SPEC §3).
 DEFAULT_MODE: RoundingMode = "half up"
