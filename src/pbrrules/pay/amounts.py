@@ -69,6 +69,11 @@ class AmountCalculator:
     def amount(self) -> AmountValue:
         """The term's signed amount."""
         magnitude, derivation, used = self._magnitude(self.term.amount)
+        if magnitude < 0:
+            # a negative price or value (a worked example's given value: the checker refuses
+            # one written in the contract, PBR214) would turn a payment into a deduction that
+            # no cap covers, or the reverse
+            raise NotAssessable(f"{derivation}: a negative amount; amounts are positive sums")
         value = -magnitude if self.term.deduction else magnitude
         return AmountValue(value, derivation, used)
 
@@ -85,6 +90,10 @@ class AmountCalculator:
         if cap_ref is None:
             return value, improvement, ""
         cap = self.resolver.quantity(cap_ref).value
+        if cap < 0:
+            raise NotAssessable(
+                f"the improvement cap {describe(cap_ref)} is negative; a cap is a positive size"
+            )
         bounded = max(-cap, min(cap, improvement))
         if bounded == improvement:
             return value, improvement, ""

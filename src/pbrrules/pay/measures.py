@@ -188,10 +188,15 @@ def _adjusted(
             f"adjusted by difference {wording.percent(actual)} − ({p} − {b}) = "
             f"{wording.percent(value)}"
         )
-    return (
-        value,
-        f"{text}; predicted {p} against {describe(adjustment.baseline_predicted)} {b}; {step}",
-    )
+    text = f"{text}; predicted {p} against {describe(adjustment.baseline_predicted)} {b}; {step}"
+    if not 0 <= value <= 1:
+        # a rate below 0% or above 100% is no rate: paying on it would count reoffenders
+        # avoided that the cohort never had (F5 of issue 11)
+        raise NotAssessable(
+            f"{text}: the adjusted rate of {measure.name} is outside 0% to 100%, so it is no "
+            "rate to pay on (the cohort's predicted rate is too far from the baseline's)"
+        )
+    return value, text
 
 
 def compare(

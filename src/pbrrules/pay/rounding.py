@@ -94,10 +94,17 @@ def round_money(value: Fraction, currency: str, rule: RoundingRule | None) -> De
     unit has rounds once, with its mode, to the minor unit (never twice, which could move a
     half: 0.12449 is 0.12, not 0.1245 and then 0.13).
     """
-    digits = minor_digits(currency)
     mode: RoundingMode = rule.mode if rule is not None else DEFAULT_MODE
-    places = min(rule.places, digits) if rule is not None else digits
-    return to_decimal(round_to(value, places, mode), digits)
+    places = payment_places(currency, rule)
+    return to_decimal(round_to(value, places, mode), minor_digits(currency))
+
+
+def payment_places(currency: str, rule: RoundingRule | None) -> int:
+    """The decimal places payment lines are rounded to: the rule's, never finer than the
+    currency's minor unit (a contract paying whole pounds says ``payments to 0 decimal
+    places``)."""
+    digits = minor_digits(currency)
+    return min(rule.places, digits) if rule is not None else digits
 
 
 def round_proportion(value: Fraction, rule: RoundingRule | None, percentage: bool) -> Fraction:
