@@ -85,6 +85,26 @@ CURRENCY_SIGNS = {"£": "GBP", "$": "USD", "€": "EUR"}
 CURRENCY_SYMBOLS = {code: sign for sign, code in CURRENCY_SIGNS.items()}
 
 
+#: Digits after the point in a currency's minor unit where ISO 4217 (List One, the current
+#: currencies) gives other than 2: no minor unit (the yen, the won), or 3 or 4 decimals (the
+#: Kuwaiti dinar's 1,000 fils). Every other code has 2.
+MINOR_DIGITS = {
+    **dict.fromkeys(
+        ("BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI",
+         "VND", "VUV", "XAF", "XOF", "XPF"),
+        0,
+    ),
+    **dict.fromkeys(("BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"), 3),
+    **dict.fromkeys(("CLF", "UYW"), 4),
+}
+
+
+def minor_digits(currency: str) -> int:
+    """The number of decimal places of ``currency``'s minor unit (pence for GBP: 2)."""
+    return MINOR_DIGITS.get(currency, 2)
+
+
+
 def add_months(date: datetime.date, months: int) -> datetime.date:
     """``date + n months``: the same day n months later, or that month's last day (SPEC §4)."""
     month_index = date.year * 12 + (date.month - 1) + months

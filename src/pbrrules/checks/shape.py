@@ -203,7 +203,6 @@ def _measures(version: rules.Rules) -> Iterator[Diagnostic]:
                               target.significance.span,
                               help="the significance test is defined for binary rates "
                               "(docs/significance.md)", clause=target.clause)
-        yield from _critical_value(version, target.significance, target.clause)
 
 
 def _disposals(measure: rules.Measure) -> Iterator[Diagnostic]:
@@ -232,25 +231,6 @@ def _disposals(measure: rules.Measure) -> Iterator[Diagnostic]:
             help="write 'proven by conviction' (a caution is no reconviction event), or count "
             "proven offences",
             clause=measure.clause,
-        )
-
-
-def _critical_value(
-    version: rules.Rules, significance: rules.Significance, clause: str | None
-) -> Iterator[Diagnostic]:
-    if significance.critical_value is not None:
-        return
-    level = _bound(significance.level, version)
-    if level is None:
-        return
-    if (level, significance.sides) not in rules.CRITICAL_VALUES:
-        yield _diagnostic(
-            "PBR208",
-            f"no conventional critical value for {level * 100}% {significance.sides}",
-            significance.span,
-            help="use 90%, 95% or 99%, or give it: significant at 97.5% one-sided, critical "
-            "value 1.960",
-            clause=clause,
         )
 
 

@@ -66,8 +66,11 @@ class UnitAssessment:
         pooled: Callable[[], CohortFigures] | None = None,
         whole: Callable[[], CohortFigures | str] | None = None,
         incomplete: str | None = None,
+        other: Callable[[str], UnitAssessment | str] | None = None,
     ) -> None:
         self.rules = rules
+        # the unit of another cohort rule in the same period and area, or why there is none
+        self._other = other
         # why nothing is compared in this unit yet (a first-N cohort still filling), if so
         self.incomplete = incomplete
         self.figures = figures
@@ -130,6 +133,9 @@ class UnitAssessment:
         target = self.rules.target(name)
         if target is None:
             return Truth("not assessable", f"target {name} is not declared")
+        cohort = self.rules.target_cohort(name)
+        if cohort is not None and cohort != self.figures.cohort and self._other is not None:
+            return self._elsewhere(name, cohort)
         if self.incomplete is not None:
             return Truth(
                 "not assessable",
@@ -159,6 +165,20 @@ class UnitAssessment:
             reason = f"{_pooled_words(source.figures)}: {truth.reason}"
             truth = Truth(truth.verdict, reason, truth.summary)
         return truth
+
+    def _elsewhere(self, name: str, cohort: str) -> Truth:
+        """Target ``name`` of another cohort rule, assessed on that rule's unit of this unit's
+        period and area (``when adult_threshold and youth_threshold``)."""
+        assert self._other is not None
+        other = self._other(cohort)
+        if isinstance(other, str):
+            return Truth(
+                "not assessable",
+                f"target {name} is not assessable: {other}",
+                f"target {name} not assessable",
+            )
+        truth = other.target(name)
+        return Truth(truth.verdict, f"{_unit_words(other.figures)}: {truth.reason}", truth.summary)
 
     def whole(self) -> UnitAssessment | str:
         """Every cohort of this unit's cohort rule and area pooled, or why not yet."""
@@ -196,31 +216,20 @@ class UnitAssessment:
     # -- terms -----------------------------------------------------------------------------------
 
     def assesses(self, term: Term) -> bool:
-        """Whether ``term`` is assessed for this unit: a comparison it reaches measures this
-        unit's cohort (a term that reaches no comparison is assessed for every unit)."""
-        reached = self._reached(term, set())
-        if not reached:
-            return True
-        for name in reached:
-            comparison = self.rules.comparison(name)
-            measure = self.rules.measure(comparison.measure) if comparison else None
-            if measure is not None and measure.cohort == self.figures.cohort:
-                return True
-        return False
-
-    def _reached(self, term: Term, seen: set[str]) -> set[str]:
-        seen.add(term.name)
-        reached = _amount_comparisons(term.amount)
-        for trigger in _atoms(term.when):
-            if isinstance(trigger, TargetMet):
-                target = self.rules.target(trigger.target)
-                if target is not None:
-                    reached.add(target.comparison)
-            else:
-                other = self.rules.term(trigger.term)
-                if other is not None and other.name not in seen:
-                    reached |= self._reached(other, seen)
-        return reached
+        """Whether ``term`` is assessed for this unit: its amount's comparison measures this
+        unit's cohort, or (an amount that names no comparison) the first cohort rule its trigger
+        names is this unit's. A term tied to neither is assessed for every unit. A trigger that
+        joins targets of two cohort rules is so paid once per period, not once per rule."""
+        named = _amount_comparisons(term.amount)
+        if named:
+            for name in named:
+                comparison = self.rules.comparison(name)
+                measure = self.rules.measure(comparison.measure) if comparison else None
+                if measure is not None and measure.cohort == self.figures.cohort:
+                    return True
+            return False
+        cohorts = self.rules.trigger_cohorts(term.when)
+        return not cohorts or cohorts[0] == self.figures.cohort
 
     def draft(self, term: Term) -> Draft:
         """The term's line before rounding and limits."""
@@ -382,18 +391,9 @@ def _amount_comparisons(amount: Amount) -> set[str]:
             assert_never(amount)
 
 
-def _atoms(trigger: Trigger | None) -> list[TargetMet | TermPays]:
-    match trigger:
-        case None:
-            return []
-        case TargetMet() | TermPays():
-            return [trigger]
-        case TriggerNot(operand):
-            return _atoms(operand)
-        case TriggerAll(left, right) | TriggerAny(left, right):
-            return _atoms(left) + _atoms(right)
-        case _:
-            assert_never(trigger)
+def _unit_words(figures: CohortFigures) -> str:
+    area = f" in {figures.area}" if figures.area else ""
+    return f"cohort {figures.cohort} {figures.period}{area}"
 
 
 def _pooled_words(figures: CohortFigures) -> str:

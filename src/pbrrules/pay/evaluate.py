@@ -150,11 +150,7 @@ def _unit(
     if unit.cancelled is not None:
         return UnitResult(unit, year, version.name, (), (), (), (), _zero(currency), state), []
     resolver = Resolver(rules, unit, year, overrides)
-    assessment = UnitAssessment(
-        rules, unit, resolver, currency, lambda: pooled_figures(unit, final),
-        lambda: whole_figures(contract, unit, final, states),
-        state.reason if not state.final else incomplete_block(rules, unit),
-    )
+    assessment = _assessment(contract, unit, final, overrides, currency, states)
     lines: list[Line] = []
     asked: list[Asked | None] = []
     for term in rules.terms:
@@ -175,6 +171,51 @@ def _unit(
         unit, year, version.name, measures, comparisons, targets, tuple(lines), total, state
     )
     return result, asked
+
+
+def _assessment(
+    contract: Contract,
+    unit: CohortFigures,
+    final: list[CohortFigures],
+    overrides: dict[str, Value],
+    currency: str,
+    states: Mapping[tuple[str, str, str | None], Maturity],
+) -> UnitAssessment:
+    """Everything the rules in force say about ``unit``, worked out on demand (``final`` holds
+    the final units, which pools and other cohort rules' targets read)."""
+    rules = contract.version_for(unit.start).rules
+    year = contract_year(contract.header.contract_years_start, unit.start)
+    state = states[unit.key]
+    return UnitAssessment(
+        rules, unit, Resolver(rules, unit, year, overrides), currency,
+        lambda: pooled_figures(unit, final),
+        lambda: whole_figures(contract, unit, final, states),
+        state.reason if not state.final else incomplete_block(rules, unit),
+        lambda cohort: _sibling(contract, unit, final, overrides, currency, states, cohort),
+    )
+
+
+def _sibling(
+    contract: Contract,
+    unit: CohortFigures,
+    final: list[CohortFigures],
+    overrides: dict[str, Value],
+    currency: str,
+    states: Mapping[tuple[str, str, str | None], Maturity],
+    cohort: str,
+) -> UnitAssessment | str:
+    """The unit of cohort rule ``cohort`` in ``unit``'s period and area, assessed; or why not
+    (none, cancelled, or not final yet)."""
+    for other in final:
+        if other.cohort == cohort and other.period == unit.period and other.area == unit.area:
+            if other.cancelled is not None:
+                return f"cohort {cohort} {other.period} is cancelled: {other.cancelled}"
+            return _assessment(contract, other, final, overrides, currency, states)
+    area = f" in {unit.area}" if unit.area else ""
+    state = states.get((cohort, unit.period, unit.area))
+    if state is not None and not state.final:
+        return f"cohort {cohort} {unit.period}{area} is not final yet"
+    return f"no figures for cohort {cohort} in {unit.period}{area}"
 
 
 def _line(

@@ -13,27 +13,21 @@ from fractions import Fraction
 from typing import assert_never
 
 from pbrrules.rules import RoundingMode, RoundingRule
+from pbrrules.values import MINOR_DIGITS, minor_digits
 
-#: Digits after the point in a currency's minor unit where ISO 4217 (List One, the current
-#: currencies) gives other than 2: no minor unit (the yen, the won), or 3 or 4 decimals (the
-#: Kuwaiti dinar's 1,000 fils). Every other code has 2.
-MINOR_DIGITS = {
-    **dict.fromkeys(
-        ("BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI",
-         "VND", "VUV", "XAF", "XOF", "XPF"),
-        0,
-    ),
-    **dict.fromkeys(("BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"), 3),
-    **dict.fromkeys(("CLF", "UYW"), 4),
-}
+__all__ = [
+    "DEFAULT_MODE",
+    "MINOR_DIGITS",
+    "minor_digits",
+    "payment_places",
+    "round_money",
+    "round_proportion",
+    "round_to",
+    "to_decimal",
+]
 
 #: Money is rounded like this when the contract declares no payments rule (SPEC §3).
 DEFAULT_MODE: RoundingMode = "half up"
-
-
-def minor_digits(currency: str) -> int:
-    """The number of decimal places of ``currency``'s minor unit (pence for GBP: 2)."""
-    return MINOR_DIGITS.get(currency, 2)
 
 
 def round_to(value: Fraction, places: int, mode: RoundingMode) -> Fraction:
