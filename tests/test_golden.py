@@ -42,7 +42,8 @@ def test_check_output_matches_the_golden_file(
     if case in GOOD:
         assert status == 0
     else:  # a bad case has an error (exit 1), or only warnings (exit 0)
-        assert ("error[" in err or "warning[" in err) and status == (1 if "error[" in err else 0)
+        assert "error[" in err or "warning[" in err
+        assert status == (1 if "error[" in err else 0)
 
 
 @pytest.mark.parametrize("case", GOOD, ids=_id)

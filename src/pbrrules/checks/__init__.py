@@ -4,7 +4,8 @@ Each check is a generator of diagnostics over the whole contract, one module per
 ``names`` (unknown, duplicate and cyclic names; template parameters), ``types`` (units, money and
 currencies, percent against percentage points), ``shape`` (missing essentials, dates, tiers,
 rounding), ``significance`` (levels, critical values, small samples) and ``readings`` (warnings
-where the contract's meaning could surprise a lawyer). ``compile_contract`` runs them all and raises once with everything they found.
+where the contract's meaning could surprise a lawyer). ``compile_contract`` runs them all and
+raises once with every error found; warnings travel with the compiled contract.
 """
 
 from __future__ import annotations

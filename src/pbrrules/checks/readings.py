@@ -13,6 +13,7 @@ the reading pbrrules takes (docs/language.md explains each with an example):
 from __future__ import annotations
 
 from collections.abc import Iterator
+
 from pbrrules import rules
 from pbrrules.errors import Diagnostic
 from pbrrules.values import minor_digits

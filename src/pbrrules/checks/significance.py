@@ -5,8 +5,8 @@ cohort is likely to hold (PBR217). docs/significance.md has the tests themselves
 from __future__ import annotations
 
 import math
-from decimal import Context, Decimal
 from collections.abc import Iterator
+from decimal import Context, Decimal
 from fractions import Fraction
 
 from pbrrules import rules

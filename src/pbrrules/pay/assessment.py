@@ -31,13 +31,7 @@ from pbrrules.rules import (
     SavingsShare,
     ShareOfValue,
     Target,
-    TargetMet,
     Term,
-    TermPays,
-    Trigger,
-    TriggerAll,
-    TriggerAny,
-    TriggerNot,
 )
 from pbrrules.statement import ComparisonResult, MeasureResult, TargetResult
 

@@ -21,7 +21,7 @@ import attrs
 from pbrrules.errors import EvaluationError
 from pbrrules.figures import AsOf, CohortFigures, GroupFigures, MeasureCounts
 from pbrrules.pay.assessment import Draft, UnitAssessment
-from pbrrules.pay.limits import Asked, LimitLedger, Limited
+from pbrrules.pay.limits import Asked, Limited, LimitLedger
 from pbrrules.pay.maturity import maturity
 from pbrrules.pay.params import NotAssessable, Resolver, contract_year
 from pbrrules.pay.rounding import minor_digits, round_money, to_decimal

@@ -20,7 +20,7 @@ from typing import assert_never
 from attrs import frozen
 
 from pbrrules.pay.params import NotAssessable, Resolver
-from pbrrules.pay.rounding import minor_digits, payment_places, round_to, to_decimal
+from pbrrules.pay.rounding import minor_digits, payment_places, to_decimal
 from pbrrules.rules import Limit, Term
 from pbrrules.statement import LimitApplied, wording
 

@@ -274,7 +274,8 @@ def _verdict(
         relation = "≥" if met else "<"
         verdict = "significant" if met else "not significant"
         outcome = f"{z_text} {relation} {critical.shown}: {verdict}"
-    return SignificanceResult(met, critical.value, z_squared, f"{name} at {critical.chosen}: {outcome}")
+    derivation = f"{name} at {critical.chosen}: {outcome}"
+    return SignificanceResult(met, critical.value, z_squared, derivation)
 
 
 def _z(difference: Fraction, z_squared: Fraction, critical: Fraction) -> str:
