@@ -11,6 +11,7 @@ from collections.abc import Callable
 from fractions import Fraction
 from typing import Literal, TypeVar, assert_never
 
+import attrs
 from attrs import frozen
 
 from pbrrules.figures import CohortFigures
@@ -25,6 +26,7 @@ from pbrrules.rules import (
     Comparison,
     ControlGroup,
     Fixed,
+    Name,
     PerOffender,
     PerUnitOf,
     Rules,
@@ -34,6 +36,7 @@ from pbrrules.rules import (
     Term,
 )
 from pbrrules.statement import ComparisonResult, MeasureResult, TargetResult
+from pbrrules.values import Quantity
 
 Group = Literal["treatment", "control"]
 T = TypeVar("T")
@@ -61,7 +64,10 @@ class UnitAssessment:
         whole: Callable[[], CohortFigures | str] | None = None,
         incomplete: str | None = None,
         other: Callable[[str], UnitAssessment | str] | None = None,
+        members: Callable[[bool], list[CohortFigures]] | None = None,
     ) -> None:
+        # the units a pooled target pools (so far, or all), for its weighted baseline
+        self._members = members
         self.rules = rules
         # the unit of another cohort rule in the same period and area, or why there is none
         self._other = other
@@ -156,7 +162,14 @@ class UnitAssessment:
                 f"target {name} not assessable",
             )
         if target.pooled:
-            reason = f"{_pooled_words(source.figures)}: {truth.reason}"
+            words = _pooled_words(source.figures)
+            comparison = self.rules.comparison(target.comparison)
+            ref = comparison.comparator if comparison else None
+            if isinstance(ref, Name) and (
+                source.resolver.overrides.get(ref.name) != self.resolver.overrides.get(ref.name)
+            ):
+                words += f", against the weighted average of their {ref.name}"
+            reason = f"{words}: {truth.reason}"
             truth = Truth(truth.verdict, reason, truth.summary)
         return truth
 
@@ -179,7 +192,7 @@ class UnitAssessment:
         if self._whole is None:
             figures = self._whole_figures() if self._whole_figures else self.figures
             self._whole = figures if isinstance(figures, str) else UnitAssessment(
-                self.rules, figures, self.resolver, self.currency
+                self.rules, figures, self._pool_resolver(whole=True), self.currency
             )
         return self._whole
 
@@ -187,8 +200,33 @@ class UnitAssessment:
         """This unit's cohort pooled with every earlier one of the same cohort rule and area."""
         if self._pooled is None:
             figures = self._pooled_figures() if self._pooled_figures else self.figures
-            self._pooled = UnitAssessment(self.rules, figures, self.resolver, self.currency)
+            resolver = self._pool_resolver(whole=False)
+            self._pooled = UnitAssessment(self.rules, figures, resolver, self.currency)
         return self._pooled
+
+    def _pool_resolver(self, whole: bool) -> Resolver:
+        """The resolver of a pooled assessment: a comparator keyed by cohort (a baseline per
+        cohort) is the average of the pooled cohorts' rows, weighted by what the measure divides
+        by (offenders, or reoffenders for a frequency per reoffender), not the current
+        cohort's row alone. Every other value is this unit's."""
+        if self._members is None:
+            return self.resolver
+        members = self._members(whole)
+        overrides = dict(self.resolver.overrides)
+        for comparison in self.rules.comparisons:
+            ref = comparison.comparator
+            if not isinstance(ref, Name) or ref.name in overrides:
+                continue
+            parameter = self.rules.parameter(ref.name)
+            measure = self.rules.measure(comparison.measure)
+            if parameter is None or parameter.keyed_by != "cohort" or measure is None:
+                continue
+            if measure.cohort != self.figures.cohort:
+                continue
+            weighted = _weighted(self.resolver, ref, members, measure.name, measure.kind)
+            if weighted is not None:
+                overrides[ref.name] = weighted
+        return attrs.evolve(self.resolver, overrides=overrides)
 
     def term_trigger(self, name: str) -> Truth:
         """Whether term ``name``'s trigger holds in this unit (a term without one always holds)."""
@@ -356,6 +394,30 @@ def _threshold_of(
     if isinstance(resolved, NotAssessable):
         return None, None
     return resolved.value, _show_improvement(comparison, resolved.value)
+
+
+def _weighted(
+    resolver: Resolver, ref: Name, members: list[CohortFigures], measure: str, kind: str
+) -> Quantity | None:
+    """Σ wᵢ·bᵢ / Σ wᵢ over the pooled cohorts' rows bᵢ of ``ref``, with wᵢ each cohort's
+    offenders (reoffenders for a frequency per reoffender); None when it cannot be worked out
+    (a row missing, or nothing to weigh), which leaves the row of the unit itself."""
+    total, weights, unit = Fraction(0), 0, None
+    for member in members:
+        counts = member.treatment.counts_for(measure)
+        weight = (counts.reoffenders if counts else 0) if kind == "per_reoffender" else (
+            member.treatment.offenders
+        )
+        try:
+            row = attrs.evolve(resolver, unit=member).quantity(ref)
+        except NotAssessable:
+            return None
+        total += weight * row.value
+        weights += weight
+        unit = row
+    if unit is None or weights == 0:
+        return None
+    return Quantity(total / weights, unit.unit, unit.currency)
 
 
 def _attempt(work: Callable[[], T]) -> T | NotAssessable:

@@ -192,6 +192,7 @@ def _assessment(
         lambda: whole_figures(contract, unit, final, states),
         state.reason if not state.final else incomplete_block(rules, unit),
         lambda cohort: _sibling(contract, unit, final, overrides, currency, states, cohort),
+        lambda whole: pool_members(unit, final, whole),
     )
 
 
@@ -374,15 +375,23 @@ def _expected_periods(contract: Contract, unit: CohortFigures) -> list[str]:
     return labels
 
 
+def pool_members(
+    unit: CohortFigures, units: list[CohortFigures], whole: bool = False
+) -> list[CohortFigures]:
+    """The non-cancelled units of ``unit``'s cohort rule and area so far (in cohort order: those
+    starting earlier, and ``unit`` itself), or all of them."""
+    so_far = units if whole else units[: units.index(unit) + 1]
+    return [
+        u for u in so_far if u.cohort == unit.cohort and u.area == unit.area and u.cancelled is None
+    ]
+
+
 def pooled_figures(
     unit: CohortFigures, units: list[CohortFigures], whole: bool = False
 ) -> CohortFigures:
     """``unit``'s figures summed with every non-cancelled unit of its cohort rule and area so far
     (in cohort order: those starting earlier, and ``unit`` itself), or with all of them."""
-    so_far = units if whole else units[: units.index(unit) + 1]
-    pool = [
-        u for u in so_far if u.cohort == unit.cohort and u.area == unit.area and u.cancelled is None
-    ]
+    pool = pool_members(unit, units, whole)
     labels = [u.period for u in pool]
     label = f"{len(pool)} cohorts ({', '.join(labels)})" if len(pool) != 1 else labels[0]
     controls = [u.control for u in pool]
