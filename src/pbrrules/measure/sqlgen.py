@@ -118,9 +118,14 @@ def memberships_sql(plan: Plan, codes: Statuses, has_predicted: bool) -> str:
     return "CREATE OR REPLACE TEMP VIEW memberships AS " + " UNION ALL ".join(branches)
 
 
-#: Ties at a person's earliest date in a unit: the two rows (first and last at that date).
+#: Ties at a person's earliest date in a unit: every row on that date (``counted`` knows the
+#: first and last of them; three or more rows on one date have some in between).
 SAME_DATE_SQL = (
-    "SELECT pid, area, offender_id, index_date, _row, tie_row FROM counted WHERE tie_row <> _row"
+    "SELECT c.pid, c.area, c.offender_id, c.index_date, m._row "
+    "FROM counted c JOIN memberships m ON m.pid = c.pid AND m.offender_id = c.offender_id "
+    "AND m.index_date = c.index_date AND m.area IS NOT DISTINCT FROM c.area "
+    "AND m.status = 0 AND m.dedup "
+    "WHERE c.tie_row <> c._row"
 )
 _SHIFT = 4294967296  # 2**32: (days, row) packed in one BIGINT, so min() picks the earliest
 
@@ -285,7 +290,8 @@ def _offence_rank(plan: Plan) -> str:
         breach.append(f"WHEN {ci} THEN {'o.breach' if all_exclude else 'FALSE'}")
         counted = sorted({t for s in specs for t in proven_types(s.measure)})
         listed = ", ".join(quote_text(t) for t in counted) or "NULL"
-        types.append(f"WHEN {ci} THEN o.disposal_type NOT IN ({listed})")
+        # a type no measure names is not counted (stored as NULL when held as an ENUM)
+        types.append(f"WHEN {ci} THEN COALESCE(o.disposal_type NOT IN ({listed}), TRUE)")
         ends = [f"o.offence_date >= {_plus('c.index_date', s.measure.follow_up)}" for s in specs]
         window.append(f"WHEN {ci} THEN ({' AND '.join(ends)})")
     return (
