@@ -519,3 +519,38 @@ def test_rejecting_three_tied_index_events_drops_them_all_whatever_their_order(
     ]
     expected, _ = oracle.measure(CONTRACT, events, offs)
     assert list(result.figures) == expected
+
+
+def test_a_conviction_without_a_sitting_is_left_out_of_the_events_only(tmp_path: Path) -> None:
+    """Issue 11: under --reject-invalid such a conviction was rejected whole, so the binary rate
+    lost it too; now it is kept, reported, and only the reconviction events leave it out."""
+    offs = [GOOD_OFF[0], "b,2016-01-01,2016-02-01,conviction,no,"]
+    write(tmp_path, GOOD_IE, offs)
+    result = measure(CONTRACT, load_outcomes(tmp_path), reject_invalid=True)
+    assert result.rejected == ()
+    assert [(p.code, p.row, p.column) for p in result.partial] == [
+        ("PBR303", 2, "court_event_id")
+    ]
+    assert result.accounting.reconciles
+    events = [
+        oracle_event("a", D(2015, 10, 1), "North", "community_order", "0.5", "treatment"),
+        oracle_event("b", D(2015, 10, 2), "North", "community_order", "0.25", "control"),
+        oracle_event("c", D(2015, 11, 3), "South", "custody_release", "0.125", "treatment"),
+    ]
+    valid = [
+        {
+            "offender_id": offender,
+            "offence_date": D(2015, 12, 1) if offender == "a" else D(2016, 1, 1),
+            "disposal_date": D(2016, 1, 1) if offender == "a" else D(2016, 2, 1),
+            "disposal_type": "conviction",
+            "breach": False,
+            "court_event_id": sitting,
+        }
+        for offender, sitting in (("a", "s1"), ("b", None))
+    ]
+    expected, _ = oracle.measure(CONTRACT, events, valid)
+    assert list(result.figures) == expected
+    control = next(f.control for f in result.figures if f.control is not None)
+    assert control is not None
+    assert control.counts["binary"].reoffenders == 1  # b still reoffended
+    assert control.counts["events"].reoffences == 0  # but made no reconviction event
