@@ -138,7 +138,7 @@ class TestNormalQuantiles:
         assert not normal_at_least(Fraction("1.64485362") ** 2, Fraction(95, 100))
 
     def test_d2_79_of_1000_against_100_of_1000_is_significant_at_95_percent(self) -> None:
-        # pooled 8.95%: z² = 0.021² / (0.0895 × 0.9105 × 2/1000) ≈ 1.64492² (p ≈ 0.04999)
+        # pooled 8.95%: z² = 0.021² / (0.0895 × 0.9105 × 2/1000) ≈ 1.64495² (p ≈ 0.04999)
         pooled = Fraction(179, 2000)
         z_squared = Fraction(21, 1000) ** 2 / (pooled * (1 - pooled) * Fraction(2, 1000))
         assert normal_at_least(z_squared, Fraction(95, 100))

@@ -2,7 +2,7 @@
 
 A significance level such as "95% one-sided" means the normal quantile q with Φ(q) = 95%
 (1.64485…), not a three-decimal table value: 79 reoffenders of 1,000 against 100 of 1,000 has
-z ≈ 1.64492 and p ≈ 0.04999, and is significant at 95%. q is irrational, so a verdict compares
+z ≈ 1.64495 and p ≈ 0.04999, and is significant at 95%. q is irrational, so a verdict compares
 z with q through Φ: z ≥ q exactly when Φ(z) ≥ the level. Φ(z) is computed with Decimal to a
 working precision that is raised until the comparison is decided (a z within 10⁻⁴⁰ of q is
 computed again with more digits), so the verdict is exact; no float is involved.
