@@ -8,6 +8,8 @@ the reading pbrrules takes (docs/language.md explains each with an example):
   and the term is paid once, on the units of the first cohort rule it names.
 - PBR219: payments rounded to more places than the currency has: a payment is rounded once, with
   the rule's mode, to the currency's minor unit (0.12449 is 0.12, never 0.1245 then 0.13).
+- PBR220: a cap that names a deduction term (or a collar a paying one): caps count payments only
+  and collars deductions only, so it never bounds that term, and a deduction gives no room back.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ def check(contract: rules.Contract) -> Iterator[Diagnostic]:
         for term in version.rules.terms:
             yield from _joined_cohorts(version.rules, term)
         yield from _payment_places(version.rules, currency)
+        yield from _limits_on_the_other_kind(version.rules)
 
 
 def _joined_cohorts(version: rules.Rules, term: rules.Term) -> Iterator[Diagnostic]:
@@ -60,3 +63,24 @@ def _payment_places(version: rules.Rules, currency: str) -> Iterator[Diagnostic]
             clause=version.rounding.clause if version.rounding else None,
             severity="warning",
         )
+
+
+def _limits_on_the_other_kind(version: rules.Rules) -> Iterator[Diagnostic]:
+    for limit in version.limits:
+        for name, span in zip(limit.terms, limit.term_spans or (limit.span,) * len(limit.terms),
+                              strict=False):
+            term = version.term(name)
+            if term is None or term.deduction == (limit.kind == "collar"):
+                continue
+            what, bounds = ("deduction", "payments") if limit.kind == "cap" else (
+                "payment", "deductions")
+            yield Diagnostic(
+                "PBR220",
+                f"the {limit.kind} '{limit.name}' names '{name}', a {what}",
+                span,
+                help=f"a {limit.kind} bounds {bounds} only, so it never bounds '{name}' (and a "
+                "deduction gives no room back under a cap); bound a deduction with a collar, a "
+                "payment with a cap",
+                clause=limit.clause,
+                severity="warning",
+            )
