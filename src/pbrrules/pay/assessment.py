@@ -135,7 +135,7 @@ class UnitAssessment:
             return Truth("not assessable", f"target {name} is not declared")
         cohort = self.rules.target_cohort(name)
         if cohort is not None and cohort != self.figures.cohort and self._other is not None:
-            return self._elsewhere(name, cohort)
+            return _elsewhere(name, self._other(cohort))
         if self.incomplete is not None:
             return Truth(
                 "not assessable",
@@ -172,20 +172,6 @@ class UnitAssessment:
             reason = f"{words}: {truth.reason}"
             truth = Truth(truth.verdict, reason, truth.summary)
         return truth
-
-    def _elsewhere(self, name: str, cohort: str) -> Truth:
-        """Target ``name`` of another cohort rule, assessed on that rule's unit of this unit's
-        period and area (``when adult_threshold and youth_threshold``)."""
-        assert self._other is not None
-        other = self._other(cohort)
-        if isinstance(other, str):
-            return Truth(
-                "not assessable",
-                f"target {name} is not assessable: {other}",
-                f"target {name} not assessable",
-            )
-        truth = other.target(name)
-        return Truth(truth.verdict, f"{_unit_words(other.figures)}: {truth.reason}", truth.summary)
 
     def whole(self) -> UnitAssessment | str:
         """Every cohort of this unit's cohort rule and area pooled, or why not yet."""
@@ -445,6 +431,19 @@ def _amount_comparisons(amount: Amount) -> set[str]:
             return set()
         case _:
             assert_never(amount)
+
+
+def _elsewhere(name: str, other: UnitAssessment | str) -> Truth:
+    """Target ``name`` of another cohort rule, assessed on that rule's unit of this unit's period
+    and area (``when adult_threshold and youth_threshold``), or why there is none."""
+    if isinstance(other, str):
+        return Truth(
+            "not assessable",
+            f"target {name} is not assessable: {other}",
+            f"target {name} not assessable",
+        )
+    truth = other.target(name)
+    return Truth(truth.verdict, f"{_unit_words(other.figures)}: {truth.reason}", truth.summary)
 
 
 def _unit_words(figures: CohortFigures) -> str:
