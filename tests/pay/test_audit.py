@@ -136,6 +136,9 @@ class TestNormalQuantiles:
         # 1.6448536269514722 is the 95% quantile; a z² either side of its square decides
         assert normal_at_least(Fraction("1.64485363") ** 2, Fraction(95, 100))
         assert not normal_at_least(Fraction("1.64485362") ** 2, Fraction(95, 100))
+        # far from the quantile the tail bounds decide at once (a series of z²/2 terms would not)
+        assert normal_at_least(Fraction(10**8), Fraction(999_999, 1_000_000))
+        assert not normal_at_least(Fraction(1, 10**6), Fraction(51, 100))
 
     def test_d2_79_of_1000_against_100_of_1000_is_significant_at_95_percent(self) -> None:
         # pooled 8.95%: z² = 0.021² / (0.0895 × 0.9105 × 2/1000) ≈ 1.64495² (p ≈ 0.04999)
