@@ -179,3 +179,21 @@ def test_u6_a_term_a_variation_removed_pays_nothing() -> None:
     contract = compile_contract(text, "audit.pbr")
     (result,) = run_examples(contract)
     assert [c.passed for c in result.results] == [True]
+
+
+def test_d3_a_small_cohort_the_exact_test_cannot_take_is_warned_about() -> None:
+    """A rate given in a worked example is no count of the cohort's: the z-test decides, and the
+    derivation says its approximation is poor (N·p(1 − p) = 30 × 50% × 50% = 7.5 < 10)."""
+    checks = _examples(
+        'example "small":\n  given "year 1": 30 offenders\n  given rate = 10%\n'
+        "  expect significant is met\n"
+    )
+    assert [passed for passed, _, _ in checks] == [True]
+    contract = compile_contract(HEAD, "audit.pbr")
+    statement = evaluate(contract, [_unit(30, 3)], overrides={})
+    (target,) = statement.units[0].targets
+    assert "exact binomial test" in target.derivation  # the cohort's own count: exact test
+    rate = Quantity(Fraction(1, 5), Unit.RATE)  # not the cohort's 3 of 30
+    given = evaluate(contract, [_unit(30, 3)], overrides={"rate": rate})
+    (target,) = given.units[0].targets
+    assert "the normal approximation is poor" in target.derivation

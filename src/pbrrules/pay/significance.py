@@ -171,7 +171,9 @@ def _one_proportion(
     exact = _exact_binomial(treated, null, sign, critical)
     if exact is not None:
         return exact
-    return _verdict(name, critical, difference, variance, formula, direction)
+    return _small_sample_warning(
+        _verdict(name, critical, difference, variance, formula, direction), n * null * (1 - null)
+    )
 
 
 def _exact_binomial(
@@ -236,16 +238,22 @@ def _two_proportions(
             f"{wording.count(n2)})"
         )
     result = _verdict(name, critical, difference, variance, formula, direction)
-    smallest = min(n1 * g1 * (1 - g1), n2 * g2 * (1 - g2))
-    if 0 < smallest < SMALL_SAMPLE:
-        warning = (
-            f"; warning: N·p(1 − p) is {wording.number(smallest)} in the smaller group, below "
-            f"{SMALL_SAMPLE}: the normal approximation is poor and the verdict unreliable"
-        )
-        return SignificanceResult(
-            result.met, result.critical, result.z_squared, result.derivation + warning
-        )
-    return result
+    return _small_sample_warning(result, min(n1 * g1 * (1 - g1), n2 * g2 * (1 - g2)))
+
+
+def _small_sample_warning(result: SignificanceResult, spread: Fraction) -> SignificanceResult:
+    """The z-test's result, with a warning when N·p(1 − p) is below ``SMALL_SAMPLE`` and no
+    exact test could replace it (a control group, a given or rounded rate, a written critical
+    value): the normal approximation is then poor, and the statement says so."""
+    if not 0 < spread < SMALL_SAMPLE:
+        return result
+    warning = (
+        f"; warning: N·p(1 − p) is {wording.number(spread)}, below {SMALL_SAMPLE}: the normal "
+        "approximation is poor and the verdict unreliable"
+    )
+    return SignificanceResult(
+        result.met, result.critical, result.z_squared, result.derivation + warning
+    )
 
 
 def _verdict(
