@@ -197,3 +197,20 @@ def test_d3_a_small_cohort_the_exact_test_cannot_take_is_warned_about() -> None:
     given = evaluate(contract, [_unit(30, 3)], overrides={"rate": rate})
     (target,) = given.units[0].targets
     assert "the normal approximation is poor" in target.derivation
+
+
+def test_f2_a_negative_threshold_given_in_an_example_is_not_assessable() -> None:
+    text = HEAD.replace(
+        "rounding (clause 9):",
+        "parameter least: percentage points = 2 percentage points (clause 1)\n\n"
+        "target better (clause 5):\n  reduction in change of at least least\n\n"
+        "rounding (clause 9):",
+    )
+    contract = compile_contract(
+        text
+        + 'example "negative":\n  given "year 1": 1,000 offenders, 510 reoffenders\n'
+        "  given least = -2 percentage points\n  expect better is not assessable\n",
+        "audit.pbr",
+    )
+    (result,) = run_examples(contract)
+    assert [c.passed for c in result.results] == [True]
