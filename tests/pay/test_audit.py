@@ -214,3 +214,31 @@ def test_f2_a_negative_threshold_given_in_an_example_is_not_assessable() -> None
     )
     (result,) = run_examples(contract)
     assert [c.passed for c in result.results] == [True]
+
+
+def test_d1_adjusted_rates_against_a_control_group_use_each_groups_own_variance() -> None:
+    """Ratio form, B 50%: treated 300 of 1,000 with P 40% (adjusted 37.5%), controls 400 of
+    1,000 with P 50% (adjusted 40%). Common adjusted rate 38.75%; with no effect the groups would
+    show 31% (slope 1.25) and 38.75% (slope 1): z = 2.5 points / √(1.5625 × 31% × 69% / 1,000
+    + 38.75% × 61.25% / 1,000) ≈ 1.05, by hand."""
+    text = (
+        'contract "Audit"\n  currency GBP\n  contract years start 2015-01-01\n\n'
+        'cohort starts:\n  eligible when disposal is "community_order"\n'
+        "  contract years from 2015-01-01 to 2015-12-31\n"
+        '  control group when group is "control"\n\n'
+        "measure rate:\n  binary rate of starts\n"
+        "  adjusted for offender mix by ratio against 50%\n\n"
+        "comparison change: rate against control group in percentage points\n\n"
+        "target significant:\n  reduction in change\n  significant at 95% one-sided\n\n"
+        "term bonus:\n  when significant\n  pay £1\n"
+    )
+    contract = compile_contract(text, "audit.pbr")
+    unit = CohortFigures(
+        "starts", "year 1", datetime.date(2015, 1, 1), datetime.date(2015, 12, 31),
+        GroupFigures(1000, {"rate": MeasureCounts(300, 300)}, Fraction(400)),
+        GroupFigures(1000, {"rate": MeasureCounts(400, 400)}, Fraction(500)),
+    )
+    (target,) = evaluate(contract, [unit]).units[0].targets
+    assert target.verdict == "not met"
+    assert "would be 31% and 38.75%" in target.derivation
+    assert "= ≈1.05 < ≈1.644854" in target.derivation
