@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from lark import Lark
 
-from pbrrules.syntax.parser import grammar_text, parse
+from pbrrules.syntax.parser import parse
+from pbrrules.syntax.tables import grammar_text
 
 ROOT = Path(__file__).parents[1]
 

@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 from pbrrules.syntax import tables
-from pbrrules.syntax.parser import grammar_text
+from pbrrules.syntax.tables import grammar_text
 
 ROOT = Path(__file__).parents[1]
 CONTRACT = ROOT / "contracts" / "doncaster.pbr"
@@ -39,7 +39,7 @@ def _lark_cache_names(tmp: Path) -> list[str]:
     scratch = tmp / "scratch"
     scratch.mkdir()
     code = (
-        "from lark import Lark; from pbrrules.syntax.parser import grammar_text; "
+        "from lark import Lark; from pbrrules.syntax.tables import grammar_text; "
         "Lark(grammar_text(), parser='lalr', propagate_positions=True, maybe_placeholders=True,"
         " cache=True)"
     )

@@ -13,7 +13,20 @@ from collections.abc import Mapping
 from fractions import Fraction
 from typing import Literal
 
-from attrs import field, frozen
+from attrs import Attribute, field, frozen
+
+from pbrrules.values import exact
+
+
+def _count(_: object, attribute: Attribute[int], value: object) -> None:
+    """Counts are whole numbers of people or offences: refuse anything else at the boundary."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise TypeError(f"{attribute.name} must be a whole number of 0 or more, not {value!r}")
+
+
+def _predicted(value: object) -> Fraction | None:
+    """The exact sum of predicted rates: None, or an int, Fraction or Decimal (never a float)."""
+    return None if value is None else exact(value)
 
 #: Where a run's as-of date came from: given with the run (``--as-of``, ``as_of=``), stated by
 #: the data folder's ``extract.json``, or taken as the latest date in the records.
@@ -60,8 +73,8 @@ class MeasureCounts:
     events when the measure counts events.
     """
 
-    reoffenders: int
-    reoffences: int
+    reoffenders: int = field(validator=_count)
+    reoffences: int = field(validator=_count)
 
 
 @frozen
@@ -73,9 +86,9 @@ class GroupFigures:
     ``counts`` maps each measure's name to what it counted.
     """
 
-    offenders: int
+    offenders: int = field(validator=_count)
     counts: Mapping[str, MeasureCounts] = field(factory=dict)
-    predicted: Fraction | None = None
+    predicted: Fraction | None = field(default=None, converter=_predicted)
 
     def counts_for(self, measure: str) -> MeasureCounts | None:
         """The counts of ``measure`` in this group, if it was measured."""

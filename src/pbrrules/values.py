@@ -8,6 +8,7 @@ in one currency with money in another.
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from enum import Enum
 from fractions import Fraction
 from typing import Literal
@@ -39,6 +40,20 @@ class Unit(Enum):
         return {self, declared} == {Unit.COUNT, Unit.NUMBER}
 
 
+def exact(value: object) -> Fraction:
+    """``value`` as an exact Fraction: an int, a Fraction or a Decimal. A float (or a bool) is
+    refused with a TypeError that says how to write it: 400.1 as a float is not 400.1, and money,
+    rates and thresholds are exact (SPEC §3)."""
+    if isinstance(value, bool) or not isinstance(value, int | Fraction | Decimal):
+        kind = type(value).__name__
+        hint = f"Fraction('{value}') or Decimal('{value}')" if isinstance(value, float) else (
+            "an int, a Fraction or a Decimal")
+        raise TypeError(f"an exact number is needed, not the {kind} {value!r}: write {hint}")
+    if isinstance(value, Decimal) and not value.is_finite():
+        raise TypeError(f"an exact number is needed, not {value}")
+    return Fraction(value)
+
+
 @frozen
 class Quantity:
     """An exact number with a unit. Percentages are held as proportions (``45.6%`` is 0.456).
@@ -47,8 +62,8 @@ class Quantity:
     is directly a number of points.
     """
 
-    value: Fraction
-    unit: Unit
+    value: Fraction = field(converter=exact)
+    unit: Unit = field()
     currency: str | None = None
     #: The literal as the contract wrote it (``58.0%``, ``£2.5 million``), for ``fmt``; it takes
     #: no part in equality, so ``58.0%`` and ``58%`` are the same value.
@@ -83,6 +98,26 @@ Value = Quantity | datetime.date | Duration | str | bool
 
 CURRENCY_SIGNS = {"£": "GBP", "$": "USD", "€": "EUR"}
 CURRENCY_SYMBOLS = {code: sign for sign, code in CURRENCY_SIGNS.items()}
+
+
+#: Digits after the point in a currency's minor unit where ISO 4217 (List One, the current
+#: currencies) gives other than 2: no minor unit (the yen, the won), or 3 or 4 decimals (the
+#: Kuwaiti dinar's 1,000 fils). Every other code has 2.
+MINOR_DIGITS = {
+    **dict.fromkeys(
+        ("BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI",
+         "VND", "VUV", "XAF", "XOF", "XPF"),
+        0,
+    ),
+    **dict.fromkeys(("BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"), 3),
+    **dict.fromkeys(("CLF", "UYW"), 4),
+}
+
+
+def minor_digits(currency: str) -> int:
+    """The number of decimal places of ``currency``'s minor unit (pence for GBP: 2)."""
+    return MINOR_DIGITS.get(currency, 2)
+
 
 
 def add_months(date: datetime.date, months: int) -> datetime.date:

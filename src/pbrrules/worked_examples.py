@@ -288,15 +288,15 @@ def _check_money(
     else:
         lines = [(unit, unit.line(expectation.subject or "")) for unit in units]
         found = [(unit, line) for unit, line in lines if line is not None]
-        if not found:
-            return ExpectationResult(
-                expectation,
-                False,
-                _expected(expectation),
-                f"term {expectation.subject} was not assessed{_where(expectation)}",
-            )
         amounts = [line.amount.amount for _, line in found]
         derivation = "; ".join(f"{unit.label}: {line.derivation}" for unit, line in found)
+        if not found:
+            # a term with no line (a variation removed it, or it is not assessed for these
+            # cohorts) pays nothing: "pays £0" holds, any other sum fails and says why
+            derivation = (
+                f"term {expectation.subject} has no line{_where(expectation)} (removed by a "
+                "variation, or not assessed for these cohorts), so it pays nothing"
+            )
     actual = sum((Fraction(a) for a in amounts), Fraction(0))
     digits = minor_digits(currency)
     shown = wording.money(to_decimal(round_to(actual, digits, "half up"), digits), currency)

@@ -157,6 +157,8 @@ def proven(o: Record, day: datetime.date, m: rules.Measure) -> bool:
     types = [t for t in m.proven_by if m.counting == "offences" or t == "conviction"]
     return (
         o["disposal_type"] in types
+        # a conviction without its court sitting is no reconviction event (issue 11)
+        and (m.counting == "offences" or o.get("court_event_id") is not None)
         and not (m.exclude_breaches and o["breach"])
         and day <= o["offence_date"] < plus(day, m.follow_up)
         and o["disposal_date"] < plus_both(day, m.follow_up, m.waiting)
@@ -423,6 +425,8 @@ def _offence_rank(o: Record, e: Record, ms: list[rules.Measure]) -> int:
     types = {t for m in ms for t in m.proven_by if m.counting == "offences" or t == "conviction"}
     if o["disposal_type"] not in types:
         return 2
+    if all(m.counting == "events" for m in ms) and o.get("court_event_id") is None:
+        return 6
     if all(o["offence_date"] >= plus(e["index_date"], m.follow_up) for m in ms):
         return 3
     return 4

@@ -18,7 +18,7 @@ OFFENCES = {
     "an unknown offender": [*GOOD_OFF, "z,2016-01-01,2016-02-01,caution,no,s9"],
     "a repeated row": [*GOOD_OFF, GOOD_OFF[1]],
     "a disposal before its offence": [*GOOD_OFF, "a,2016-03-01,2016-02-01,caution,no,s3"],
-    "an unknown category": [*GOOD_OFF, "a,2016-03-01,2016-04-01,fine,no,s3"],
+    "a near miss of a counted category": [*GOOD_OFF, "a,2016-03-01,2016-04-01,convction,no,s3"],
     "a missing offender": [*GOOD_OFF, ",2016-03-01,2016-04-01,caution,no,s3"],
 }
 

@@ -187,3 +187,26 @@ def test_a_number_too_large_for_any_column_type_is_a_bad_value() -> None:
 
 
 GOOD_OFF_ROWS = _rows(OFF_HEADER, GOOD_OFF)
+
+
+class _DataFrameLike:
+    """What a pandas or Polars DataFrame offers: the Arrow PyCapsule stream, and iteration over
+    its column names (which used to be read as records: "row 1: not a record (str)")."""
+
+    def __init__(self, table: pa.Table) -> None:
+        self._table = table
+
+    def __arrow_c_stream__(self, requested_schema: object = None) -> object:
+        return self._table.__arrow_c_stream__(requested_schema)
+
+    def __iter__(self) -> Any:
+        return iter(self._table.column_names)
+
+
+def test_anything_with_an_arrow_stream_reads_the_same(expected: object) -> None:
+    """Issue 11: pandas and Polars DataFrames (any object with ``__arrow_c_stream__``)."""
+    frames = load_outcomes(
+        index_events=_DataFrameLike(pa.Table.from_pylist(_rows(IE_HEADER, GOOD_IE))),
+        offences=_DataFrameLike(pa.Table.from_pylist(_rows(OFF_HEADER, GOOD_OFF))),
+    )
+    assert measure(CONTRACT, frames).figures == expected

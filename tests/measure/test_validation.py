@@ -119,9 +119,9 @@ BAD_VALUES = {
         2,
         "offender_id",
     ),
-    "unknown disposal type": (
+    "a near miss of a counted disposal type": (
         GOOD_IE,
-        [GOOD_OFF[0], "b,2016-01-01,2016-02-01,fine,no,s2"],
+        [GOOD_OFF[0], "b,2016-01-01,2016-02-01,cautoin,no,s2"],
         "PBR304",
         "offences.csv",
         2,
@@ -345,22 +345,26 @@ def test_row_numbers_hold_in_a_file_read_in_parallel(tmp_path: Path) -> None:
     assert "index_events.csv, row 200000, column index_date" in message
 
 
-def test_rejecting_a_text_offence_with_an_unknown_category_measures_the_rest(
+def test_rejecting_a_text_offence_with_a_near_miss_of_a_counted_type_measures_the_rest(
     tmp_path: Path,
 ) -> None:
-    """Offence categories of text files are held as ENUMs once read: a value not allowed is
-    rejected, and padded allowed values are measured as written without the padding."""
+    """Offence categories of text files are held as ENUMs once read: a near miss of a counted
+    type is rejected, padded types are measured as written without the padding, and types no
+    measure counts (issue 11: a penalty notice, a fine) are accepted and not counted."""
     offs = [
         GOOD_OFF[0],
         " b , 2016-01-01 , 2016-02-01 , caution , no , s2 ",
-        "b,2016-01-05,2016-02-01,fine,no,s3",
+        "b,2016-01-05,2016-02-01,convction,no,s3",
+        "b,2016-01-06,2016-02-01,penalty_notice,no,s4",
+        "a,2016-01-07,2016-02-01,fine,no,s5",
     ]
     write(tmp_path, GOOD_IE, offs)
     result = measure(CONTRACT, load_outcomes(tmp_path), reject_invalid=True)
     assert [(p.table, p.row, p.code) for p in result.rejected] == [("offences", 3, "PBR304")]
     assert result.accounting.reconciles
-    assert result.accounting.offences.rows == 3
+    assert result.accounting.offences.rows == 5
     assert result.accounting.offences.rejected_total == 1
+    assert dict(result.accounting.offences.excluded)["disposal type not counted"] == 2
     events = [
         oracle_event("a", D(2015, 10, 1), "North", "community_order", "0.5", "treatment"),
         oracle_event("b", D(2015, 10, 2), "North", "community_order", "0.25", "control"),
@@ -378,10 +382,30 @@ def test_rejecting_a_text_offence_with_an_unknown_category_measures_the_rest(
         for offender, offence, disposal, kind, sitting in (
             ("a", D(2015, 12, 1), D(2016, 1, 1), "conviction", "s1"),
             ("b", D(2016, 1, 1), D(2016, 2, 1), "caution", "s2"),
+            ("b", D(2016, 1, 6), D(2016, 2, 1), "penalty_notice", "s4"),
+            ("a", D(2016, 1, 7), D(2016, 2, 1), "fine", "s5"),
         )
     ]
     expected, _ = oracle.measure(CONTRACT, events, valid)
     assert list(result.figures) == expected
+
+
+def test_an_extract_with_types_no_measure_counts_is_measured(tmp_path: Path) -> None:
+    """Issue 11: real extracts carry many outcome types; without --reject-invalid they used to
+    refuse the whole extract."""
+    write(tmp_path, GOOD_IE, [*GOOD_OFF, "a,2016-01-07,2016-02-01,community_resolution,no,s5"])
+    result = measure(CONTRACT, load_outcomes(tmp_path))
+    assert result.accounting.reconciles
+    assert dict(result.accounting.offences.excluded)["disposal type not counted"] == 1
+
+
+def test_a_near_miss_of_a_counted_type_is_an_error(tmp_path: Path) -> None:
+    write(tmp_path, GOOD_IE, [*GOOD_OFF, "a,2016-01-07,2016-02-01,Conviction,no,s5"])
+    error, message = problems_of(tmp_path)
+    assert [(p.code, p.row, p.column) for p in error.problems] == [
+        ("PBR304", 3, "disposal_type")
+    ], message
+    assert "near miss" in message
 
 
 def test_lines_the_csv_reader_cannot_read_are_each_named(tmp_path: Path) -> None:
@@ -438,3 +462,95 @@ def test_a_missing_column_says_what_the_file_has_instead(
     error, message = problems_of(tmp_path)
     assert "PBR302" in {p.code for p in error.problems}
     assert f"column offender_id: error[PBR302]: missing column ({hint}" in message
+
+
+THREE_TIED = [
+    "a,2015-10-01,North,community_order,0.5,treatment",
+    *GOOD_IE[1:],
+    "a,2015-10-01,North,community_order,0.75,treatment",
+    "a,2015-10-01,North,custody_release,0.125,treatment",
+    "a,2015-10-20,North,community_order,0.25,treatment",
+]
+
+
+def test_three_index_events_on_one_date_are_each_reported(tmp_path: Path) -> None:
+    """Issue 11: every row on the tied date is reported, not only the first and the last."""
+    write(tmp_path, THREE_TIED, GOOD_OFF)
+    error, message = problems_of(tmp_path)
+    assert [(p.code, p.row) for p in error.problems] == [
+        ("PBR309", 1), ("PBR309", 4), ("PBR309", 5),
+    ], message
+    assert "(rows 4, 5)" in message
+
+
+@pytest.mark.parametrize("order", [(0, 1, 2), (2, 0, 1), (1, 2, 0)])
+def test_rejecting_three_tied_index_events_drops_them_all_whatever_their_order(
+    tmp_path: Path, order: tuple[int, int, int]
+) -> None:
+    """Issue 11: with --reject-invalid the middle row used to survive and become the member, so
+    record order changed the figures; now the later event on 2015-10-20 is a's first, as the
+    oracle says once the tied rows are left out."""
+    tied = [THREE_TIED[0], THREE_TIED[3], THREE_TIED[4]]
+    rows = [tied[order[0]], *GOOD_IE[1:], tied[order[1]], tied[order[2]], THREE_TIED[5]]
+    write(tmp_path, rows, GOOD_OFF)
+    result = measure(CONTRACT, load_outcomes(tmp_path), reject_invalid=True)
+    assert [(p.row, p.code) for p in result.rejected] == [
+        (1, "PBR309"), (4, "PBR309"), (5, "PBR309"),
+    ]
+    assert result.accounting.reconciles
+    events = [
+        oracle_event("b", D(2015, 10, 2), "North", "community_order", "0.25", "control"),
+        oracle_event("c", D(2015, 11, 3), "South", "custody_release", "0.125", "treatment"),
+        oracle_event("a", D(2015, 10, 20), "North", "community_order", "0.25", "treatment"),
+    ]
+    offs = [
+        {
+            "offender_id": offender,
+            "offence_date": offence,
+            "disposal_date": disposal,
+            "disposal_type": kind,
+            "breach": False,
+            "court_event_id": sitting,
+        }
+        for offender, offence, disposal, kind, sitting in (
+            ("a", D(2015, 12, 1), D(2016, 1, 1), "conviction", "s1"),
+            ("b", D(2016, 1, 1), D(2016, 2, 1), "caution", "s2"),
+        )
+    ]
+    expected, _ = oracle.measure(CONTRACT, events, offs)
+    assert list(result.figures) == expected
+
+
+def test_a_conviction_without_a_sitting_is_left_out_of_the_events_only(tmp_path: Path) -> None:
+    """Issue 11: under --reject-invalid such a conviction was rejected whole, so the binary rate
+    lost it too; now it is kept, reported, and only the reconviction events leave it out."""
+    offs = [GOOD_OFF[0], "b,2016-01-01,2016-02-01,conviction,no,"]
+    write(tmp_path, GOOD_IE, offs)
+    result = measure(CONTRACT, load_outcomes(tmp_path), reject_invalid=True)
+    assert result.rejected == ()
+    assert [(p.code, p.row, p.column) for p in result.partial] == [
+        ("PBR303", 2, "court_event_id")
+    ]
+    assert result.accounting.reconciles
+    events = [
+        oracle_event("a", D(2015, 10, 1), "North", "community_order", "0.5", "treatment"),
+        oracle_event("b", D(2015, 10, 2), "North", "community_order", "0.25", "control"),
+        oracle_event("c", D(2015, 11, 3), "South", "custody_release", "0.125", "treatment"),
+    ]
+    valid = [
+        {
+            "offender_id": offender,
+            "offence_date": D(2015, 12, 1) if offender == "a" else D(2016, 1, 1),
+            "disposal_date": D(2016, 1, 1) if offender == "a" else D(2016, 2, 1),
+            "disposal_type": "conviction",
+            "breach": False,
+            "court_event_id": sitting,
+        }
+        for offender, sitting in (("a", "s1"), ("b", None))
+    ]
+    expected, _ = oracle.measure(CONTRACT, events, valid)
+    assert list(result.figures) == expected
+    control = next(f.control for f in result.figures if f.control is not None)
+    assert control is not None
+    assert control.counts["binary"].reoffenders == 1  # b still reoffended
+    assert control.counts["events"].reoffences == 0  # but made no reconviction event

@@ -180,3 +180,29 @@ def test_run_names_csv_lines_it_cannot_read_and_pays_nothing(
     assert "internal error" not in err
     assert "Traceback" not in err
     assert not target.exists()
+
+
+def test_run_keeps_a_conviction_without_a_sitting_and_says_so(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Issue 11: under --reject-invalid it is left out of the reconviction events only."""
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "examples" / "peterborough", data)
+    offences = data / "offences.csv"
+    lines = offences.read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].rsplit(",", 1)[0] + ","
+    offences.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    contract = ROOT / "contracts" / "peterborough.pbr"
+    status, _, err = run(capsys, "run", str(contract), str(data))
+    assert status == 1
+    assert "court_event_id" in err
+    rejects = tmp_path / "rejected.csv"
+    status, _, err = run(
+        capsys, "run", str(contract), str(data), "--reject-invalid", str(rejects)
+    )
+    assert status == 0, err
+    assert "0 rejected record(s)" in err
+    assert (
+        "offences.csv, row 1, column court_event_id: missing value: not counted as a "
+        "reconviction event, kept for the other measures"
+    ) in err

@@ -390,14 +390,20 @@ class TestSignificance:
         assert only_line(evaluate(self._rules(level="99"), cohort)).status == "not met"
         assert only_line(evaluate(self._rules("90", "two-sided"), cohort)).status == "pays"
         assert (
-            "z = (50% − 45.5%) / √(50% × 50% / 400) = ≈1.80 ≥ 1.645"
+            "z = (50% − 45.5%) / √(50% × 50% / 400) = ≈1.80 ≥ ≈1.644854"
             in only_line(evaluate(self._rules(), cohort)).derivation
         )
 
-    def test_an_unconventional_level_without_a_critical_value_is_not_assessable(self) -> None:
+    def test_any_level_is_its_exact_normal_quantile(self) -> None:
+        # 97% one-sided: q = 1.880794; 275 / 625 = 44% against 50%: z = 0.06 / 0.02 = 3
         line = only_line(evaluate(self._rules(level="97"), [unit(625, 275)]))
+        assert line.status == "pays"
+        assert "critical value ≈1.880794 (the normal quantile)" in line.derivation
+
+    def test_a_level_that_is_no_level_is_not_assessable(self) -> None:
+        line = only_line(evaluate(self._rules(level="50"), [unit(625, 275)]))
         assert line.status == "not assessable"
-        assert "declare one" in line.derivation
+        assert "between 50% and 100%" in line.derivation
 
     def test_a_rise_is_never_a_significant_reduction(self) -> None:
         line = only_line(evaluate(self._rules(), [unit(625, 400)]))
@@ -412,7 +418,7 @@ class TestSignificance:
         # 40% of 500 vs 45% of 500: pooled 42.5%, z = 0.05 / √(0.425·0.575·(2/500)) ≈ 1.598
         line = only_line(evaluate(rules, [unit(500, 200, control=(500, 225, 225))]))
         assert line.status == "not met"
-        assert "≈1.60 < 1.645" in line.derivation
+        assert "≈1.60 < ≈1.644854" in line.derivation
         # 39% vs 45%: z ≈ 1.92
         assert (
             only_line(evaluate(rules, [unit(500, 195, control=(500, 225, 225))])).status == "pays"

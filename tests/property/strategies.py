@@ -211,7 +211,12 @@ def contracts(draw: st.DrawFn) -> str:
         f"  when term {reward} pays and {freq_target}",
         f"  pay £{draw(st.integers(1, 99))},000 per percent of {freq_change}",
         f"cap {fresh()}: all terms at most {draw(money())} "
-        f"{draw(st.sampled_from(['per cohort', 'per contract year', 'over the contract']))}",
+        f"{draw(st.sampled_from(['per cohort', 'per contract year', 'over the contract']))}"
+        + draw(
+            st.sampled_from(
+                ["", "\n  shared pro rata", f'\n  shared in order "North", {cohort}']
+            )
+        ),
         "rounding:",
         f"  payments to {draw(st.integers(0, 2))} decimal places, "
         f"{draw(st.sampled_from(['half up', 'half even', 'down', 'half away from zero']))}",

@@ -3,7 +3,9 @@
 Each check is a generator of diagnostics over the whole contract, one module per concern:
 ``names`` (unknown, duplicate and cyclic names; template parameters), ``types`` (units, money and
 currencies, percent against percentage points), ``shape`` (missing essentials, dates, tiers,
-rounding). ``compile_contract`` runs them all and raises once with everything they found.
+rounding), ``significance`` (levels, critical values, small samples) and ``readings`` (warnings
+where the contract's meaning could surprise a lawyer). ``compile_contract`` runs them all and
+raises once with every error found; warnings travel with the compiled contract.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from pbrrules import rules
-from pbrrules.checks import names, shape, types
+from pbrrules.checks import names, readings, shape, significance, types
 from pbrrules.errors import Diagnostic
 
 Section = tuple[rules.VariationStart | None, Sequence[rules.Declaration]]
@@ -24,3 +26,6 @@ def check(
     yield from names.check(contract, source, sections)
     yield from types.check(contract)
     yield from shape.check(contract, sections)
+    for version in contract.versions:
+        yield from significance.check(version.rules)
+    yield from readings.check(contract)

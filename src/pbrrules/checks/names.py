@@ -146,6 +146,9 @@ def uses(version: rules.Rules) -> Iterator[Use]:
         for name, span in zip(limit.terms, spans, strict=False):
             yield Use(name, ("term",), span, limit.clause)
         yield from _ref(limit.amount, limit.clause)
+        for key in limit.order:
+            if key.kind == "cohort":
+                yield Use(key.name, ("cohort",), key.span, limit.clause)
 
 
 def _ref(ref: rules.ValueRef | None, clause: str | None) -> Iterator[Use]:

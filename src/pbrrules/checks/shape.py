@@ -203,7 +203,6 @@ def _measures(version: rules.Rules) -> Iterator[Diagnostic]:
                               target.significance.span,
                               help="the significance test is defined for binary rates "
                               "(docs/significance.md)", clause=target.clause)
-        yield from _critical_value(version, target.significance, target.clause)
 
 
 def _disposals(measure: rules.Measure) -> Iterator[Diagnostic]:
@@ -232,25 +231,6 @@ def _disposals(measure: rules.Measure) -> Iterator[Diagnostic]:
             help="write 'proven by conviction' (a caution is no reconviction event), or count "
             "proven offences",
             clause=measure.clause,
-        )
-
-
-def _critical_value(
-    version: rules.Rules, significance: rules.Significance, clause: str | None
-) -> Iterator[Diagnostic]:
-    if significance.critical_value is not None:
-        return
-    level = _bound(significance.level, version)
-    if level is None:
-        return
-    if (level, significance.sides) not in rules.CRITICAL_VALUES:
-        yield _diagnostic(
-            "PBR208",
-            f"no conventional critical value for {level * 100}% {significance.sides}",
-            significance.span,
-            help="use 90%, 95% or 99%, or give it: significant at 97.5% one-sided, critical "
-            "value 1.960",
-            clause=clause,
         )
 
 
@@ -365,26 +345,62 @@ def _rounding_effect(rounding: rules.Rounding | None) -> Iterator[Diagnostic]:
 
 
 def negative_amounts(version: rules.Rules) -> Iterator[Diagnostic]:
-    """Money written negative where only an amount owed (or a limit) makes sense."""
+    """Money, improvement caps and thresholds that are (or may be, through a parameter, a row of
+    its table, a worked-out formula or a ``set``) negative, where only a positive sum or size
+    makes sense: a negative price would escape every cap, a negative cap flips the sign."""
     for term in version.terms:
-        for ref, what in _money_refs(term.amount):
-            if _negative(ref):
+        refs = list(_money_refs(term.amount))
+        if term.improvement_cap is not None:
+            refs.append((term.improvement_cap, "the improvement cap"))
+        for ref, what in refs:
+            if (shown := _negative(ref, version)) is not None:
                 yield _diagnostic(
-                    "PBR214", f"{what} of '{term.name}' is negative", ref.span,
-                    help="write amounts as positive sums; 'deduct' makes a line a deduction",
+                    "PBR214", f"{what} of '{term.name}' is negative{shown}", ref.span,
+                    help="write amounts and caps as positive sizes; 'deduct' makes a line a "
+                    "deduction",
                     clause=term.clause)
     for limit in version.limits:
-        if _negative(limit.amount):
-            yield _diagnostic("PBR214", f"the {limit.kind} '{limit.name}' is negative",
+        if (shown := _negative(limit.amount, version)) is not None:
+            yield _diagnostic("PBR214", f"the {limit.kind} '{limit.name}' is negative{shown}",
                               limit.amount.span,
                               help=f"a {limit.kind} is the most that may be "
                               f"{'paid' if limit.kind == 'cap' else 'deducted'}: a positive sum",
                               clause=limit.clause)
+    for target in version.targets:
+        if (shown := _negative(target.threshold, version)) is not None and target.threshold:
+            other = "increase" if target.direction == "reduction" else "reduction"
+            yield _diagnostic("PBR214", f"the threshold of '{target.name}' is negative{shown}",
+                              target.threshold.span,
+                              help=f"a threshold is the least {target.direction} that meets the "
+                              f"target: a positive size (for the other direction write "
+                              f"'{other} in ...')",
+                              clause=target.clause)
 
 
-def _negative(ref: rules.ValueRef | None) -> bool:
-    return isinstance(ref, rules.Literal_) and isinstance(ref.value, Quantity) and \
-        ref.value.value < 0
+def _negative(ref: rules.ValueRef | None, version: rules.Rules) -> str | None:
+    """None when every value ``ref`` can stand for is non-negative; else how it is negative
+    ("" for a literal, "(parameter p is -£10,000)" for a parameter or one of its rows)."""
+    if isinstance(ref, rules.Literal_):
+        value = ref.value
+        return "" if isinstance(value, Quantity) and value.value < 0 else None
+    if isinstance(ref, rules.Name):
+        parameter = version.parameter(ref.name)
+        if parameter is None:
+            return None
+        if isinstance(parameter.value, Quantity) and parameter.value.value < 0:
+            return f" (parameter '{parameter.name}' is negative)"
+        for row in parameter.rows:
+            if isinstance(row.value, Quantity) and row.value.value < 0:
+                return f" (parameter '{parameter.name}' is negative in {_row_words(row)})"
+    return None
+
+
+def _row_words(row: rules.Row) -> str:
+    if row.key is not None:
+        return f'its row "{row.key}"'
+    if row.year is not None:
+        return f"contract year {row.year}"
+    return f"its value from {row.effective.isoformat() if row.effective else '?'}"
 
 
 def _money_refs(amount: rules.Amount) -> Iterator[tuple[rules.ValueRef, str]]:

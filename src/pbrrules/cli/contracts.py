@@ -53,9 +53,13 @@ def _check(args: argparse.Namespace) -> int:
                 source = diagnostic.span.source or str(path)
                 found.append((source, diagnostic, exc.sources.get(source, "")))
             continue
+        for diagnostic in contract.warnings:
+            source = diagnostic.span.source or str(path)
+            found.append((source, diagnostic, _text_of(source)))
         if args.data is not None:
             data = data or _outcomes(args.data)
             found += _column_problems(contract, data, path)
+    errors = sum(1 for _, d, _ in found if d.severity == "error")
     if args.format == "json":
         report = {
             "schema": "pbr.diagnostics/1",
@@ -66,11 +70,24 @@ def _check(args: argparse.Namespace) -> int:
     else:
         for path, diagnostic, text in found:
             print(diagnostic.render(path, text) + "\n", file=sys.stderr)
-        problems = len(found)
-        summary = f"{len(args.files)} file(s) checked, {problems} problem(s)" if problems else (
-            f"{len(args.files)} file(s) checked, no problems")
-        print(summary, file=sys.stderr if problems else sys.stdout)
-    return EXIT_PROBLEMS if found else EXIT_OK
+        print(_summary(len(args.files), errors, len(found) - errors),
+              file=sys.stderr if found else sys.stdout)
+    return EXIT_PROBLEMS if errors else EXIT_OK
+
+
+def _summary(files: int, errors: int, warnings: int) -> str:
+    """``3 file(s) checked, 1 problem(s), 2 warning(s)``; warnings alone do not fail a check."""
+    problems = f"{errors} problem(s)" if errors else "no problems"
+    tail = f", {warnings} warning(s)" if warnings else ""
+    return f"{files} file(s) checked, {problems}{tail}"
+
+
+def _text_of(path: str) -> str:
+    """The text of a contract file a warning points into, to underline it ("" if unreadable)."""
+    try:
+        return Path(path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return ""
 
 
 def _outcomes(folder: Path) -> OutcomeData:

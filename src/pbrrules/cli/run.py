@@ -129,6 +129,9 @@ def run_command(args: argparse.Namespace) -> int:
             rejected = len(measurement.rejected)
             print(f"{rejected} rejected record(s) written to {args.reject_invalid}",
                   file=sys.stderr)
+            for kept in measurement.partial:
+                print(f"{kept.file}, row {kept.row}, column {kept.column}: {kept.message}",
+                      file=sys.stderr)
         _emit(args, statement)
     except PdfUnavailable as exc:
         print(f"pbr-eval: {exc}", file=sys.stderr)

@@ -172,6 +172,7 @@ class RulesBuild(CohortBuild):
         terms: tuple[Token, ...],
         amount: rules.ValueRef,
         scope: rules.LimitScope,
+        split: tuple[rules.SplitKey, ...] | None,
         illustrative: str | None,
     ) -> rules.Limit:
         return rules.Limit(
@@ -184,7 +185,21 @@ class RulesBuild(CohortBuild):
             self._span(meta),
             tuple(self._tspan(term) for term in terms),
             illustrative,
+            order=split or (),
+            pro_rata_written=split == (),
         )
+
+    def shared_pro_rata(self, meta: Meta) -> tuple[rules.SplitKey, ...]:
+        return ()
+
+    def shared_in_order(self, meta: Meta, *keys: rules.SplitKey) -> tuple[rules.SplitKey, ...]:
+        return keys
+
+    def split_area(self, meta: Meta, name: Token) -> rules.SplitKey:
+        return rules.SplitKey("area", literals.unquote(str(name)), self._span(meta))
+
+    def split_cohort(self, meta: Meta, name: Token) -> rules.SplitKey:
+        return rules.SplitKey("cohort", str(name), self._span(meta))
 
     def kind_cap(self, meta: Meta) -> str:
         return "cap"

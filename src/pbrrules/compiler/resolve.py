@@ -53,9 +53,10 @@ def compile_contract(
     """Compile contract text; raise ContractError listing every problem found."""
     session = _Session(loader or _read)
     contract = session.compile(text, path)
-    if session.problems or contract is None:
+    errors = [d for d in session.problems if d.severity == "error"]
+    if errors or contract is None:
         raise ContractError(_sorted(session.problems), session.sources)
-    return contract
+    return attrs.evolve(contract, warnings=tuple(_sorted(session.problems)))
 
 
 def load_source(text: str, path: str = "<contract>") -> rules.SourceFile:

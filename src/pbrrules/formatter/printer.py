@@ -142,6 +142,9 @@ def _lines(declaration: rules.Declaration) -> Iterator[Line]:
             yield _one(declaration.span, f"{declaration.kind} {declaration.name}"
                        f"{_sref(declaration.clause)}: {terms} at most {_vref(declaration.amount)} "
                        f"{_SCOPE[declaration.scope]}")
+            split = _split(declaration)
+            if split:
+                yield _item(declaration.span, split)
         case rules.Rounding():
             yield _one(declaration.span, f"rounding{_sref(declaration.clause)}:")
             for rule in declaration.rules:
@@ -160,6 +163,14 @@ def _lines(declaration: rules.Declaration) -> Iterator[Line]:
                        f"{_sref(declaration.clause)}")
         case _:
             assert_never(declaration)
+
+
+def _split(limit: rules.Limit) -> str:
+    """``shared in order "North", adults``, ``shared pro rata`` when written, else nothing."""
+    if limit.order:
+        keys = [_q(key.name) if key.kind == "area" else key.name for key in limit.order]
+        return "shared in order " + ", ".join(keys)
+    return "shared pro rata" if limit.pro_rata_written else ""
 
 
 def _one(span: Span, text: str) -> Line:

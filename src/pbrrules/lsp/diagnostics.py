@@ -49,7 +49,18 @@ def check_text(text: str, path: str, read: Callable[[str], str]) -> Checked:
             Span(1, 1, 1, 1, path),
         )
         return Checked(None, {path: (problem,)}, {path: text})
-    return Checked(contract, {path: ()}, {path: text})
+    # warnings (readings a lawyer could be surprised by) come with a contract that compiles
+    warned: dict[str, list[Diagnostic]] = {path: []}
+    for diagnostic in contract.warnings:
+        warned.setdefault(diagnostic.span.source or path, []).append(diagnostic)
+    texts = {path: text}
+    for source in warned:
+        if source not in texts:
+            try:
+                texts[source] = read(source)
+            except OSError:
+                texts[source] = ""
+    return Checked(contract, {p: tuple(ds) for p, ds in warned.items()}, texts)
 
 
 def to_lsp(diagnostic: Diagnostic, text: str, encoding: str = UTF16) -> types.Diagnostic:

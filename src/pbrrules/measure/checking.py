@@ -14,7 +14,7 @@ import duckdb
 from attrs import define
 
 from pbrrules.measure import validation
-from pbrrules.measure.problems import Unusable, data_error
+from pbrrules.measure.problems import DataProblem, Unusable, data_error
 from pbrrules.measure.quote import quote_ident
 from pbrrules.measure.schema import TableName
 from pbrrules.measure.tables import (
@@ -145,9 +145,11 @@ def unknown_offender(offender: str, known: str) -> str:
     return f"({offender}) IS NOT NULL AND ({offender}) NOT IN ({known})"
 
 
-def offence_row_checks(columns: list[TypedColumn]) -> list[RowCheck]:
+def offence_row_checks(columns: list[TypedColumn], reject: bool = False) -> list[RowCheck]:
     """Row checks of offences beyond single values: a disposal before its offence, and a
-    conviction without the court event that reconviction events are counted by."""
+    conviction without the court event that reconviction events are counted by. That one is an
+    error unless invalid records are rejected: then it is kept, and left out of the reconviction
+    events only (``convictions_without_sittings``), not rejected whole."""
     by_name = {c.column.name: c for c in columns}
     checks = [
         RowCheck(
@@ -158,7 +160,7 @@ def offence_row_checks(columns: list[TypedColumn]) -> list[RowCheck]:
             "a disposal_date on or after the offence_date",
         )
     ]
-    if "court_event_id" in by_name:
+    if "court_event_id" in by_name and not reject:
         checks.append(
             RowCheck(
                 f"({by_name['court_event_id'].expr}) IS NULL AND "
@@ -170,3 +172,30 @@ def offence_row_checks(columns: list[TypedColumn]) -> list[RowCheck]:
             )
         )
     return checks
+
+
+def convictions_without_sittings(
+    con: duckdb.DuckDBPyConnection, off: TableCheck
+) -> tuple[DataProblem, ...]:
+    """The convictions kept without a court_event_id (rejecting invalid records): no
+    reconviction event, but a proven reoffence for every other measure (rejecting them whole
+    would lose them to those too). Empty when no measure counts reconviction events."""
+    if not any(c.column.name == "court_event_id" for c in off.columns):
+        return ()
+    rows = con.execute(
+        "SELECT _row FROM offences WHERE court_event_id IS NULL "
+        "AND CAST(disposal_type AS VARCHAR) = 'conviction' ORDER BY _row"
+    ).fetchall()
+    return tuple(
+        DataProblem(
+            "PBR303",
+            "offences",
+            off.raw.name,
+            int(row),
+            "court_event_id",
+            None,
+            "missing value: not counted as a reconviction event, kept for the other measures",
+            "a court_event_id for every conviction (reconviction events are counted)",
+        )
+        for (row,) in rows
+    )

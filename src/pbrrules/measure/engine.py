@@ -24,6 +24,7 @@ from pbrrules.measure.background import Background
 from pbrrules.measure.checking import (
     QuickCounts,
     TableCheck,
+    convictions_without_sittings,
     offence_row_checks,
     unknown_offender,
 )
@@ -57,6 +58,9 @@ class Measurement:
     rejected: tuple[DataProblem, ...]
     files: tuple[DataFile, ...]
     as_of: AsOf | None = None
+    #: Records kept but left out of some measure, with why (rejecting invalid records: a
+    #: conviction without a court_event_id counts for every measure but reconviction events).
+    partial: tuple[DataProblem, ...] = ()
 
 
 def measure(
@@ -211,7 +215,7 @@ def _run(run: _Run, contract: rules.Contract, data: OutcomeData, reject: bool) -
 
     run.steps.step("checking records")
     findings = validation.Findings(keep_all=reject)
-    ie, off = _check_columns(contract, raws, findings, run.stated)
+    ie, off = _check_columns(contract, raws, findings, reject, run.stated)
     early = _check_index_events(run, data, ie, off, findings, reject)
     # Who has an index event (offences of anyone else are reported), before ties are rejected.
     # All that offences need of a text file's index events, whose copy is dropped before the
@@ -241,6 +245,7 @@ def _run(run: _Run, contract: rules.Contract, data: OutcomeData, reject: bool) -
 
     _check_offences(run, off, known, early, findings)
     off.typed_view(run.con, findings, reject)
+    partial = convictions_without_sittings(run.con, off) if reject else ()
     findings.merge(formed.ties)
     if findings.total and not reject:
         raise data_error(findings.problems, findings.total)
@@ -282,7 +287,7 @@ def _run(run: _Run, contract: rules.Contract, data: OutcomeData, reject: bool) -
         closed,
     )
     files = _files(data, ie.raw, off.raw, run.hashes)
-    return Measurement(figures, accounting, rejected, files, as_of)
+    return Measurement(figures, accounting, rejected, files, as_of, partial)
 
 
 def _register(con: duckdb.DuckDBPyConnection, data: OutcomeData) -> dict[TableName, RawTable]:
@@ -305,6 +310,7 @@ def _check_columns(
     contract: rules.Contract,
     raws: dict[TableName, RawTable],
     findings: validation.Findings,
+    reject: bool,
     stated: AsOf | None = None,
 ) -> tuple[TableCheck, TableCheck]:
     """Phase 2a: each table has the columns the contract and the data standard need, and how
@@ -322,7 +328,7 @@ def _check_columns(
     late_offences = maturity.after_checks(off_columns, ("offence_date", "disposal_date"), stated)
     return (
         TableCheck(ie, ie_columns, late_events),
-        TableCheck(off, off_columns, offence_row_checks(off_columns) + late_offences),
+        TableCheck(off, off_columns, offence_row_checks(off_columns, reject) + late_offences),
     )
 
 

@@ -9,6 +9,7 @@ typed rows.
 
 from __future__ import annotations
 
+import datetime
 from collections import Counter
 
 import duckdb
@@ -76,10 +77,19 @@ def _check_same_date(
     labels = {p.pid: (the_plan.cohort_names[p.cohort], p.label) for p in the_plan.periods}
     labels |= {b.pid: (the_plan.cohort_names[b.cohort], "first-N blocks") for b in the_plan.blocks}
     dropped: set[int] = set()
-    for pid, area, offender, day, first, last in sorted(ties, key=lambda t: (t[4], t[5])):
+    # every row of a person on their earliest date in a unit, however many (not just the first
+    # and the last: with three, the middle one would otherwise survive a rejection)
+    tied: dict[tuple[int, str | None, str, datetime.date], list[int]] = {}
+    for pid, area, offender, day, row in ties:
+        tied.setdefault((int(pid), area, offender, day), []).append(int(row))
+    for (pid, area, offender, day), rows in sorted(tied.items(), key=lambda t: sorted(t[1])):
         cohort, label = labels[pid]
         where = f"cohort {cohort}, {label}" + (f", {area}" if area is not None else "")
-        for row, other in ((first, last), (last, first)):
+        for row in sorted(set(rows)):
+            others = sorted(set(rows) - {row})
+            other = f"row {others[0]}" if len(others) == 1 else "rows " + ", ".join(
+                str(r) for r in others
+            )
             findings.add(
                 DataProblem(
                     "PBR309",
@@ -89,11 +99,11 @@ def _check_same_date(
                     "index_date",
                     str(day),
                     f"offender {offender} has another index event on this date in {where} "
-                    f"(row {other}), so which one counts would depend on row order",
+                    f"({other}), so which one counts would depend on row order",
                     "one index event per offender on their earliest date in a cohort",
                 )
             )
-            dropped.add(int(row))
+            dropped.add(row)
     if not (reject and dropped):
         return False
     # the index_events view leaves out the rows of this table, and memberships reads that view

@@ -41,6 +41,9 @@ class Column:
     places: int = NUMBER_PLACES
     low: int | None = None
     high: int | None = None
+    #: An open category (``disposal_type``): any text is allowed except a near miss of one of
+    #: these (the types a measure counts), which is a typo that would silently count nothing.
+    near_miss_of: tuple[str, ...] = ()
 
     @property
     def expected(self) -> str:
@@ -56,6 +59,10 @@ class Column:
             case "yes/no":
                 return "yes or no"
             case "category":
+                if self.near_miss_of:
+                    return "a type written exactly as the contract counts it: " + ", ".join(
+                        self.near_miss_of
+                    )
                 return "one of " + ", ".join(self.allowed)
             case "text":
                 return "a non-empty text" if self.required else "a text"
@@ -167,13 +174,18 @@ def index_event_schema(contract: rules.Contract, present: tuple[str, ...]) -> Ta
 
 def offence_schema(contract: rules.Contract) -> TableSchema:
     """The offence columns a contract needs; ``court_event_id`` only when a measure counts
-    reconviction events. Disposal types named in ``proven by`` lists are allowed values."""
+    reconviction events. ``disposal_type`` is an open category: real extracts carry many outcome
+    types (penalty notices, community resolutions), which are accepted and not counted; only a
+    near miss of a type some measure counts (``convction``) is a problem."""
     measures = list(all_measures(contract))
-    types = list(STANDARD_DISPOSAL_TYPES)
+    counted: list[str] = []
     for measure in measures:
-        types += [t for t in measure.proven_by if t not in types]
+        counted += [t for t in measure.proven_by if t not in counted]
+    known = tuple(dict.fromkeys([*STANDARD_DISPOSAL_TYPES, *counted]))
     columns = [c for c in OFFENCE_COLUMNS if c.required]
-    columns[3] = Column("disposal_type", "category", required=True, allowed=tuple(types))
+    columns[3] = Column(
+        "disposal_type", "category", required=True, allowed=known, near_miss_of=tuple(counted)
+    )
     if any(m.counting == "events" for m in measures):
         columns.append(OFFENCE_COLUMNS[5])
     return TableSchema("offences", tuple(columns))

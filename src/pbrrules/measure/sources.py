@@ -93,7 +93,8 @@ def load_outcomes(
     offences: TableInput | None = None,
 ) -> OutcomeData:
     """Find the outcome tables: ``folder/index_events.*`` and ``folder/offences.*``, or each given
-    as a file path, an Arrow table, or a sequence of mappings (one per record).
+    as a file path, an Arrow table, any object with ``__arrow_c_stream__`` (a pandas or Polars
+    DataFrame), or a sequence of mappings (one per record).
 
     Raises ``OutcomeDataError`` when a file is missing, ambiguous or of an unknown format, or
     when the folder's ``extract.json`` cannot be read (PBR311).
@@ -171,6 +172,11 @@ def _source_of(table: TableName, given: TableInput, problems: list[DataProblem])
 
     if isinstance(given, pa.Table):
         return ArrowSource(given, f"<{table} records>")
+    if hasattr(given, "__arrow_c_stream__"):
+        # a pandas or Polars DataFrame, a DuckDB relation, any Arrow stream (PyCapsule
+        # interface): read as the Arrow table it streams, never iterated (which would give
+        # its column names)
+        return ArrowSource(pa.table(given), f"<{table} records>")
     records = list(given)  # a generator is read once
     strays = [i for i, r in enumerate(records, start=1) if not isinstance(r, Mapping)]
     for row in strays[:LISTED]:

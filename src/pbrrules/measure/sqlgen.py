@@ -118,9 +118,14 @@ def memberships_sql(plan: Plan, codes: Statuses, has_predicted: bool) -> str:
     return "CREATE OR REPLACE TEMP VIEW memberships AS " + " UNION ALL ".join(branches)
 
 
-#: Ties at a person's earliest date in a unit: the two rows (first and last at that date).
+#: Ties at a person's earliest date in a unit: every row on that date (``counted`` knows the
+#: first and last of them; three or more rows on one date have some in between).
 SAME_DATE_SQL = (
-    "SELECT pid, area, offender_id, index_date, _row, tie_row FROM counted WHERE tie_row <> _row"
+    "SELECT c.pid, c.area, c.offender_id, c.index_date, m._row "
+    "FROM counted c JOIN memberships m ON m.pid = c.pid AND m.offender_id = c.offender_id "
+    "AND m.index_date = c.index_date AND m.area IS NOT DISTINCT FROM c.area "
+    "AND m.status = 0 AND m.dedup "
+    "WHERE c.tie_row <> c._row"
 )
 _SHIFT = 4294967296  # 2**32: (days, row) packed in one BIGINT, so min() picks the earliest
 
@@ -258,6 +263,9 @@ def proven_sql(spec: MeasureSpec) -> str:
     ]
     if m.exclude_breaches:
         parts.append("NOT o.breach")
+    if m.counting == "events":
+        # a conviction kept without its court sitting (rejecting invalid records) is no event
+        parts.append("o.court_event_id IS NOT NULL")
     return "(" + " AND ".join(parts) + ")"
 
 
@@ -267,6 +275,7 @@ OFFENCE_REASONS = {
     3: "outside the follow-up window",
     4: "disposed of after the waiting period",
     5: "not within the follow-up window of any counted index event",
+    6: "a conviction without a court_event_id (only reconviction events are counted)",
 }
 NO_PAIR = 5
 
@@ -276,6 +285,7 @@ def _offence_rank(plan: Plan) -> str:
     flags = sorted({_flag(plan, s) for s in plan.measures})
     breach: list[str] = []
     types: list[str] = []
+    sittings: list[str] = []
     window: list[str] = []
     for ci in range(len(plan.cohort_names)):
         specs = [s for s in plan.measures if s.cohort == ci]
@@ -285,13 +295,19 @@ def _offence_rank(plan: Plan) -> str:
         breach.append(f"WHEN {ci} THEN {'o.breach' if all_exclude else 'FALSE'}")
         counted = sorted({t for s in specs for t in proven_types(s.measure)})
         listed = ", ".join(quote_text(t) for t in counted) or "NULL"
-        types.append(f"WHEN {ci} THEN o.disposal_type NOT IN ({listed})")
+        # a type no measure names is not counted (stored as NULL when held as an ENUM)
+        types.append(f"WHEN {ci} THEN COALESCE(o.disposal_type NOT IN ({listed}), TRUE)")
+        if all(s.measure.counting == "events" for s in specs):
+            sittings.append(f"WHEN {ci} THEN o.court_event_id IS NULL")
         ends = [f"o.offence_date >= {_plus('c.index_date', s.measure.follow_up)}" for s in specs]
         window.append(f"WHEN {ci} THEN ({' AND '.join(ends)})")
+    sitting = (
+        f"WHEN COALESCE(CASE c.cohort {' '.join(sittings)} END, FALSE) THEN 6 " if sittings else ""
+    )
     return (
         f"CASE WHEN {' OR '.join(flags)} THEN 0 "
         f"WHEN COALESCE(CASE c.cohort {' '.join(breach)} END, FALSE) THEN 1 "
-        f"WHEN COALESCE(CASE c.cohort {' '.join(types)} END, FALSE) THEN 2 "
+        f"WHEN COALESCE(CASE c.cohort {' '.join(types)} END, FALSE) THEN 2 {sitting}"
         f"WHEN COALESCE(CASE c.cohort {' '.join(window)} END, FALSE) THEN 3 ELSE 4 END"
     )
 

@@ -283,6 +283,8 @@ def typed_column(column: Column, db_type: str, written: bool = True) -> TypedCol
             if column.kind == "category":
                 allowed = ", ".join(quote_text(v) for v in column.allowed)
                 not_allowed = f"({expr} NOT IN ({allowed}))"
+                if column.near_miss_of:
+                    not_allowed = f"({not_allowed[:-1]} AND ({_near_miss(expr, column)})))"
         case _:
             assert_never(column.kind)
     if not column.required:
@@ -295,6 +297,23 @@ def typed_column(column: Column, db_type: str, written: bool = True) -> TypedCol
     never = expr == raw or expr == f"CAST({raw} AS DATE)"
     unreadable = "FALSE" if never and not _is_text(db_type) else f"({present} AND ({expr}) IS NULL)"
     return TypedColumn(column, expr, missing, unreadable, not_allowed, out_of_range)
+
+
+def near_miss_edits(word: str) -> int:
+    """How many edits (Levenshtein) away from a counted type a value is taken for a typo of it:
+    two from six letters on (``cautoin``), one for a shorter word, none (case only) under
+    four letters."""
+    return 0 if len(word) < 4 else 1 if len(word) < 6 else 2
+
+
+def _near_miss(expr: str, column: Column) -> str:
+    """True for a value within a few edits of a type the contract counts (``convction``,
+    ``Conviction``): it is not one of them, so it would silently count nothing."""
+    lowered = f"lower({expr})"
+    return " OR ".join(
+        f"levenshtein({lowered}, {quote_text(word)}) <= {near_miss_edits(word)}"
+        for word in column.near_miss_of
+    )
 
 
 def typed_columns(schema: TableSchema, raw: RawTable) -> list[TypedColumn]:

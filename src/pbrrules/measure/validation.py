@@ -146,6 +146,8 @@ def check_values(
             if i < len(columns):
                 column = columns[i].column
                 code, message = _KINDS[int(kind)]
+                if int(kind) == 3 and column.near_miss_of:
+                    message = "a near miss of a counted type (a typo would count nothing)"
                 findings.add(
                     DataProblem(
                         code,

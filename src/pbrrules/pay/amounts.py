@@ -3,7 +3,8 @@
 Every amount is computed as a non-negative magnitude and then signed: a reward term pays it, a
 deduction term (``deduct ...``) takes it back as a negative line. Amounts that depend on an
 improvement use the reward's improvement (max(0, units)) or, for a deduction, the deterioration
-(max(0, −units)), after any ``counting improvement up to`` cap.
+(max(0, −units)), after any ``counting improvement up to`` cap; a banded deduction picks its band
+on the deterioration too (bands are sizes of the increase it deducts for).
 """
 
 from __future__ import annotations
@@ -68,6 +69,11 @@ class AmountCalculator:
     def amount(self) -> AmountValue:
         """The term's signed amount."""
         magnitude, derivation, used = self._magnitude(self.term.amount)
+        if magnitude < 0:
+            # a negative price or value (a worked example's given value: the checker refuses
+            # one written in the contract, PBR214) would turn a payment into a deduction that
+            # no cap covers, or the reverse
+            raise NotAssessable(f"{derivation}: a negative amount; amounts are positive sums")
         value = -magnitude if self.term.deduction else magnitude
         return AmountValue(value, derivation, used)
 
@@ -84,6 +90,10 @@ class AmountCalculator:
         if cap_ref is None:
             return value, improvement, ""
         cap = self.resolver.quantity(cap_ref).value
+        if cap < 0:
+            raise NotAssessable(
+                f"the improvement cap {describe(cap_ref)} is negative; a cap is a positive size"
+            )
         bounded = max(-cap, min(cap, improvement))
         if bounded == improvement:
             return value, improvement, ""
@@ -194,13 +204,21 @@ class AmountCalculator:
         )
 
     def _banded(self, amount: Banded) -> tuple[Fraction, str, ComparisonValue | None]:
+        """A reward's band is picked on the improvement; a deduction's on the deterioration
+        (the size of the increase), like every other deduction: with none, nothing is taken."""
         value, improvement, note = self._improvement(amount.comparison)
         comparison = value.comparison
         shown = improvement_words(comparison, improvement)
+        banded_on = improvement
+        if self.term.deduction:
+            banded_on = -improvement
+            if banded_on <= 0:
+                why = f"{shown}{note}: no deterioration to deduct for"
+                return Fraction(0), f"{why} = {self._money(Fraction(0))}", value
         for band in amount.bands:
             lower = self.resolver.quantity(band.lower).value if band.lower is not None else None
             upper = self.resolver.quantity(band.upper).value if band.upper is not None else None
-            if (lower is None or lower <= improvement) and (upper is None or improvement < upper):
+            if (lower is None or lower <= banded_on) and (upper is None or banded_on < upper):
                 magnitude, derivation, _ = self._magnitude(band.amount)
                 where = " ".join(
                     part

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from fractions import Fraction
 from typing import Literal, TypeVar, assert_never
 
+import attrs
 from attrs import frozen
 
 from pbrrules.figures import CohortFigures
@@ -25,21 +26,17 @@ from pbrrules.rules import (
     Comparison,
     ControlGroup,
     Fixed,
+    Name,
     PerOffender,
     PerUnitOf,
     Rules,
     SavingsShare,
     ShareOfValue,
     Target,
-    TargetMet,
     Term,
-    TermPays,
-    Trigger,
-    TriggerAll,
-    TriggerAny,
-    TriggerNot,
 )
 from pbrrules.statement import ComparisonResult, MeasureResult, TargetResult
+from pbrrules.values import Quantity
 
 Group = Literal["treatment", "control"]
 T = TypeVar("T")
@@ -66,8 +63,14 @@ class UnitAssessment:
         pooled: Callable[[], CohortFigures] | None = None,
         whole: Callable[[], CohortFigures | str] | None = None,
         incomplete: str | None = None,
+        other: Callable[[str], UnitAssessment | str] | None = None,
+        members: Callable[[bool], list[CohortFigures]] | None = None,
     ) -> None:
+        # the units a pooled target pools (so far, or all), for its weighted baseline
+        self._members = members
         self.rules = rules
+        # the unit of another cohort rule in the same period and area, or why there is none
+        self._other = other
         # why nothing is compared in this unit yet (a first-N cohort still filling), if so
         self.incomplete = incomplete
         self.figures = figures
@@ -130,6 +133,9 @@ class UnitAssessment:
         target = self.rules.target(name)
         if target is None:
             return Truth("not assessable", f"target {name} is not declared")
+        cohort = self.rules.target_cohort(name)
+        if cohort is not None and cohort != self.figures.cohort and self._other is not None:
+            return _elsewhere(name, self._other(cohort))
         if self.incomplete is not None:
             return Truth(
                 "not assessable",
@@ -156,7 +162,14 @@ class UnitAssessment:
                 f"target {name} not assessable",
             )
         if target.pooled:
-            reason = f"{_pooled_words(source.figures)}: {truth.reason}"
+            words = _pooled_words(source.figures)
+            comparison = self.rules.comparison(target.comparison)
+            ref = comparison.comparator if comparison else None
+            if isinstance(ref, Name) and (
+                source.resolver.overrides.get(ref.name) != self.resolver.overrides.get(ref.name)
+            ):
+                words += f", against the weighted average of their {ref.name}"
+            reason = f"{words}: {truth.reason}"
             truth = Truth(truth.verdict, reason, truth.summary)
         return truth
 
@@ -165,7 +178,7 @@ class UnitAssessment:
         if self._whole is None:
             figures = self._whole_figures() if self._whole_figures else self.figures
             self._whole = figures if isinstance(figures, str) else UnitAssessment(
-                self.rules, figures, self.resolver, self.currency
+                self.rules, figures, self._pool_resolver(whole=True), self.currency
             )
         return self._whole
 
@@ -173,8 +186,33 @@ class UnitAssessment:
         """This unit's cohort pooled with every earlier one of the same cohort rule and area."""
         if self._pooled is None:
             figures = self._pooled_figures() if self._pooled_figures else self.figures
-            self._pooled = UnitAssessment(self.rules, figures, self.resolver, self.currency)
+            resolver = self._pool_resolver(whole=False)
+            self._pooled = UnitAssessment(self.rules, figures, resolver, self.currency)
         return self._pooled
+
+    def _pool_resolver(self, whole: bool) -> Resolver:
+        """The resolver of a pooled assessment: a comparator keyed by cohort (a baseline per
+        cohort) is the average of the pooled cohorts' rows, weighted by what the measure divides
+        by (offenders, or reoffenders for a frequency per reoffender), not the current
+        cohort's row alone. Every other value is this unit's."""
+        if self._members is None:
+            return self.resolver
+        members = self._members(whole)
+        overrides = dict(self.resolver.overrides)
+        for comparison in self.rules.comparisons:
+            ref = comparison.comparator
+            if not isinstance(ref, Name) or ref.name in overrides:
+                continue
+            parameter = self.rules.parameter(ref.name)
+            measure = self.rules.measure(comparison.measure)
+            if parameter is None or parameter.keyed_by != "cohort" or measure is None:
+                continue
+            if measure.cohort != self.figures.cohort:
+                continue
+            weighted = _weighted(self.resolver, ref, members, measure.name, measure.kind)
+            if weighted is not None:
+                overrides[ref.name] = weighted
+        return attrs.evolve(self.resolver, overrides=overrides)
 
     def term_trigger(self, name: str) -> Truth:
         """Whether term ``name``'s trigger holds in this unit (a term without one always holds)."""
@@ -196,31 +234,20 @@ class UnitAssessment:
     # -- terms -----------------------------------------------------------------------------------
 
     def assesses(self, term: Term) -> bool:
-        """Whether ``term`` is assessed for this unit: a comparison it reaches measures this
-        unit's cohort (a term that reaches no comparison is assessed for every unit)."""
-        reached = self._reached(term, set())
-        if not reached:
-            return True
-        for name in reached:
-            comparison = self.rules.comparison(name)
-            measure = self.rules.measure(comparison.measure) if comparison else None
-            if measure is not None and measure.cohort == self.figures.cohort:
-                return True
-        return False
-
-    def _reached(self, term: Term, seen: set[str]) -> set[str]:
-        seen.add(term.name)
-        reached = _amount_comparisons(term.amount)
-        for trigger in _atoms(term.when):
-            if isinstance(trigger, TargetMet):
-                target = self.rules.target(trigger.target)
-                if target is not None:
-                    reached.add(target.comparison)
-            else:
-                other = self.rules.term(trigger.term)
-                if other is not None and other.name not in seen:
-                    reached |= self._reached(other, seen)
-        return reached
+        """Whether ``term`` is assessed for this unit: its amount's comparison measures this
+        unit's cohort, or (an amount that names no comparison) the first cohort rule its trigger
+        names is this unit's. A term tied to neither is assessed for every unit. A trigger that
+        joins targets of two cohort rules is so paid once per period, not once per rule."""
+        named = _amount_comparisons(term.amount)
+        if named:
+            for name in named:
+                comparison = self.rules.comparison(name)
+                measure = self.rules.measure(comparison.measure) if comparison else None
+                if measure is not None and measure.cohort == self.figures.cohort:
+                    return True
+            return False
+        cohorts = self.rules.trigger_cohorts(term.when)
+        return not cohorts or cohorts[0] == self.figures.cohort
 
     def draft(self, term: Term) -> Draft:
         """The term's line before rounding and limits."""
@@ -355,6 +382,30 @@ def _threshold_of(
     return resolved.value, _show_improvement(comparison, resolved.value)
 
 
+def _weighted(
+    resolver: Resolver, ref: Name, members: list[CohortFigures], measure: str, kind: str
+) -> Quantity | None:
+    """Σ wᵢ·bᵢ / Σ wᵢ over the pooled cohorts' rows bᵢ of ``ref``, with wᵢ each cohort's
+    offenders (reoffenders for a frequency per reoffender); None when it cannot be worked out
+    (a row missing, or nothing to weigh), which leaves the row of the unit itself."""
+    total, weights, unit = Fraction(0), 0, None
+    for member in members:
+        counts = member.treatment.counts_for(measure)
+        weight = (counts.reoffenders if counts else 0) if kind == "per_reoffender" else (
+            member.treatment.offenders
+        )
+        try:
+            row = attrs.evolve(resolver, unit=member).quantity(ref)
+        except NotAssessable:
+            return None
+        total += weight * row.value
+        weights += weight
+        unit = row
+    if unit is None or weights == 0:
+        return None
+    return Quantity(total / weights, unit.unit, unit.currency)
+
+
 def _attempt(work: Callable[[], T]) -> T | NotAssessable:
     try:
         return work()
@@ -382,18 +433,22 @@ def _amount_comparisons(amount: Amount) -> set[str]:
             assert_never(amount)
 
 
-def _atoms(trigger: Trigger | None) -> list[TargetMet | TermPays]:
-    match trigger:
-        case None:
-            return []
-        case TargetMet() | TermPays():
-            return [trigger]
-        case TriggerNot(operand):
-            return _atoms(operand)
-        case TriggerAll(left, right) | TriggerAny(left, right):
-            return _atoms(left) + _atoms(right)
-        case _:
-            assert_never(trigger)
+def _elsewhere(name: str, other: UnitAssessment | str) -> Truth:
+    """Target ``name`` of another cohort rule, assessed on that rule's unit of this unit's period
+    and area (``when adult_threshold and youth_threshold``), or why there is none."""
+    if isinstance(other, str):
+        return Truth(
+            "not assessable",
+            f"target {name} is not assessable: {other}",
+            f"target {name} not assessable",
+        )
+    truth = other.target(name)
+    return Truth(truth.verdict, f"{_unit_words(other.figures)}: {truth.reason}", truth.summary)
+
+
+def _unit_words(figures: CohortFigures) -> str:
+    area = f" in {figures.area}" if figures.area else ""
+    return f"cohort {figures.cohort} {figures.period}{area}"
 
 
 def _pooled_words(figures: CohortFigures) -> str:

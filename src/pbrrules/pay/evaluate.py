@@ -16,10 +16,12 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from fractions import Fraction
 
+import attrs
+
 from pbrrules.errors import EvaluationError
 from pbrrules.figures import AsOf, CohortFigures, GroupFigures, MeasureCounts
 from pbrrules.pay.assessment import Draft, UnitAssessment
-from pbrrules.pay.limits import LimitLedger
+from pbrrules.pay.limits import Asked, Limited, LimitLedger
 from pbrrules.pay.maturity import maturity
 from pbrrules.pay.params import NotAssessable, Resolver, contract_year
 from pbrrules.pay.rounding import minor_digits, round_money, to_decimal
@@ -101,14 +103,13 @@ def evaluate(
             raise EvaluationError(f"two sets of figures for the same cohort unit {unit.key}")
         seen.add(unit.key)
     currency = currency_of(contract)
-    ledger = LimitLedger(currency)
     states = {unit.key: maturity(contract, unit, as_of) for unit in units}
     # pools read final units only: a provisional one is awaited, never counted in
     final = [unit for unit in units if states[unit.key].final]
-    results = [
-        _unit(contract, unit, final, dict(overrides or {}), currency, ledger, states)
-        for unit in units
+    drafted = [
+        _unit(contract, unit, final, dict(overrides or {}), currency, states) for unit in units
     ]
+    results = _limited(drafted, LimitLedger(currency))
     return Statement(
         contract=ContractInfo(
             contract.header.name,
@@ -129,91 +130,161 @@ def evaluate(
     )
 
 
+#: A unit's result with its lines before limits, and each line's request to its limits (None
+#: for a line that pays nothing: not met, not assessable, or not yet due).
+Drafted = tuple[UnitResult, list[Asked | None]]
+
+
 def _unit(
     contract: Contract,
     unit: CohortFigures,
     final: list[CohortFigures],
     overrides: dict[str, Value],
     currency: str,
-    ledger: LimitLedger,
     states: Mapping[tuple[str, str, str | None], Maturity],
-) -> UnitResult:
+) -> Drafted:
     version = contract.version_for(unit.start)
     rules = version.rules
     year = contract_year(contract.header.contract_years_start, unit.start)
     state = states[unit.key]
     if unit.cancelled is not None:
-        return UnitResult(unit, year, version.name, (), (), (), (), _zero(currency), state)
+        return UnitResult(unit, year, version.name, (), (), (), (), _zero(currency), state), []
     resolver = Resolver(rules, unit, year, overrides)
-    assessment = UnitAssessment(
-        rules, unit, resolver, currency, lambda: pooled_figures(unit, final),
-        lambda: whole_figures(contract, unit, final, states),
-        state.reason if not state.final else incomplete_block(rules, unit),
-    )
-    lines = []
+    assessment = _assessment(contract, unit, final, overrides, currency, states)
+    lines: list[Line] = []
+    asked: list[Asked | None] = []
     for term in rules.terms:
         if not assessment.assesses(term):
             continue
+        request: Asked | None = None
         if state.final:
-            lines.append(_line(term, assessment.draft(term), resolver, year, ledger))
+            line, request = _line(term, assessment.draft(term), resolver, year, currency)
         else:
             reason = state.reason or "not yet due"
             zero = _zero(currency)
-            lines.append(
-                Line(term.name, term.clause, term.deduction, "not yet due", zero, None, reason)
-            )
+            line = Line(term.name, term.clause, term.deduction, "not yet due", zero, None, reason)
+        lines.append(line)
+        asked.append(request)
     measures, comparisons, targets = assessment.results()
-    total = Money(_sum((line.amount.amount for line in lines), currency), currency)
-    return UnitResult(
+    total = _zero(currency)
+    result = UnitResult(
         unit, year, version.name, measures, comparisons, targets, tuple(lines), total, state
+    )
+    return result, asked
+
+
+def _assessment(
+    contract: Contract,
+    unit: CohortFigures,
+    final: list[CohortFigures],
+    overrides: dict[str, Value],
+    currency: str,
+    states: Mapping[tuple[str, str, str | None], Maturity],
+) -> UnitAssessment:
+    """Everything the rules in force say about ``unit``, worked out on demand (``final`` holds
+    the final units, which pools and other cohort rules' targets read)."""
+    rules = contract.version_for(unit.start).rules
+    year = contract_year(contract.header.contract_years_start, unit.start)
+    state = states[unit.key]
+    return UnitAssessment(
+        rules, unit, Resolver(rules, unit, year, overrides), currency,
+        lambda: pooled_figures(unit, final),
+        lambda: whole_figures(contract, unit, final, states),
+        state.reason if not state.final else incomplete_block(rules, unit),
+        lambda cohort: _sibling(contract, unit, final, overrides, currency, states, cohort),
+        lambda whole: pool_members(unit, final, whole),
     )
 
 
+def _sibling(
+    contract: Contract,
+    unit: CohortFigures,
+    final: list[CohortFigures],
+    overrides: dict[str, Value],
+    currency: str,
+    states: Mapping[tuple[str, str, str | None], Maturity],
+    cohort: str,
+) -> UnitAssessment | str:
+    """The unit of cohort rule ``cohort`` in ``unit``'s period and area, assessed; or why not
+    (none, cancelled, or not final yet)."""
+    for other in final:
+        if other.cohort == cohort and other.period == unit.period and other.area == unit.area:
+            if other.cancelled is not None:
+                return f"cohort {cohort} {other.period} is cancelled: {other.cancelled}"
+            return _assessment(contract, other, final, overrides, currency, states)
+    area = f" in {unit.area}" if unit.area else ""
+    state = states.get((cohort, unit.period, unit.area))
+    if state is not None and not state.final:
+        return f"cohort {cohort} {unit.period}{area} is not final yet"
+    return f"no figures for cohort {cohort} in {unit.period}{area}"
+
+
 def _line(
-    term: Term,
-    draft: Draft,
-    resolver: Resolver,
-    year: int | None,
-    ledger: LimitLedger,
-) -> Line:
-    currency = ledger.currency
+    term: Term, draft: Draft, resolver: Resolver, year: int | None, currency: str
+) -> tuple[Line, Asked | None]:
+    """The term's line rounded, before limits, and what it asks of them."""
     zero = _zero(currency)
     if draft.amount is None:
-        return Line(
+        line = Line(
             term.name, term.clause, term.deduction, draft.status, zero, None, draft.derivation
         )
+        return line, None
     rounding = resolver.rules.rounding
     rule = rounding.rule_for("payments") if rounding else None
     unrounded = draft.amount.value
     rounded = round_money(unrounded, currency, rule)
-    try:
-        amount, applied = ledger.apply(term.name, rounded, resolver.rules.limits, resolver, year)
-    except NotAssessable as problem:
-        return Line(
-            term.name,
-            term.clause,
-            term.deduction,
-            "not assessable",
-            zero,
-            unrounded,
-            f"{draft.derivation}; not assessable: {problem.reason}",
-        )
     derivation = draft.derivation
     if Fraction(rounded) != unrounded:
         derivation += f", rounded to {wording.money(rounded, currency)}"
-    for limit in applied:
-        derivation += f"; {limit.describe()}"
-    verb = "deducts" if amount < 0 else "pays"
-    derivation += f"; {verb} {wording.money(abs(amount) if amount < 0 else amount, currency)}"
-    return Line(
-        term.name,
-        term.clause,
-        term.deduction,
-        "pays",
-        Money(amount, currency),
-        unrounded,
+    line = Line(
+        term.name, term.clause, term.deduction, "pays", Money(rounded, currency), unrounded,
         derivation,
-        applied,
+    )
+    return line, Asked(term, rounded, resolver, year)
+
+
+def _limited(drafted: list[Drafted], ledger: LimitLedger) -> list[UnitResult]:
+    """Every unit's lines met by the caps and collars, period by period in cohort order (the
+    units of one period together), with each unit's total."""
+    periods: dict[str, list[int]] = {}
+    for index, (result, _) in enumerate(drafted):
+        periods.setdefault(result.figures.period, []).append(index)
+    lines = [list(result.lines) for result, _ in drafted]
+    for indices in periods.values():
+        places = [(u, i) for u in indices for i, a in enumerate(drafted[u][1]) if a is not None]
+        requests = [drafted[u][1][i] for u, i in places]
+        outcomes = ledger.apply_period([a for a in requests if a is not None])
+        for (u, i), outcome in zip(places, outcomes, strict=True):
+            lines[u][i] = _finished(lines[u][i], outcome)
+    currency = ledger.currency
+    return [
+        attrs.evolve(
+            result,
+            lines=tuple(mine),
+            total=Money(_sum((line.amount.amount for line in mine), currency), currency),
+        )
+        for (result, _), mine in zip(drafted, lines, strict=True)
+    ]
+
+
+def _finished(line: Line, outcome: Limited | NotAssessable) -> Line:
+    """A rounded line once its limits are met: trimmed and said so, or not assessable."""
+    currency = line.amount.currency
+    if isinstance(outcome, NotAssessable):
+        return attrs.evolve(
+            line,
+            status="not assessable",
+            amount=_zero(currency),
+            derivation=f"{line.derivation}; not assessable: {outcome.reason}",
+        )
+    derivation = line.derivation
+    for limit in outcome.applied:
+        derivation += f"; {limit.describe()}"
+    amount = outcome.amount
+    verb = "deducts" if amount < 0 else "pays"
+    derivation += f"; {verb} {wording.money(abs(amount), currency)}"
+    return attrs.evolve(
+        line, amount=Money(amount, currency), derivation=derivation, limits=outcome.applied
     )
 
 
@@ -304,15 +375,23 @@ def _expected_periods(contract: Contract, unit: CohortFigures) -> list[str]:
     return labels
 
 
+def pool_members(
+    unit: CohortFigures, units: list[CohortFigures], whole: bool = False
+) -> list[CohortFigures]:
+    """The non-cancelled units of ``unit``'s cohort rule and area so far (in cohort order: those
+    starting earlier, and ``unit`` itself), or all of them."""
+    so_far = units if whole else units[: units.index(unit) + 1]
+    return [
+        u for u in so_far if u.cohort == unit.cohort and u.area == unit.area and u.cancelled is None
+    ]
+
+
 def pooled_figures(
     unit: CohortFigures, units: list[CohortFigures], whole: bool = False
 ) -> CohortFigures:
     """``unit``'s figures summed with every non-cancelled unit of its cohort rule and area so far
     (in cohort order: those starting earlier, and ``unit`` itself), or with all of them."""
-    so_far = units if whole else units[: units.index(unit) + 1]
-    pool = [
-        u for u in so_far if u.cohort == unit.cohort and u.area == unit.area and u.cancelled is None
-    ]
+    pool = pool_members(unit, units, whole)
     labels = [u.period for u in pool]
     label = f"{len(pool)} cohorts ({', '.join(labels)})" if len(pool) != 1 else labels[0]
     controls = [u.control for u in pool]

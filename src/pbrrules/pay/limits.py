@@ -1,22 +1,28 @@
 """Caps and collars, applied cumulatively in cohort order after each line is rounded.
 
 A cap bounds what the terms it covers pay in its scope (one cohort, one contract year, or the
-whole contract); a collar bounds, the same way, how much its terms may deduct. Lines are met in
-cohort order: each positive line is trimmed to what remains of every cap covering its term, and
-each negative line to what remains of every collar. An earlier line is never restated. Trimming
-rounds toward zero to whole minor units, so no line and no running total ever passes a limit.
+whole contract); a collar bounds, the same way, how much its terms may deduct. Whether a line
+meets caps or collars is the term's (``pay`` or ``deduct``), never its sign. Periods are met in
+cohort order, and an earlier line is never restated. The lines of one term in the units of one
+period (three areas' 2015-Q1, an adult and a youth cohort's year 1) are met together: when they
+ask more than remains, what remains is shared as the limit says, pro rata to what each asks
+(the default) or in a stated order of areas and cohort rules. Trimming rounds toward zero to
+the places payments are rounded to, so no line and no running total ever passes a limit.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
 from typing import assert_never
 
+from attrs import frozen
+
 from pbrrules.pay.params import NotAssessable, Resolver
-from pbrrules.pay.rounding import minor_digits, round_to, to_decimal
-from pbrrules.rules import Limit
-from pbrrules.statement import LimitApplied
+from pbrrules.pay.rounding import minor_digits, payment_places, to_decimal
+from pbrrules.rules import Limit, Term
+from pbrrules.statement import LimitApplied, wording
 
 ScopeKey = tuple[object, ...]
 
@@ -26,55 +32,135 @@ def covers(limit: Limit, term: str) -> bool:
     return not limit.terms or term in limit.terms
 
 
+@frozen
+class Asked:
+    """A rounded line waiting for its limits, with what is needed to find them."""
+
+    term: Term
+    amount: Decimal
+    resolver: Resolver
+    year: int | None
+
+
+@frozen
+class Limited:
+    """What a line pays once its limits have been met, and every limit that trimmed it."""
+
+    amount: Decimal
+    applied: tuple[LimitApplied, ...]
+
+
+class _Open:
+    """One line in the middle of being limited: its magnitude so far and the trims so far."""
+
+    def __init__(self, asked: Asked, step: Fraction) -> None:
+        self.asked = asked
+        self.step = step
+        self.magnitude = Fraction(abs(asked.amount))
+        self.applied: list[LimitApplied] = []
+        self.bounds: dict[str, tuple[Limit, tuple[str, ScopeKey], Fraction]] = {}
+
+
 class LimitLedger:
-    """What each limit has already let through, per scope, as lines are met in cohort order."""
+    """What each limit has already let through, per scope, as periods are met in cohort order."""
 
     def __init__(self, currency: str) -> None:
         self.currency = currency
         self._used: dict[tuple[str, ScopeKey], Fraction] = {}
 
-    def apply(
-        self,
-        term: str,
-        amount: Decimal,
-        limits: tuple[Limit, ...],
-        resolver: Resolver,
-        year: int | None,
-    ) -> tuple[Decimal, tuple[LimitApplied, ...]]:
-        """Trim ``amount`` by every limit covering ``term`` and record what passed.
+    def apply_period(self, lines: Sequence[Asked]) -> list[Limited | NotAssessable]:
+        """Trim the lines of one period (in cohort order, then term order) and record what
+        passed. A line whose limit has no value is NotAssessable, and records nothing."""
+        results: dict[int, Limited | NotAssessable] = {}
+        names = list(dict.fromkeys(line.term.name for line in lines))
+        for name in names:
+            indices = [i for i, line in enumerate(lines) if line.term.name == name]
+            for i, outcome in zip(indices, self._term([lines[i] for i in indices]), strict=True):
+                results[i] = outcome
+        return [results[i] for i in range(len(lines))]
 
-        Raises NotAssessable (before recording anything) when a limit's amount has no value.
-        """
-        kind = "cap" if amount > 0 else "collar" if amount < 0 else None
-        if kind is None:
-            return amount, ()
-        relevant = [limit for limit in limits if limit.kind == kind and covers(limit, term)]
-        bounds = [
-            (limit, self._key(limit, resolver, year), resolver.money(limit.amount))
-            for limit in relevant
+    def _term(self, lines: list[Asked]) -> list[Limited | NotAssessable]:
+        """The lines of one term in the units of one period, met together."""
+        opened: list[_Open | NotAssessable] = []
+        for line in lines:
+            try:
+                opened.append(self._open(line))
+            except NotAssessable as problem:
+                opened.append(problem)
+        live = [o for o in opened if isinstance(o, _Open)]
+        for name in dict.fromkeys(n for o in live for n in o.bounds):
+            covered = [o for o in live if name in o.bounds]
+            for key in dict.fromkeys(o.bounds[name][1] for o in covered):
+                self._trim([o for o in covered if o.bounds[name][1] == key], name, key)
+        for o in live:
+            for _, key, _ in o.bounds.values():
+                self._used[key] = self._used.get(key, Fraction(0)) + o.magnitude
+        return [
+            o if isinstance(o, NotAssessable) else Limited(self._signed(o), tuple(o.applied))
+            for o in opened
         ]
-        digits = minor_digits(self.currency)
-        magnitude = Fraction(abs(amount))
-        applied = []
-        for limit, key, bound in bounds:
-            remaining = max(Fraction(0), bound - self._used.get(key, Fraction(0)))
-            if magnitude > remaining:
-                trimmed = round_to(remaining, digits, "down")
-                applied.append(
+
+    def _open(self, line: Asked) -> _Open:
+        rules = line.resolver.rules
+        rounding = rules.rounding.rule_for("payments") if rules.rounding else None
+        step = Fraction(1, 10 ** payment_places(self.currency, rounding))
+        opened = _Open(line, step)
+        if line.amount == 0:
+            return opened
+        kind = "collar" if line.term.deduction else "cap"
+        for limit in rules.limits:
+            if limit.kind == kind and covers(limit, line.term.name):
+                key = self._key(limit, line.resolver, line.year)
+                opened.bounds[limit.name] = (limit, key, line.resolver.money(limit.amount))
+        return opened
+
+    def _trim(self, lines: list[_Open], name: str, key: tuple[str, ScopeKey]) -> None:
+        """Trim ``lines`` (which share the limit ``name`` in scope ``key``) to what remains."""
+        limit = lines[0].bounds[name][0]
+        bound = min(o.bounds[name][2] for o in lines)
+        remaining = max(Fraction(0), bound - self._used.get(key, Fraction(0)))
+        asked = sum((o.magnitude for o in lines), Fraction(0))
+        if asked <= remaining:
+            return
+        step = max(o.step for o in lines)
+        if len(lines) == 1:
+            shares, words = [_down(remaining, step)], ""
+        elif limit.order:
+            shares, words = _in_order(limit, lines, remaining, step), "in the stated order"
+        else:
+            shares, words = _pro_rata(lines, remaining, step), "pro rata"
+        together = self._money(asked)
+        note = (
+            f"the {self._money(remaining)} remaining shared {words} among {len(lines)} lines of "
+            f"{lines[0].asked.resolver.unit.period} asking {together}"
+            if words
+            else ""
+        )
+        for o, share in zip(lines, shares, strict=True):
+            if share < o.magnitude:
+                o.applied.append(
                     LimitApplied(
                         limit.name,
                         limit.kind,
                         limit.scope,
                         limit.clause,
-                        _signed(magnitude, amount, digits),
-                        _signed(trimmed, amount, digits),
+                        self._signed_value(o.magnitude, o),
+                        self._signed_value(share, o),
                         self.currency,
+                        note,
                     )
                 )
-                magnitude = trimmed
-        for _, key, _ in bounds:
-            self._used[key] = self._used.get(key, Fraction(0)) + magnitude
-        return _signed(magnitude, amount, digits), tuple(applied)
+                o.magnitude = share
+
+    def _money(self, value: Fraction) -> str:
+        return wording.money_fraction(value, self.currency)
+
+    def _signed(self, line: _Open) -> Decimal:
+        return self._signed_value(line.magnitude, line)
+
+    def _signed_value(self, magnitude: Fraction, line: _Open) -> Decimal:
+        value = to_decimal(magnitude, minor_digits(self.currency))
+        return -value if line.asked.term.deduction and value else value
 
     def _key(self, limit: Limit, resolver: Resolver, year: int | None) -> tuple[str, ScopeKey]:
         match limit.scope:
@@ -93,6 +179,43 @@ class LimitLedger:
                 assert_never(limit.scope)
 
 
-def _signed(magnitude: Fraction, like: Decimal, digits: int) -> Decimal:
-    value = to_decimal(magnitude, digits)
-    return -value if like < 0 else value
+def _down(value: Fraction, step: Fraction) -> Fraction:
+    """``value`` rounded toward zero to a whole number of ``step``."""
+    return Fraction(int(value / step)) * step
+
+
+def _pro_rata(lines: list[_Open], remaining: Fraction, step: Fraction) -> list[Fraction]:
+    """Each line's share of ``remaining`` in proportion to what it asks, in whole ``step``s: each
+    share rounded down, and the steps left over given one each to the largest remainders (on a
+    tie, to the line first in cohort order). No share exceeds what its line asks."""
+    asked = sum((o.magnitude for o in lines), Fraction(0))
+    exact = [o.magnitude * remaining / asked for o in lines]
+    shares = [_down(value, step) for value in exact]
+    left = int((_down(remaining, step) - sum(shares, Fraction(0))) / step)
+    by_remainder = sorted(range(len(lines)), key=lambda i: -(exact[i] - shares[i]))
+    for i in by_remainder[:left]:
+        shares[i] += step
+    return shares
+
+
+def _in_order(
+    limit: Limit, lines: list[_Open], remaining: Fraction, step: Fraction
+) -> list[Fraction]:
+    """What remains handed out in the order the limit states (areas and cohort rules it names,
+    then the units it does not name, in cohort order), each line in full until it runs out."""
+
+    def rank(line: _Open) -> int:
+        unit = line.asked.resolver.unit
+        for position, key in enumerate(limit.order):
+            if (key.kind == "area" and key.name == unit.area) or (
+                key.kind == "cohort" and key.name == unit.cohort
+            ):
+                return position
+        return len(limit.order)
+
+    shares = [Fraction(0)] * len(lines)
+    left = remaining
+    for i in sorted(range(len(lines)), key=lambda i: rank(lines[i])):
+        shares[i] = min(lines[i].magnitude, _down(left, step))
+        left -= shares[i]
+    return shares

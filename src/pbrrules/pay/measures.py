@@ -17,11 +17,41 @@ from attrs import frozen
 from pbrrules.figures import GroupFigures
 from pbrrules.pay.params import NotAssessable, Resolver, describe
 from pbrrules.pay.rounding import round_proportion
-from pbrrules.rules import Comparison, ControlGroup, Measure, Name, Rounding, RoundingRule
+from pbrrules.rules import (
+    Comparison,
+    ControlGroup,
+    Measure,
+    MixForm,
+    Name,
+    Rounding,
+    RoundingRule,
+)
 from pbrrules.statement import wording
 from pbrrules.values import Quantity
 
 Group = Literal["treatment", "control"]
+
+
+@frozen
+class Adjusted:
+    """How an offender-mix-adjusted rate was made from the observed one: its form, the cohort's
+    predicted rate P and the baseline's B. Adjusting is a straight line in the observed rate,
+    which is what a significance test of the adjusted rate needs (docs/significance.md)."""
+
+    form: MixForm
+    predicted: Fraction
+    baseline: Fraction
+
+    @property
+    def slope(self) -> Fraction:
+        """How much the adjusted rate moves per unit of the observed rate: B / P, or 1."""
+        return self.baseline / self.predicted if self.form == "ratio" else Fraction(1)
+
+    def observed(self, adjusted: Fraction) -> Fraction:
+        """The observed rate that adjusts to ``adjusted``: adjusted × P / B, or adjusted + P − B."""
+        if self.form == "ratio":
+            return adjusted / self.slope
+        return adjusted + self.predicted - self.baseline
 
 
 @frozen
@@ -35,6 +65,8 @@ class MeasureValue:
     reoffenders: int
     reoffences: int
     derivation: str
+    #: How the value was adjusted for offender mix, when it was.
+    adjustment: Adjusted | None = None
 
     def text(self) -> str:
         """The value as the statement shows it (41.7%, 4.64, 142 per 100 offenders)."""
@@ -115,6 +147,7 @@ def measure_value(
         return MeasureValue(measure, group, given.value, n, r, o, f"{measure.name} {text} (given)")
     if counts is None:
         raise NotAssessable(f"no figures for measure {measure.name} in {where}")
+    adjustment: Adjusted | None = None
     match measure.kind:
         case "binary":
             if n == 0:
@@ -123,7 +156,7 @@ def measure_value(
             text = (
                 f"binary rate {wording.percent(actual)} = {wording.count(r)} / {wording.count(n)}"
             )
-            value, text = _adjusted(measure, figures, actual, text, resolver)
+            value, text, adjustment = _adjusted(measure, figures, actual, text, resolver)
             rule = rounding.rule_for("rates") if rounding else None
         case "per_reoffender":
             if r == 0:
@@ -152,7 +185,7 @@ def measure_value(
     if rounded != value:
         text += f", rounded to {show(measure, rounded)}{_rule_words(rule)}"
     label = f"{measure.name} ({where.removeprefix('the ')})" if group == "control" else measure.name
-    return MeasureValue(measure, group, rounded, n, r, o, f"{label}: {text}")
+    return MeasureValue(measure, group, rounded, n, r, o, f"{label}: {text}", adjustment)
 
 
 def _rule_words(rule: RoundingRule | None) -> str:
@@ -164,10 +197,10 @@ def _rule_words(rule: RoundingRule | None) -> str:
 
 def _adjusted(
     measure: Measure, figures: GroupFigures, actual: Fraction, text: str, resolver: Resolver
-) -> tuple[Fraction, str]:
+) -> tuple[Fraction, str, Adjusted | None]:
     adjustment = measure.adjustment
     if adjustment is None:
-        return actual, text
+        return actual, text, None
     predicted = figures.predicted_rate
     if predicted is None:
         raise NotAssessable(
@@ -188,10 +221,15 @@ def _adjusted(
             f"adjusted by difference {wording.percent(actual)} − ({p} − {b}) = "
             f"{wording.percent(value)}"
         )
-    return (
-        value,
-        f"{text}; predicted {p} against {describe(adjustment.baseline_predicted)} {b}; {step}",
-    )
+    text = f"{text}; predicted {p} against {describe(adjustment.baseline_predicted)} {b}; {step}"
+    if not 0 <= value <= 1:
+        # a rate below 0% or above 100% is no rate: paying on it would count reoffenders
+        # avoided that the cohort never had (F5 of issue 11)
+        raise NotAssessable(
+            f"{text}: the adjusted rate of {measure.name} is outside 0% to 100%, so it is no "
+            "rate to pay on (the cohort's predicted rate is too far from the baseline's)"
+        )
+    return value, text, Adjusted(adjustment.form, predicted, baseline)
 
 
 def compare(

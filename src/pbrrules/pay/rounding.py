@@ -13,17 +13,21 @@ from fractions import Fraction
 from typing import assert_never
 
 from pbrrules.rules import RoundingMode, RoundingRule
+from pbrrules.values import MINOR_DIGITS, minor_digits
 
-#: Digits after the point in each currency's minor unit (ISO 4217); any other currency has 2.
-MINOR_DIGITS = {"GBP": 2, "USD": 2, "EUR": 2, "AUD": 2, "NZD": 2, "CAD": 2, "JPY": 0}
+__all__ = [
+    "DEFAULT_MODE",
+    "MINOR_DIGITS",
+    "minor_digits",
+    "payment_places",
+    "round_money",
+    "round_proportion",
+    "round_to",
+    "to_decimal",
+]
 
 #: Money is rounded like this when the contract declares no payments rule (SPEC §3).
 DEFAULT_MODE: RoundingMode = "half up"
-
-
-def minor_digits(currency: str) -> int:
-    """The number of decimal places of ``currency``'s minor unit (pence for GBP: 2)."""
-    return MINOR_DIGITS.get(currency, 2)
 
 
 def round_to(value: Fraction, places: int, mode: RoundingMode) -> Fraction:
@@ -84,10 +88,17 @@ def round_money(value: Fraction, currency: str, rule: RoundingRule | None) -> De
     unit has rounds once, with its mode, to the minor unit (never twice, which could move a
     half: 0.12449 is 0.12, not 0.1245 and then 0.13).
     """
-    digits = minor_digits(currency)
     mode: RoundingMode = rule.mode if rule is not None else DEFAULT_MODE
-    places = min(rule.places, digits) if rule is not None else digits
-    return to_decimal(round_to(value, places, mode), digits)
+    places = payment_places(currency, rule)
+    return to_decimal(round_to(value, places, mode), minor_digits(currency))
+
+
+def payment_places(currency: str, rule: RoundingRule | None) -> int:
+    """The decimal places payment lines are rounded to: the rule's, never finer than the
+    currency's minor unit (a contract paying whole pounds says ``payments to 0 decimal
+    places``)."""
+    digits = minor_digits(currency)
+    return min(rule.places, digits) if rule is not None else digits
 
 
 def round_proportion(value: Fraction, rule: RoundingRule | None, percentage: bool) -> Fraction:

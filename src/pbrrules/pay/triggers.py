@@ -60,6 +60,12 @@ def assess_target(target: Target, value: ComparisonValue, resolver: Resolver) ->
             parts[-1] += f", not {_article(target.direction)} {target.direction}"
     else:
         threshold = resolver.quantity(target.threshold)
+        if threshold.value < 0:
+            # met by a change the other way (the checker refuses one written so, PBR214)
+            raise NotAssessable(
+                f"target {target.name} has a negative threshold; a threshold is the least "
+                f"{target.direction} that meets it"
+            )
         expected = _UNIT_OF.get(comparison.unit)
         if expected is not None and not threshold.unit.fits(expected):
             raise NotAssessable(

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime
-from typing import Literal
+from typing import Literal, assert_never
 
 from attrs import field, frozen
 
-from pbrrules.errors import NOWHERE, Span
+from pbrrules.errors import NOWHERE, Diagnostic, Span
 from pbrrules.rules.cohorts import (
     Cohort,
 )
@@ -25,7 +25,13 @@ from pbrrules.rules.measures import (
 from pbrrules.rules.terms import (
     Limit,
     Rounding,
+    TargetMet,
     Term,
+    TermPays,
+    Trigger,
+    TriggerAll,
+    TriggerAny,
+    TriggerNot,
 )
 from pbrrules.values import Value
 
@@ -191,6 +197,42 @@ class Rules:
         """The cohort called ``name``, if declared."""
         return next((c for c in self.cohorts if c.name == name), None)
 
+    def target_cohort(self, name: str) -> str | None:
+        """The cohort rule target ``name`` is assessed on (its comparison's measure's)."""
+        target = self.target(name)
+        comparison = self.comparison(target.comparison) if target else None
+        measure = self.measure(comparison.measure) if comparison else None
+        return measure.cohort if measure else None
+
+    def trigger_cohorts(self, trigger: Trigger | None) -> list[str]:
+        """The cohort rules whose targets ``trigger`` names (through hurdles on other terms'
+        triggers too), in the order it names them."""
+        found: list[str] = []
+        for name in self._trigger_targets(trigger, set()):
+            cohort = self.target_cohort(name)
+            if cohort is not None and cohort not in found:
+                found.append(cohort)
+        return found
+
+    def _trigger_targets(self, trigger: Trigger | None, seen: set[str]) -> list[str]:
+        match trigger:
+            case None:
+                return []
+            case TargetMet(target=name):
+                return [name]
+            case TermPays(term=name):
+                other = self.term(name)
+                if other is None or name in seen:
+                    return []
+                seen.add(name)
+                return self._trigger_targets(other.when, seen)
+            case TriggerNot(operand=operand):
+                return self._trigger_targets(operand, seen)
+            case TriggerAll(left=left, right=right) | TriggerAny(left=left, right=right):
+                return self._trigger_targets(left, seen) + self._trigger_targets(right, seen)
+            case _:
+                assert_never(trigger)
+
 
 @frozen
 class Version:
@@ -214,6 +256,9 @@ class Contract:
     examples: tuple[Example, ...] = ()
     source_hash: str = field(default="", eq=False)
     sources: tuple[str, ...] = field(default=(), eq=False)
+    #: What ``pbr-eval check`` warns about (severity "warning"): readings a lawyer could be
+    #: surprised by, which do not stop the contract from compiling.
+    warnings: tuple[Diagnostic, ...] = field(default=(), eq=False)
 
     @property
     def name(self) -> str:

@@ -177,9 +177,23 @@ LimitScope = Literal["cohort", "contract year", "contract"]
 
 
 @frozen
+class SplitKey:
+    """One entry of ``shared in order "North", adults``: an area (written in quotes) or a cohort
+    rule (a name)."""
+
+    kind: Literal["area", "cohort"]
+    name: str
+    span: Span = field(default=NOWHERE, eq=False, repr=False)
+
+
+@frozen
 class Limit:
     """``cap pbr_pot (clause 8): binary_payment, frequency_payment at most pbr_pot per contract
-    year``; a ``collar`` bounds deductions the same way. ``terms`` is empty for ``all terms``."""
+    year``; a ``collar`` bounds deductions the same way. ``terms`` is empty for ``all terms``.
+
+    Lines of one term in units of the same period share what remains ``shared pro rata`` (the
+    default) or ``shared in order "North", "South"``.
+    """
 
     kind: Literal["cap", "collar"]
     name: str
@@ -191,6 +205,11 @@ class Limit:
     term_spans: tuple[Span, ...] = field(default=(), eq=False, repr=False)
     #: ``illustrative "why"``: this part is assumed or reconstructed, not the signed text.
     illustrative: str | None = None
+    #: ``shared in order "North", adults``: how lines of units of one period share what remains;
+    #: empty for ``shared pro rata`` (the default).
+    order: tuple[SplitKey, ...] = ()
+    #: Whether ``shared pro rata`` was written (it is the default), for fmt.
+    pro_rata_written: bool = field(default=False, eq=False, repr=False)
 
 
 RoundingMode = Literal["half up", "half down", "half even", "up", "down", "floor", "ceiling"]

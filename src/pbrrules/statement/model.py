@@ -45,6 +45,9 @@ class LimitApplied:
     before: Decimal
     after: Decimal
     currency: str
+    #: How what remained was shared with lines of other units of the same period, if it was
+    #: ("its share pro rata of the £10,000,000.00 remaining for 3 lines asking £12,000,000.00").
+    share: str = ""
 
     def describe(self) -> str:
         """The application in the statement's words."""
@@ -52,7 +55,8 @@ class LimitApplied:
         before = wording.money(self.before, self.currency)
         after = wording.money(self.after, self.currency)
         clause = f" ({self.clause})" if self.clause else ""
-        return f"{verb} from {before} to {after} by {self.kind} {self.limit}{clause}"
+        share = f": {self.share}" if self.share else ""
+        return f"{verb} from {before} to {after} by {self.kind} {self.limit}{clause}{share}"
 
 
 
