@@ -28,6 +28,7 @@ from pbrrules.rules.cohorts import (
     OneOf,
     PeriodRule,
     Quarterly,
+    STANDARD_INDEX_EVENT_KINDS,
     column_tests,
 )
 from pbrrules.rules.common import (
@@ -185,4 +186,5 @@ __all__ = [
     "VariationStart",
     "Version",
     "column_tests",
+    "STANDARD_INDEX_EVENT_KINDS",
 ]
