@@ -14,7 +14,16 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from pbrrules import rules
-from pbrrules.checks import conditions, limits, names, readings, shape, significance, types
+from pbrrules.checks import (
+    conditions,
+    examples,
+    limits,
+    names,
+    readings,
+    shape,
+    significance,
+    types,
+)
 from pbrrules.errors import Diagnostic
 
 Section = tuple[rules.VariationStart | None, Sequence[rules.Declaration]]
@@ -28,6 +37,7 @@ def check(
     yield from types.check(contract)
     yield from conditions.check(contract)
     yield from limits.check(contract)
+    yield from examples.check(contract)
     yield from shape.check(contract, sections)
     for version in contract.versions:
         yield from significance.check(version.rules)
