@@ -155,8 +155,26 @@ class _Session:
 
     def _variation_alone(self, variation: rules.SourceFile) -> rules.Contract | None:
         """A variation file checked on its own: applied to the file it amends."""
-        amended = self._load(variation.header.amends or "", variation, variation.header.span)
+        header = variation.header
+        amended = self._load(header.amends or "", variation, header.span)
         if amended is None:
+            return None
+        if os.path.normpath(amended.path) == os.path.normpath(variation.path):
+            self.problems.append(
+                Diagnostic("PBR107", f"{header.amends!r} amends itself", header.span,
+                           help="a variation names the contract or template it changes")
+            )
+            return None
+        if amended.header.kind == "variation":
+            self.problems.append(
+                Diagnostic(
+                    "PBR009",
+                    f"{header.amends!r} is a variation, not a contract or template",
+                    header.span,
+                    help="a variation names the contract or template it changes; "
+                    "variations of one contract each amend it",
+                )
+            )
             return None
         base = self._with_template(amended, chain=(amended.path,))
         if base is None:
