@@ -1,7 +1,7 @@
 """The attacks of the reliability audit (issue 12), fuzzed so that they stay fixed: special
-files where data files should be, conditions comparing columns with values of other kinds, and
-dates and durations at the calendar's ends. Each run ends in a result or in diagnostics naming
-where: never an internal error, never a hang.
+files where data files should be, conditions comparing columns with values of other kinds,
+dates and durations at the calendar's ends, and columns named twice. Each run ends in a result
+or in diagnostics naming where: never an internal error, never a hang.
 
 (Glob characters in data paths are fuzzed in tests/measure/test_paths.py, reserved column
 names in test_data_mutations.py.)
@@ -16,7 +16,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.measure.test_special_files import SPECIAL, make_special, outcome
-from tests.measure.test_validation import GOOD_IE, GOOD_OFF, write
+from tests.measure.test_validation import GOOD_IE, GOOD_OFF, IE_HEADER, OFF_HEADER, write
 from tests.test_conditions_kinds import with_condition
 
 from pbrrules.compiler import compile_contract
@@ -158,3 +158,41 @@ def test_calendar_extremes_are_diagnosed_never_a_crash(
         if not limits.EARLIEST_DATE <= start <= limits.LATEST_DATE:
             assert "PBR012" in codes
 
+
+
+# ------------------------------------------------------------------------------------------------
+# Columns named twice
+
+
+NEEDED = {
+    "index_events": {"offender_id", "index_date", "disposal", "predicted_rate"},
+    "offences": {"offender_id", "offence_date", "disposal_date", "disposal_type", "breach"},
+}
+
+
+@SETTINGS
+@given(table=st.sampled_from(["index_events", "offences"]), data=st.data())
+def test_a_column_named_twice_is_a_data_problem(table: str, data: st.DataObject) -> None:
+    """A header naming a column twice (in any capitals): refused, naming it, when the contract
+    needs that column; never DuckDB's words or an internal error."""
+    header = IE_HEADER if table == "index_events" else OFF_HEADER
+    twin = data.draw(st.sampled_from(header.split(",")))
+    spelled = "".join(c.upper() if data.draw(st.booleans()) else c for c in twin)
+    extended = f"{header},{spelled}"
+    ie = [r + ",x" for r in GOOD_IE] if table == "index_events" else GOOD_IE
+    off = [r + ",x" for r in GOOD_OFF] if table == "offences" else GOOD_OFF
+    contract = compile_contract(with_condition('disposal is "community_order"'))
+    with tempfile.TemporaryDirectory() as tmp:
+        if table == "index_events":
+            write(Path(tmp), ie, off, ie_header=extended)
+        else:
+            write(Path(tmp), ie, off, off_header=extended)
+        try:
+            measure(contract, load_outcomes(tmp))
+        except OutcomeDataError as error:
+            assert "PBR3" in str(error)
+            assert "struct_pack" not in str(error)
+            if twin in NEEDED[table]:
+                assert f"'{twin}' twice" in str(error)
+        else:
+            assert twin not in NEEDED[table]
