@@ -10,6 +10,7 @@ rounding) and ``contract`` (examples, variations, the compiled contract). Import
 """
 
 from pbrrules.rules.cohorts import (
+    STANDARD_INDEX_EVENT_KINDS,
     AllOf,
     AnyOf,
     Between,
@@ -28,7 +29,6 @@ from pbrrules.rules.cohorts import (
     OneOf,
     PeriodRule,
     Quarterly,
-    STANDARD_INDEX_EVENT_KINDS,
     column_tests,
 )
 from pbrrules.rules.common import (
@@ -108,6 +108,7 @@ __all__ = [
     "FOLLOW_UP",
     "NAMED_DECLARATIONS",
     "STANDARD_DISPOSAL_TYPES",
+    "STANDARD_INDEX_EVENT_KINDS",
     "WAITING",
     "Adjustment",
     "AllOf",
@@ -186,5 +187,4 @@ __all__ = [
     "VariationStart",
     "Version",
     "column_tests",
-    "STANDARD_INDEX_EVENT_KINDS",
 ]
