@@ -103,13 +103,12 @@ class GroupFigures:
     def __attrs_post_init__(self) -> None:
         """Refuse figures no group can have, wherever they come from (a worked example, a
         calling service): more reoffenders than offenders was paid at 523%, and with a
-        significance test ended in a bare ``decimal.InvalidOperation``."""
+        significance test ended in a bare ``decimal.InvalidOperation``. (Negative counts are
+        refused by the fields' validators.)"""
         for name, counts in self.counts.items():
             problem = impossible(self.offenders, counts.reoffenders, counts.reoffences)
             if problem is not None:
                 raise ValueError(f"impossible figures for '{name}': {problem}")
-        if self.offenders < 0:
-            raise ValueError(f"impossible figures: {self.offenders:,} offenders")
 
     def counts_for(self, measure: str) -> MeasureCounts | None:
         """The counts of ``measure`` in this group, if it was measured."""
