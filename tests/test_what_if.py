@@ -132,6 +132,8 @@ def test_json_gives_exact_values_and_csv_one_row_per_value(
         (["--vary", "reoffenders", "1", "2", "--step", "0.5"], "must be a whole number"),
         (["--vary", "reoffenders", "1", "2", "--example", "nothing"], 'no worked example'),
         (["--vary", "reoffenders", "1", "2", "--period", "year 9"], 'no figures for "year 9"'),
+        # fewer offenders than the example's reoffenders: figures no cohort can have (issue 12)
+        (["--vary", "offenders", "1", "2"], "impossible figures"),
     ],
 )
 def test_a_question_the_contract_cannot_answer_is_said_plainly(

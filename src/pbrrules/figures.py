@@ -77,6 +77,16 @@ class MeasureCounts:
     reoffences: int = field(validator=_count)
 
 
+def impossible(offenders: int, reoffenders: int, reoffences: int = 0) -> str | None:
+    """Why these counts cannot be one group's, or None: no count is negative, and no group has
+    more reoffenders (R) than offenders (N)."""
+    if min(offenders, reoffenders, reoffences) < 0:
+        return "a count is negative"
+    if reoffenders > offenders:
+        return f"{reoffenders:,} reoffenders among {offenders:,} offenders (at most N can reoffend)"
+    return None
+
+
 @frozen
 class GroupFigures:
     """The figures of one group (treatment, or control) of one cohort.
@@ -89,6 +99,16 @@ class GroupFigures:
     offenders: int = field(validator=_count)
     counts: Mapping[str, MeasureCounts] = field(factory=dict)
     predicted: Fraction | None = field(default=None, converter=_predicted)
+
+    def __attrs_post_init__(self) -> None:
+        """Refuse figures no group can have, wherever they come from (a worked example, a
+        calling service): more reoffenders than offenders was paid at 523%, and with a
+        significance test ended in a bare ``decimal.InvalidOperation``. (Negative counts are
+        refused by the fields' validators.)"""
+        for name, counts in self.counts.items():
+            problem = impossible(self.offenders, counts.reoffenders, counts.reoffences)
+            if problem is not None:
+                raise ValueError(f"impossible figures for '{name}': {problem}")
 
     def counts_for(self, measure: str) -> MeasureCounts | None:
         """The counts of ``measure`` in this group, if it was measured."""

@@ -35,6 +35,19 @@ def write_atomically(path: Path, text: str | bytes, *, mode: int | None = None) 
 
 def _new_file_mode() -> int:
     """0o666 less the process's umask: the mode ``open(path, "w")`` would have given."""
-    umask = os.umask(0o022)
-    os.umask(umask)
-    return 0o666 & ~umask
+    return 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    """The process's umask, read without changing it where the system shows it (Linux): setting
+    it to read it would change, for an instant, the mode of files other threads create."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    umask = os.umask(0o022)  # pragma: no cover - systems without /proc
+    os.umask(umask)  # pragma: no cover
+    return umask  # pragma: no cover

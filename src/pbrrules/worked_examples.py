@@ -222,7 +222,10 @@ def _group(
             r = _whole(figures, "reoffenders", label) if "reoffenders" in figures else 0
             o = _whole(figures, counted, label) if counted in figures else 0
             counts[measure.name] = MeasureCounts(r, o)
-    return GroupFigures(_whole(figures, "offenders", label), counts, figures.get("predicted"))
+    try:
+        return GroupFigures(_whole(figures, "offenders", label), counts, figures.get("predicted"))
+    except ValueError as exc:
+        raise ExampleProblem(f'the figures for "{label}": {exc}') from None
 
 
 # ------------------------------------------------------------------------------------------------

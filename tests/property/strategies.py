@@ -98,14 +98,16 @@ def points(draw: st.DrawFn) -> str:
 
 @st.composite
 def condition(draw: st.DrawFn, depth: int = 0) -> str:
+    # each column is compared with values of one kind (its prefix), as check requires (PBR230)
     column = draw(names)
+    text, number, flag = f"t_{column}", f"n_{column}", f"f_{column}"
     atoms = [
-        f'{column} is "{draw(names)}"',
-        f'{column} is not "{draw(names)}"',
-        f'{column} is one of "{draw(names)}", "{draw(names)}"',
-        f"{column} < {draw(st.integers(0, 99))}",
-        f"{column} between {draw(st.integers(0, 20))} and {draw(st.integers(21, 99))}",
-        column,
+        f'{text} is "{draw(names)}"',
+        f'{text} is not "{draw(names)}"',
+        f'{text} is one of "{draw(names)}", "{draw(names)}"',
+        f"{number} < {draw(st.integers(0, 99))}",
+        f"{number} between {draw(st.integers(0, 20))} and {draw(st.integers(21, 99))}",
+        flag,
     ]
     atom = draw(st.sampled_from(atoms))
     if depth >= 2 or draw(st.booleans()):

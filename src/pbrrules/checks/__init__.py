@@ -3,8 +3,9 @@
 Each check is a generator of diagnostics over the whole contract, one module per concern:
 ``names`` (unknown, duplicate and cyclic names; template parameters), ``types`` (units, money and
 currencies, percent against percentage points), ``shape`` (missing essentials, dates, tiers,
-rounding), ``significance`` (levels, critical values, small samples) and ``readings`` (warnings
-where the contract's meaning could surprise a lawyer). ``compile_contract`` runs them all and
+rounding), ``significance`` (levels, critical values, small samples), ``conditions`` (each
+column compared with a value of its kind) and ``readings`` (warnings where the contract's
+meaning could surprise a lawyer). ``compile_contract`` runs them all and
 raises once with every error found; warnings travel with the compiled contract.
 """
 
@@ -13,7 +14,16 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from pbrrules import rules
-from pbrrules.checks import names, readings, shape, significance, types
+from pbrrules.checks import (
+    conditions,
+    examples,
+    limits,
+    names,
+    readings,
+    shape,
+    significance,
+    types,
+)
 from pbrrules.errors import Diagnostic
 
 Section = tuple[rules.VariationStart | None, Sequence[rules.Declaration]]
@@ -25,6 +35,9 @@ def check(
     """Every problem in the contract: names first, then types, then shape."""
     yield from names.check(contract, source, sections)
     yield from types.check(contract)
+    yield from conditions.check(contract)
+    yield from limits.check(contract)
+    yield from examples.check(contract)
     yield from shape.check(contract, sections)
     for version in contract.versions:
         yield from significance.check(version.rules)

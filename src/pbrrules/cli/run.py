@@ -222,14 +222,21 @@ def _emit(args: argparse.Namespace, statement: Any) -> None:
 
 
 def _report_data_error(exc: OutcomeDataError, out: TextIO) -> None:
-    print(f"pbr-eval: {exc}", file=out)
-    for problem in exc.problems[:50]:
+    """The error's message, then the problems it does not already show (the first 50, and one
+    count of the rest): a message that lists problems and counts the others keeps the only
+    '... and N more' line (two counts of different lists once contradicted each other)."""
+    message = str(exc)
+    print(f"pbr-eval: {message}", file=out)
+    extra = []
+    for problem in exc.problems:
         render_problem = getattr(problem, "render", None)
         text = render_problem() if callable(render_problem) else str(problem)
-        if text not in str(exc):
-            print(f"  {text}", file=out)
-    if len(exc.problems) > 50:
-        print(f"  ... and {len(exc.problems) - 50} more", file=out)
+        if text not in message:
+            extra.append(text)
+    for text in extra[:50]:
+        print(f"  {text}", file=out)
+    if len(extra) > 50:
+        print(f"  ... and {len(extra) - 50} more", file=out)
 
 
 __all__ = ["register", "run_command"]

@@ -15,7 +15,7 @@ from pbrrules import rules
 from pbrrules.compiler.build_values import BaseBuild, Item
 from pbrrules.errors import Span
 from pbrrules.rules.measures import default_proven_by
-from pbrrules.syntax import literals
+from pbrrules.syntax import limits, literals
 from pbrrules.values import Duration, Value
 
 
@@ -92,6 +92,9 @@ class CohortBuild(BaseBuild):
     ) -> Item:
         span = self._span(meta)
         last = self._date(end) if end is not None else None
+        if limit is not None:
+            most, count = limits.MAX_BLOCKS, limit
+            limit = self._literal(lambda: literals.at_most(count, most, "cohorts"), span, most)
         period = rules.Blocks(size, self._date(start), limit, span, last)
         return Item("period", period, span)
 

@@ -17,7 +17,7 @@ from pbrrules import rules
 from pbrrules.compiler.build_cohorts import CohortBuild
 from pbrrules.compiler.build_values import Item
 from pbrrules.errors import NOWHERE
-from pbrrules.syntax import literals
+from pbrrules.syntax import limits, literals
 from pbrrules.values import Quantity, Unit
 
 
@@ -243,7 +243,7 @@ class RulesBuild(CohortBuild):
         canonical = "half up" if mode == "half away from zero" else mode
         return rules.RoundingRule(
             subject,  # type: ignore[arg-type]  # the grammar admits only these subjects
-            self._int(places),
+            self._bounded(places, limits.MAX_PLACES, "decimal places"),
             canonical,  # type: ignore[arg-type]  # and only these modes
             bool(before),
             self._span(meta),

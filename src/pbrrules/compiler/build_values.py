@@ -18,7 +18,7 @@ from lark.tree import Meta
 
 from pbrrules import rules
 from pbrrules.errors import Diagnostic, Span
-from pbrrules.syntax import literals
+from pbrrules.syntax import limits, literals
 from pbrrules.values import Duration, Quantity, Unit, Value
 
 T = TypeVar("T")
@@ -84,6 +84,11 @@ class BaseBuild(Transformer[Token, Any]):
         """A whole number written in the contract; an absurdly long one is reported (PBR005)."""
         value = self._literal(lambda: literals.number(str(token)), self._tspan(token), Fraction(0))
         return int(value)
+
+    def _bounded(self, token: Token, most: int, what: str) -> int:
+        """A whole number of at most ``most`` (the language's limit for ``what``; PBR012)."""
+        value = self._int(token)
+        return self._literal(lambda: literals.at_most(value, most, what), self._tspan(token), most)
 
     def _date(self, token: Token) -> datetime.date:
         return self._literal(
@@ -363,7 +368,8 @@ class BaseBuild(Transformer[Token, Any]):
         return int(value)
 
     def duration(self, meta: Meta, amount: Token, unit: str) -> Duration:
-        return Duration(self._int(amount), unit)  # type: ignore[arg-type]  # unit is a DurationUnit
+        count = self._bounded(amount, limits.MAX_DURATION[unit], unit)
+        return Duration(count, unit)  # type: ignore[arg-type]  # unit is a DurationUnit
 
     def months(self, meta: Meta) -> str:
         return "months"

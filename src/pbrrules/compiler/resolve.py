@@ -9,11 +9,13 @@ declarations of the same name for cohorts whose period starts on or after its da
 
 from __future__ import annotations
 
+import errno
 import functools
 import hashlib
 import os
+import stat
 from collections.abc import Callable, Iterator, Sequence
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any, assert_never
 
 import attrs
@@ -29,8 +31,44 @@ from pbrrules.syntax.parser import parse
 Loader = Callable[[str], str]
 
 
+#: The largest contract file read, in bytes. Real schedules are a few kilobytes (the largest
+#: bundled one is under 20 KB); a larger file (or /dev/zero) is refused, not read into memory.
+MAX_FILE_BYTES = 1 << 20
+
+
 def _read(path: str) -> str:
-    return Path(path).read_text(encoding="utf-8-sig")
+    """A contract file's text. Only a regular file of at most ``MAX_FILE_BYTES`` is read: it is
+    opened without waiting (a pipe would block for ever) and checked before any byte is read,
+    so a folder, a device or a pipe is refused with its reason (an ``OSError``)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file (a folder, a device or a pipe)")
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    finally:
+        os.close(fd)
+    if len(data) > MAX_FILE_BYTES:
+        raise OSError(errno.EFBIG, f"larger than {MAX_FILE_BYTES:,} bytes, the most read")
+    return data.decode("utf-8-sig")
+
+
+def _outside(name: str, by: str, root: str) -> str | None:
+    """Why ``name`` (named in the file ``by``) is not a file of the contract's folder ``root``,
+    or None. Contract files name their templates and variations by relative paths that stay in
+    the folder of the contract being compiled (or below it): an absolute path, a '..' or a link
+    leading out would let a contract read, and a message echo, any file on the machine."""
+    parts = PurePath(name).parts
+    if PurePath(name).is_absolute() or name.startswith("~"):
+        return "an absolute path; name a file in the contract's folder by a relative path"
+    if ".." in parts:
+        return "'..' leads out of the contract's folder"
+    target = os.path.realpath(Path(by).parent / name)
+    folder = os.path.realpath(root)
+    if os.path.commonpath([target, folder]) != folder:
+        return "it leads out of the contract's folder (through a link)"
+    return None
 
 
 def compile_file(path: str | Path, loader: Loader | None = None) -> rules.Contract:
@@ -97,8 +135,11 @@ class _Session:
         self.loader = loader
         self.sources: dict[str, str] = {}
         self.problems: list[Diagnostic] = []
+        #: The folder every file named by the contract must be in (that of the file compiled).
+        self.root = "."
 
     def compile(self, text: str, path: str) -> rules.Contract | None:
+        self.root = str(Path(path).parent)
         source = self._source(text, path)
         if source is None:
             return None
@@ -114,8 +155,26 @@ class _Session:
 
     def _variation_alone(self, variation: rules.SourceFile) -> rules.Contract | None:
         """A variation file checked on its own: applied to the file it amends."""
-        amended = self._load(variation.header.amends or "", variation, variation.header.span)
+        header = variation.header
+        amended = self._load(header.amends or "", variation, header.span)
         if amended is None:
+            return None
+        if os.path.normpath(amended.path) == os.path.normpath(variation.path):
+            self.problems.append(
+                Diagnostic("PBR107", f"{header.amends!r} amends itself", header.span,
+                           help="a variation names the contract or template it changes")
+            )
+            return None
+        if amended.header.kind == "variation":
+            self.problems.append(
+                Diagnostic(
+                    "PBR009",
+                    f"{header.amends!r} is a variation, not a contract or template",
+                    header.span,
+                    help="a variation names the contract or template it changes; "
+                    "variations of one contract each amend it",
+                )
+            )
             return None
         base = self._with_template(amended, chain=(amended.path,))
         if base is None:
@@ -149,6 +208,9 @@ class _Session:
     def _load(self, name: str, by: rules.SourceFile, span: Span) -> rules.SourceFile | None:
         path = str(Path(by.path).parent / name) if by.path else name
         try:
+            outside = _outside(name, by.path or "", self.root)
+            if outside is not None:
+                raise OSError(errno.EACCES, outside)
             text = self.loader(path)
         except (OSError, UnicodeDecodeError) as exc:
             self.problems.append(

@@ -13,10 +13,9 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator
 
-import duckdb
-
 from pbrrules import rules
 from pbrrules.errors import Diagnostic, Span
+from pbrrules.measure.database import connect
 from pbrrules.measure.problems import Unusable
 from pbrrules.measure.schema import (
     TableName,
@@ -36,7 +35,7 @@ def check_columns(contract: rules.Contract, data: OutcomeData) -> list[Diagnosti
     (PBR302), placed at the first line of the contract that names it, and for each file that
     cannot be read at all (PBR301)."""
     found: list[Diagnostic] = []
-    with duckdb.connect(":memory:") as con:
+    with connect(data) as con:
         for table in TABLES:
             source = data.source(table)
             try:

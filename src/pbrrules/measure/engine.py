@@ -28,6 +28,7 @@ from pbrrules.measure.checking import (
     offence_row_checks,
     unknown_offender,
 )
+from pbrrules.measure.database import connect
 from pbrrules.measure.forming import form_cohorts
 from pbrrules.measure.plan import Plan, plan
 from pbrrules.measure.problems import DataProblem, Unusable, data_error, first_line
@@ -113,7 +114,7 @@ def _measure_on(
     ordered: bool = False,
 ) -> Measurement:
     """One measurement on a fresh in-memory database."""
-    con = duckdb.connect(":memory:")
+    con = connect(data)
     run = _Run(con, pool if threads != 1 else None, steps, hashes, ordered, stated)
     try:
         con.execute(f"SET threads = {int(threads)}")
@@ -139,7 +140,7 @@ def _damaged_files(data: OutcomeData) -> list[DataProblem]:
             continue
         scan = f"read_parquet({quote_path(source.path)})"
         try:
-            with duckdb.connect(":memory:") as probe:
+            with connect([source]) as probe:
                 probe.execute(f"SELECT count(hash(*COLUMNS(*))) FROM {scan}").fetchall()
         except duckdb.Error as exc:
             problems.append(

@@ -24,4 +24,9 @@ def quote_path(path: Path | str) -> str:
     """A file's path as a SQL literal that DuckDB's readers (``read_csv``, ``read_json``,
     ``read_parquet``, ``parquet_file_metadata``) read as exactly that file, never as a pattern:
     a folder called ``q[1]`` must not read ``q1``. ``tables.register`` checks it with ``glob``."""
-    return quote_text(str(path).translate(_PATTERN))
+    return quote_text(pattern_of(path))
+
+
+def pattern_of(path: Path | str) -> str:
+    """The pattern ``quote_path`` gives DuckDB for ``path`` (unquoted)."""
+    return str(path).translate(_PATTERN)

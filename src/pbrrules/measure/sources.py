@@ -7,7 +7,10 @@ was computed from.
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
+import stat
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
@@ -128,10 +131,40 @@ def load_outcomes(
     return OutcomeData(found["index_events"], found["offences"], extract)
 
 
+def not_a_regular_file(path: Path) -> str | None:
+    """Why ``path`` cannot be read as a data file, or None for a regular file (through links).
+
+    Checked before anything reads it: a folder or a link loop ended the run in an internal
+    error, and a pipe or a device (``/dev/zero``) kept the hashing and the reader going for
+    ever. ``os.stat`` never blocks, even on a pipe."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        return "no such file" if exc.errno == errno.ENOENT else (exc.strerror or str(exc))
+    if stat.S_ISDIR(mode):
+        return "a folder, not a file"
+    if not stat.S_ISREG(mode):
+        return "not a regular file (a device or a pipe)"
+    return None
+
+
+def _file_source(
+    table: TableName, path: Path, fmt: FileFormat, problems: list[DataProblem]
+) -> Source | None:
+    """The file at ``path``, or None with a problem when it is not a regular file."""
+    reason = not_a_regular_file(path)
+    if reason is None:
+        return FileSource(path, fmt)
+    problems.append(
+        DataProblem.file_problem(table, str(path), "PBR301", reason, "an existing file")
+    )
+    return None
+
+
 def _find_in_folder(folder: Path, table: TableName, problems: list[DataProblem]) -> Source | None:
     matches = sorted(p for p in folder.glob(f"{table}.*") if p.suffix.lower() in SUFFIXES)
     if len(matches) == 1:
-        return FileSource(matches[0], SUFFIXES[matches[0].suffix.lower()])
+        return _file_source(table, matches[0], SUFFIXES[matches[0].suffix.lower()], problems)
     where = str(folder / f"{table}.*")
     if not matches:
         problems.append(
@@ -160,14 +193,7 @@ def _source_of(table: TableName, given: TableInput, problems: list[DataProblem])
                 )
             )
             return None
-        if not path.is_file():
-            problems.append(
-                DataProblem.file_problem(
-                    table, str(path), "PBR301", "no such file", "an existing file"
-                )
-            )
-            return None
-        return FileSource(path, fmt)
+        return _file_source(table, path, fmt, problems)
     import pyarrow as pa
 
     if isinstance(given, pa.Table):

@@ -18,7 +18,13 @@ from pbrrules.measure.problems import DataProblem, Unusable, first_line
 from pbrrules.measure.quote import quote_ident, quote_path, quote_text
 from pbrrules.measure.schema import NO, YES, Column, TableName, TableSchema
 from pbrrules.measure.sources import ArrowSource, FileSource, Source
-from pbrrules.measure.text import csv_scan, unreadable_lines, utf16
+from pbrrules.measure.text import (
+    csv_scan,
+    header_cells,
+    repeated_names,
+    unreadable_lines,
+    utf16,
+)
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -41,6 +47,9 @@ class RawTable:
     written: bool
     #: The table function reading the file, without row numbers (for ``materialize``).
     scan: str = ""
+    #: Pairs of the source's column names that differ only in capitals, or not at all
+    #: (``text.repeated_names``): a contract needing one is refused (``validation``).
+    repeated: tuple[tuple[str, str], ...] = ()
 
 
 #: Column names pbrrules gives its own bookkeeping beside a table's columns: a source holding one
@@ -51,6 +60,7 @@ RESERVED_COLUMNS = frozenset({"_row", "_hash", "_bad", "file_row_number"})
 def register(con: duckdb.DuckDBPyConnection, table: TableName, source: Source) -> RawTable:
     """Create the raw view of ``source``; raise ``Unusable`` when it cannot be read at all."""
     view = RAW[table]
+    repeated: tuple[tuple[str, str], ...] = ()  # JSON Lines: DuckDB's reader shows no repeats
     match source:
         case FileSource(path=path, format=fmt):
             if path.stat().st_size == 0:
@@ -71,6 +81,7 @@ def register(con: duckdb.DuckDBPyConnection, table: TableName, source: Source) -
                 )
             literal = _exact(con, table, source.name, path)
             if fmt == "csv":
+                repeated = repeated_names(header_cells(path))
                 scan = csv_scan(con, table, source.name, path, literal)
                 _refuse_reserved(con, table, source.name, scan)
                 body = f"SELECT row_number() OVER () AS _row, * FROM {scan}"
@@ -84,6 +95,7 @@ def register(con: duckdb.DuckDBPyConnection, table: TableName, source: Source) -
                 _refuse_reserved(con, table, source.name, scan)
                 body = f"SELECT row_number() OVER () AS _row, * FROM {scan}"
             else:
+                repeated = _parquet_repeated(con, literal)
                 _refuse_reserved(con, table, source.name, f"read_parquet({literal})")
                 scan = f"read_parquet({literal}, file_row_number = true)"
                 body = (
@@ -91,6 +103,7 @@ def register(con: duckdb.DuckDBPyConnection, table: TableName, source: Source) -
                 )
         case ArrowSource(table=arrow):
             arrow_name = f"arrow_{table}"
+            repeated = repeated_names([str(n) for n in arrow.column_names])
             con.register(arrow_name, _plain(arrow))
             scan = arrow_name
             _refuse_reserved(con, table, source.name, scan)
@@ -116,7 +129,31 @@ def register(con: duckdb.DuckDBPyConnection, table: TableName, source: Source) -
             )
         ) from None
     types = {str(r[0]): str(r[1]) for r in described if r[0] != "_row"}
-    return RawTable(table, source.name, view, types, rows, written, scan)
+    return RawTable(table, source.name, view, types, rows, written, scan, repeated)
+
+
+def _parquet_repeated(con: duckdb.DuckDBPyConnection, literal: str) -> tuple[tuple[str, str], ...]:
+    """``repeated_names`` of a Parquet file's own top-level column names (DuckDB's reader shows
+    them renamed)."""
+    try:
+        rows = con.execute(f"SELECT name, num_children FROM parquet_schema({literal})").fetchall()
+    except duckdb.Error:
+        return ()  # unreadable: the reading itself reports it
+    return repeated_names(_top_level([(str(n), int(c or 0)) for n, c in rows]))
+
+
+def _top_level(schema: list[tuple[str, int]]) -> list[str]:
+    """The top-level column names of a Parquet schema given depth first as (name, children),
+    the root first."""
+    names: list[str] = []
+    at = 1
+    for _ in range(schema[0][1] if schema else 0):
+        names.append(schema[at][0])
+        pending = 1
+        while pending:  # skip the column and everything nested in it
+            pending += schema[at][1] - 1
+            at += 1
+    return names
 
 
 def _refuse_reserved(

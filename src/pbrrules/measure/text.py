@@ -3,6 +3,7 @@ in a file, every line it cannot read, in the reader's words made plain (PBR301).
 
 from __future__ import annotations
 
+import csv
 import re
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,35 @@ def csv_scan(
     return f"read_csv({literal}, auto_detect = false, {_CSV}, columns = {{{columns}}})"
 
 
+def repeated_names(names: list[str]) -> tuple[tuple[str, str], ...]:
+    """Each pair of column names that a reader cannot tell apart (equal, or equal but for
+    capitals, as SQL compares names), blank names aside: DuckDB renames the second (``BREACH``
+    beside ``breach`` is read as ``BREACH_1``), so a contract naming it would silently read the
+    first. ``validation.check_columns`` refuses a pair the contract needs."""
+    seen: dict[str, str] = {}
+    pairs: list[tuple[str, str]] = []
+    for name in names:
+        key = name.strip().casefold()
+        if not key:
+            continue
+        if key in seen:
+            pairs.append((seen[key], name))
+        else:
+            seen[key] = name
+    return tuple(pairs)
+
+
+def header_cells(path: Path) -> list[str]:
+    """The cells of a CSV file's first line as the csv module reads them (none if unreadable)."""
+    limit = 1 << 20
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            line = handle.readline(limit)
+        return next(csv.reader([line]), [])
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return []
+
+
 def utf16(path: Path) -> bool:
     """Whether a text file starts with a UTF-16 byte order mark."""
     with path.open("rb") as handle:
@@ -40,7 +70,8 @@ def utf16(path: Path) -> bool:
 
 
 def _plain_header(path: Path) -> list[str] | None:
-    """The column names of a CSV file's first line when they are plain (distinct, unquoted,
+    """The column names of a CSV file's first line when they are plain (distinct whatever their
+    capitals, unquoted,
     without spaces around them), else None. Reading them here costs nothing; asking DuckDB's
     reader to detect them costs a sniff of the file (about 0.02 s)."""
     limit = 1 << 16
@@ -53,7 +84,8 @@ def _plain_header(path: Path) -> list[str] | None:
         return None  # a header too long to be plain
     names = line.rstrip("\r\n").split(",")
     plain = all(n and n == n.strip() and '"' not in n for n in names)
-    return names if plain and len(set(names)) == len(names) else None
+    distinct = len({n.casefold() for n in names}) == len(names)
+    return names if plain and distinct else None
 
 
 _LINE_ERRORS = {

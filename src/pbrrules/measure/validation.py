@@ -55,10 +55,23 @@ class Findings:
 
 
 def check_columns(raw: RawTable, schema: TableSchema, findings: Findings) -> bool:
-    """Report each schema column the table lacks; False if any."""
+    """Report each schema column the table lacks, or names twice; False if any."""
     ok = True
+    repeated = {first.strip().casefold(): (first, second) for first, second in raw.repeated}
     for column in schema.columns:
-        if column.name not in raw.types:
+        if column.name.casefold() in repeated:
+            first, second = repeated[column.name.casefold()]
+            twice = "twice" if first == second else f"twice ('{first}' and '{second}')"
+            findings.add(
+                DataProblem.file_problem(
+                    raw.table, raw.name, "PBR301",
+                    f"the header names the column '{column.name}' {twice}: which one is meant "
+                    "cannot be known (names are compared without regard to capitals)",
+                    "each column named once", column.name,
+                )
+            )  # fmt: skip
+            ok = False
+        elif column.name not in raw.types:
             why = "a column this contract or the data standard needs"
             message = "missing column" + _column_hint(raw, column.name)
             findings.add(

@@ -10,6 +10,7 @@ rounding) and ``contract`` (examples, variations, the compiled contract). Import
 """
 
 from pbrrules.rules.cohorts import (
+    STANDARD_INDEX_EVENT_KINDS,
     AllOf,
     AnyOf,
     Between,
@@ -107,6 +108,7 @@ __all__ = [
     "FOLLOW_UP",
     "NAMED_DECLARATIONS",
     "STANDARD_DISPOSAL_TYPES",
+    "STANDARD_INDEX_EVENT_KINDS",
     "WAITING",
     "Adjustment",
     "AllOf",

@@ -106,6 +106,22 @@ def column_tests(condition: Condition | None) -> Iterator[ColumnTest]:
             assert_never(condition)
 
 
+#: The kind of each index-event column of the outcome-record standard (docs/data.md), which a
+#: condition's values must match; ``measure.schema`` holds the columns in full (a test keeps the
+#: two the same). A column outside the standard takes the kind of its first use.
+STANDARD_INDEX_EVENT_KINDS = {
+    "offender_id": "text",
+    "index_date": "date",
+    "area": "text",
+    "disposal": "text",
+    "sex": "text",
+    "age": "number",
+    "sentence_months": "number",
+    "predicted_rate": "number",
+    "group": "category",
+}
+
+
 # ------------------------------------------------------------------------------------------------
 # Cohorts
 

@@ -10,6 +10,7 @@ import datetime
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
+from pbrrules.syntax import limits
 from pbrrules.values import CURRENCY_SIGNS, Quantity, Unit
 
 # No amount, rate or count in a payment schedule needs more digits than this; longer numbers are
@@ -69,13 +70,31 @@ def date(text: str) -> datetime.date:
     """``2015-10-01`` -> a date; ``2015-02-30`` is refused with the reason."""
     year, month, day = (int(part) for part in text.split("-"))
     try:
-        return datetime.date(year, month, day)
+        value = datetime.date(year, month, day)
     except ValueError as exc:
         raise LiteralProblem(
             "PBR004",
             f"{text} is not a date on the calendar ({exc})",
             help="dates are written YYYY-MM-DD; check the month and the day",
         ) from None
+    if not limits.EARLIEST_DATE <= value <= limits.LATEST_DATE:
+        raise LiteralProblem(
+            limits.CODE,
+            f"{text} is outside the dates a contract may write "
+            f"({limits.EARLIEST_DATE} to {limits.LATEST_DATE})",
+            help=limits.HELP,
+        )
+    return value
+
+
+def at_most(value: int, most: int, what: str) -> int:
+    """``value``, or a PBR012 when it is more than ``most`` (the language's limit for ``what``)."""
+    if value > most:
+        raise LiteralProblem(
+            limits.CODE, f"{value:,} {what} is more than the {most:,} a contract may write",
+            help=limits.HELP,
+        )
+    return value
 
 
 def unquote(text: str) -> str:

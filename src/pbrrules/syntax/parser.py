@@ -57,11 +57,21 @@ def parse(text: str, path: str = "") -> Tree[Token]:
         raise ContractError([_syntax_diagnostic(exc, text, path)], {path: text}) from None
     too_deep = _too_deep(tree)
     if too_deep is not None:
-        meta = too_deep.meta
+        node, rule, run = too_deep
+        meta = node.meta
         span = Span(meta.line, meta.column, meta.line, meta.column + 1, path)
+        word = _JOINS.get(rule)
+        if word is not None and run >= MAX_DEPTH // 2:
+            # a flat list is a chain in the tree: say so, rather than call it nesting
+            message = (
+                f"this condition joins {run + 1} or more conditions with '{word}': one "
+                f"condition holds at most about {MAX_DEPTH} parts and levels of nesting together"
+            )
+        else:
+            message = f"this condition is nested more than {MAX_DEPTH} levels deep"
         diagnostic = Diagnostic(
             "PBR011",
-            f"this condition is nested more than {MAX_DEPTH} levels deep",
+            message,
             span,
             help="split it into simpler conditions, or name parts of it as targets",
         )
@@ -69,14 +79,25 @@ def parse(text: str, path: str = "") -> Tree[Token]:
     return tree
 
 
-def _too_deep(tree: Tree[Token]) -> Tree[Token] | None:
-    """The first subtree deeper than MAX_DEPTH, found without recursion."""
-    stack: list[tuple[Tree[Token], int]] = [(tree, 1)]
+#: The rules of the grammar that join a list of conditions, and the word that joins them.
+_JOINS = {"any_of": "or", "all_of": "and", "trigger_any": "or", "trigger_all": "and"}
+
+
+def _too_deep(tree: Tree[Token]) -> tuple[Tree[Token], str, int] | None:
+    """The first subtree deeper than MAX_DEPTH, found without recursion, with the longest run
+    of one rule among its ancestors (the rule, and how many nodes in a row): a flat
+    ``a or b or c`` list is such a run in the tree, and later stages walk it as deeply as any
+    nesting."""
+    stack: list[tuple[Tree[Token], int, int, str, int]] = [(tree, 1, 1, str(tree.data), 1)]
     while stack:
-        node, depth = stack.pop()
+        node, depth, run, longest_rule, longest = stack.pop()
         if depth > MAX_DEPTH:
-            return node
-        stack.extend((child, depth + 1) for child in node.children if isinstance(child, Tree))
+            return node, longest_rule, longest
+        for child in node.children:
+            if isinstance(child, Tree):
+                grown = run + 1 if child.data == node.data else 1
+                best = (str(child.data), grown) if grown > longest else (longest_rule, longest)
+                stack.append((child, depth + 1, grown, *best))
     return None
 
 

@@ -93,10 +93,13 @@ class Scenario:
         if self.period is not None and unit.period != self.period:
             return unit
         group = unit.treatment
-        if name == "offenders":
-            changed = attrs.evolve(group, offenders=count)
-        else:
-            changed = _with_counts(group, name, count)
+        try:
+            if name == "offenders":
+                changed = attrs.evolve(group, offenders=count)
+            else:
+                changed = _with_counts(group, name, count)
+        except ValueError as exc:  # figures no cohort can have (more reoffenders than offenders)
+            raise WhatIfProblem(f"{name} = {count:,} in \"{unit.period}\": {exc}") from None
         return attrs.evolve(unit, treatment=changed)
 
     def point(self, value: Quantity) -> Point:
