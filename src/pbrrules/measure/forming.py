@@ -73,6 +73,9 @@ def _check_same_date(
 ) -> bool:
     """Report index events tied on a person's earliest date in a unit; when rejecting, drop
     them and return True (the units must be formed again)."""
+    # the rows of each tie are found by a join with the memberships: only when there is a tie
+    if con.execute(sqlgen.ANY_TIE_SQL).fetchone() is None:
+        return False
     ties = con.execute(sqlgen.SAME_DATE_SQL).fetchall()
     labels = {p.pid: (the_plan.cohort_names[p.cohort], p.label) for p in the_plan.periods}
     labels |= {b.pid: (the_plan.cohort_names[b.cohort], "first-N blocks") for b in the_plan.blocks}

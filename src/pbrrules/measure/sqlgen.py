@@ -120,6 +120,7 @@ def memberships_sql(plan: Plan, codes: Statuses, has_predicted: bool) -> str:
 
 #: Ties at a person's earliest date in a unit: every row on that date (``counted`` knows the
 #: first and last of them; three or more rows on one date have some in between).
+ANY_TIE_SQL = "SELECT 1 FROM counted WHERE tie_row <> _row LIMIT 1"
 SAME_DATE_SQL = (
     "SELECT c.pid, c.area, c.offender_id, c.index_date, m._row "
     "FROM counted c JOIN memberships m ON m.pid = c.pid AND m.offender_id = c.offender_id "

@@ -321,7 +321,11 @@ def typed_column(column: Column, db_type: str, written: bool = True) -> TypedCol
                 allowed = ", ".join(quote_text(v) for v in column.allowed)
                 not_allowed = f"({expr} NOT IN ({allowed}))"
                 if column.near_miss_of:
-                    not_allowed = f"({not_allowed[:-1]} AND ({_near_miss(expr, column)})))"
+                    # a CASE, so that only the rare values not allowed pay for the edit distances
+                    not_allowed = (
+                        f"(CASE WHEN {expr} IN ({allowed}) THEN FALSE "
+                        f"ELSE ({_near_miss(expr, column)}) END)"
+                    )
         case _:
             assert_never(column.kind)
     if not column.required:
