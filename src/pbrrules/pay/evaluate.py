@@ -149,8 +149,8 @@ def _unit(
     state = states[unit.key]
     if unit.cancelled is not None:
         return UnitResult(unit, year, version.name, (), (), (), (), _zero(currency), state), []
-    resolver = Resolver(rules, unit, year, overrides)
     assessment = _assessment(contract, unit, final, overrides, currency, states)
+    resolver = assessment.resolver
     lines: list[Line] = []
     asked: list[Asked | None] = []
     for term in rules.terms:
