@@ -83,7 +83,7 @@ def register(con: duckdb.DuckDBPyConnection, table: TableName, source: Source) -
             if fmt == "csv":
                 repeated = repeated_names(header_cells(path))
                 scan = csv_scan(con, table, source.name, path, literal)
-                _refuse_reserved(con, table, source.name, scan)
+                _refuse_reserved(table, source.name, _columns_of(con, scan))
                 body = f"SELECT row_number() OVER () AS _row, * FROM {scan}"
             elif fmt == "jsonl":
                 auto = f"read_json({literal}, format = 'newline_delimited')"
@@ -92,11 +92,11 @@ def register(con: duckdb.DuckDBPyConnection, table: TableName, source: Source) -
                 scan = (
                     f"read_json({literal}, format = 'newline_delimited', columns = {{{columns}}})"
                 )
-                _refuse_reserved(con, table, source.name, scan)
+                _refuse_reserved(table, source.name, names)
                 body = f"SELECT row_number() OVER () AS _row, * FROM {scan}"
             else:
                 repeated = _parquet_repeated(con, literal)
-                _refuse_reserved(con, table, source.name, f"read_parquet({literal})")
+                _refuse_reserved(table, source.name, _columns_of(con, f"read_parquet({literal})"))
                 scan = f"read_parquet({literal}, file_row_number = true)"
                 body = (
                     f"SELECT * EXCLUDE (file_row_number), file_row_number + 1 AS _row FROM {scan}"
@@ -106,7 +106,7 @@ def register(con: duckdb.DuckDBPyConnection, table: TableName, source: Source) -
             repeated = repeated_names([str(n) for n in arrow.column_names])
             con.register(arrow_name, _plain(arrow))
             scan = arrow_name
-            _refuse_reserved(con, table, source.name, scan)
+            _refuse_reserved(table, source.name, [str(n) for n in arrow.column_names])
             body = f"SELECT row_number() OVER () AS _row, * FROM {arrow_name}"
         case _:
             assert_never(source)
@@ -156,16 +156,19 @@ def _top_level(schema: list[tuple[str, int]]) -> list[str]:
     return names
 
 
-def _refuse_reserved(
-    con: duckdb.DuckDBPyConnection, table: TableName, name: str, scan: str
-) -> None:
+def _columns_of(con: duckdb.DuckDBPyConnection, scan: str) -> list[str]:
+    """The column names a scan reads (none when it cannot be read: the reading itself reports
+    that, by line where it can)."""
+    try:
+        return [str(r[0]) for r in con.execute(f"DESCRIBE SELECT * FROM {scan}").fetchall()]
+    except duckdb.Error:
+        return []
+
+
+def _refuse_reserved(table: TableName, name: str, names: list[str]) -> None:
     """Refuse a source holding a column whose name pbrrules keeps for its own bookkeeping: such
     a column would stand in for the record numbers, hashes or problem flags, and change the
     figures without a word."""
-    try:
-        names = [str(r[0]) for r in con.execute(f"DESCRIBE SELECT * FROM {scan}").fetchall()]
-    except duckdb.Error:
-        return  # unreadable: the reading itself reports it, by line where it can
     clashing = [n for n in names if n in RESERVED_COLUMNS]
     if clashing:
         raise Unusable(
