@@ -125,14 +125,19 @@ def example_figures(contract: Contract, example: Example) -> list[CohortFigures]
     """The cohort figures an example's ``given`` lines describe."""
     years_start = contract.header.contract_years_start
     groups: dict[tuple[str, str, str | None], dict[bool, dict[FigureName, Fraction]]] = {}
+    # ``given "year 1" for arrests: ...``: one measure's own figures, by unit, group and measure
+    own: dict[tuple[str, str, str | None], dict[bool, dict[str, dict[FigureName, Fraction]]]] = {}
     windows: dict[tuple[str, str, str | None], periods.Window] = {}
     interim: set[tuple[str, str, str | None]] = set()
     givens = [g for g in example.givens if isinstance(g, GivenFigures)]
     for given in givens:
         matched = False
+        measured = _measure_cohort(contract, given)
         for cohort in _cohorts(contract):
             if given.cohort is not None and cohort.name != given.cohort:
                 continue  # ``given adults "year 1": ...`` is for one cohort rule only
+            if measured is not None and cohort.name != measured:
+                continue  # ``given "year 1" for arrests: ...`` is for that measure's cohort
             for window in periods.cohort_windows(cohort, years_start):
                 if window.label != given.period:
                     continue
@@ -141,7 +146,13 @@ def example_figures(contract: Contract, example: Example) -> list[CohortFigures]
                 windows[key] = window
                 if given.provisional:
                     interim.add(key)
-                figures = groups.setdefault(key, {}).setdefault(given.control, {})
+                if given.measure is not None:
+                    groups.setdefault(key, {}).setdefault(given.control, {})
+                    figures = own.setdefault(key, {}).setdefault(given.control, {}).setdefault(
+                        given.measure, {}
+                    )
+                else:
+                    figures = groups.setdefault(key, {}).setdefault(given.control, {})
                 for name, ref in given.figures:
                     figures[name] = _number(contract, ref)
         if not matched:
@@ -159,8 +170,15 @@ def example_figures(contract: Contract, example: Example) -> list[CohortFigures]
         cohort_name, label, area = key
         window = windows[key]
         measures = _measures(contract, cohort_name)
-        treatment = _group(by_group.get(False, {"offenders": Fraction(0)}), measures, label)
-        control = _group(by_group[True], measures, label) if True in by_group else None
+        mine = own.get(key, {})
+        treatment = _group(
+            by_group.get(False, {"offenders": Fraction(0)}), measures, label, mine.get(False, {})
+        )
+        control = (
+            _group(by_group[True], measures, label, mine.get(True, {}))
+            if True in by_group
+            else None
+        )
         end = window.end or window.start
         cancelled = next(
             (c.reason for c in _cancellations(contract, cohort_name) if c.label == label), None
@@ -200,32 +218,72 @@ def _whole(figures: Mapping[FigureName, Fraction], name: FigureName, label: str)
     return int(value)
 
 
+def _measure_cohort(contract: Contract, given: GivenFigures) -> str | None:
+    """The cohort rule of the measure a ``given ... for MEASURE`` line names (None for a line
+    for every measure); an unknown measure, or one of another cohort rule than the line names,
+    is a problem (the checker reports both at the line, PBR101 and PBR222)."""
+    if given.measure is None:
+        return None
+    found = [m for version in contract.versions for m in version.rules.measures
+             if m.name == given.measure]
+    if not found:
+        raise ExampleProblem(f"no measure is called {given.measure}")
+    cohort = found[0].cohort
+    if given.cohort is not None and given.cohort != cohort:
+        raise ExampleProblem(
+            f"measure {given.measure} measures cohort {cohort}, not {given.cohort}"
+        )
+    return cohort
+
+
 def _group(
-    figures: Mapping[FigureName, Fraction], measures: list[Measure], label: str
+    cohort: Mapping[FigureName, Fraction],
+    measures: list[Measure],
+    label: str,
+    own: Mapping[str, Mapping[FigureName, Fraction]],
 ) -> GroupFigures:
-    if "offenders" not in figures:
+    """One group's figures: each measure counts from its own ``given ... for`` line if it has
+    one, else from the cohort's lines; every line that states offenders must state the same."""
+    stated = {figs["offenders"] for figs in (cohort, *own.values()) if "offenders" in figs}
+    if len(stated) > 1:
+        shown = ", ".join(sorted(f"{int(n):,}" for n in stated))
+        raise ExampleProblem(
+            f'the figures for "{label}" give different numbers of offenders ({shown}); a cohort '
+            "has one size, whichever measure counts in it"
+        )
+    if not stated:
         raise ExampleProblem(f'the figures for "{label}" give no number of offenders')
+    figures = {**cohort, "offenders": next(iter(stated))}
     counts = {}
     for measure in measures:
-        counted: FigureName = "events" if measure.counting == "events" else "reoffences"
-        needs: list[FigureName]
-        match measure.kind:
-            case "binary":
-                needs = ["reoffenders"]
-            case "per_reoffender":
-                needs = ["reoffenders", counted]
-            case "per_offenders":
-                needs = [counted]
-            case _:
-                assert_never(measure.kind)
-        if all(name in figures for name in needs):
-            r = _whole(figures, "reoffenders", label) if "reoffenders" in figures else 0
-            o = _whole(figures, counted, label) if counted in figures else 0
-            counts[measure.name] = MeasureCounts(r, o)
+        counts.update(_counts(measure, {**figures, **own.get(measure.name, {})}, label))
     try:
         return GroupFigures(_whole(figures, "offenders", label), counts, figures.get("predicted"))
     except ValueError as exc:
         raise ExampleProblem(f'the figures for "{label}": {exc}') from None
+
+
+def _counts(
+    measure: Measure, figures: Mapping[FigureName, Fraction], label: str
+) -> dict[str, MeasureCounts]:
+    """What ``measure`` counted, when the figures give what it needs (else nothing)."""
+    counts = {}
+    counted: FigureName = "events" if measure.counting == "events" else "reoffences"
+    needs: list[FigureName]
+    match measure.kind:
+        case "binary":
+            needs = ["reoffenders"]
+        case "per_reoffender":
+            needs = ["reoffenders", counted]
+        case "per_offenders":
+            needs = [counted]
+        case _:
+            assert_never(measure.kind)
+    if all(name in figures for name in needs):
+        r = _whole(figures, "reoffenders", label) if "reoffenders" in figures else 0
+        o = _whole(figures, counted, label) if counted in figures else 0
+        counts[measure.name] = MeasureCounts(r, o)
+    return counts
 
 
 # ------------------------------------------------------------------------------------------------

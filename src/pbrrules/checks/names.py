@@ -189,6 +189,9 @@ def _amount_uses(amount: rules.Amount, clause: str | None) -> Iterator[Use]:
                 yield from _ref(band.lower, clause)
                 yield from _ref(band.upper, clause)
                 yield from _amount_uses(band.amount, clause)
+        case rules.PerCounted(price=price, measure=measure, measure_span=span):
+            yield from _ref(price, clause)
+            yield Use(measure, ("measure",), span, clause)
         case rules.SavingsShare(comparison=comparison, valued_at=valued_at, shares=shares,
                                 comparison_span=span):
             yield Use(comparison, ("comparison",), span, clause)
@@ -205,8 +208,11 @@ def _example_uses(example: rules.Example) -> Iterator[Use]:
     for given in example.givens:
         if isinstance(given, rules.GivenValue):
             yield Use(given.name, ("parameter", "measure"), given.span, example.clause)
-        elif given.cohort is not None:
-            yield Use(given.cohort, ("cohort",), given.span, example.clause)
+        else:
+            if given.cohort is not None:
+                yield Use(given.cohort, ("cohort",), given.span, example.clause)
+            if given.measure is not None:
+                yield Use(given.measure, ("measure",), given.measure_span, example.clause)
     for expectation in example.expectations:
         if expectation.subject is None:
             continue

@@ -254,7 +254,8 @@ def _bands(term: rules.Term, version: rules.Rules) -> Iterator[Diagnostic]:
             zero = rules.Literal_(Quantity(Fraction(0), Unit.PERCENTAGE))
             bounds = [(s.lower or zero, s.upper, s.span) for s in shares]
             what = "share"
-        case rules.Fixed() | rules.PerOffender() | rules.PerUnitOf() | rules.ShareOfValue():
+        case (rules.Fixed() | rules.PerOffender() | rules.PerUnitOf() | rules.ShareOfValue()
+              | rules.PerCounted()):
             return
         case _:
             assert_never(term.amount)
@@ -288,7 +289,8 @@ def _bands(term: rules.Term, version: rules.Rules) -> Iterator[Diagnostic]:
 
 def _tied(version: rules.Rules, term: rules.Term) -> Iterator[Diagnostic]:
     """A term must name a comparison or target, so it is known which cohorts it pays on."""
-    if isinstance(term.amount, rules.PerUnitOf | rules.Banded | rules.SavingsShare):
+    if isinstance(term.amount, rules.PerUnitOf | rules.Banded | rules.SavingsShare
+                  | rules.PerCounted):
         return
     if term.when is None:
         yield _diagnostic(
@@ -407,7 +409,7 @@ def _money_refs(amount: rules.Amount) -> Iterator[tuple[rules.ValueRef, str]]:
     match amount:
         case rules.Fixed(amount=ref):
             yield ref, "the amount"
-        case rules.PerOffender(price=ref) | rules.PerUnitOf(price=ref):
+        case rules.PerOffender(price=ref) | rules.PerUnitOf(price=ref) | rules.PerCounted(price=ref):
             yield ref, "the price"
         case rules.Banded(bands=bands):
             for band in bands:
@@ -424,7 +426,7 @@ def _needs_rounding(amount: rules.Amount) -> bool:
     match amount:
         case rules.Fixed(amount=ref):
             return not _money_exact(ref)
-        case rules.PerOffender(price=ref):
+        case rules.PerOffender(price=ref) | rules.PerCounted(price=ref):
             return not _money_exact(ref)
         case rules.Banded(bands=bands):
             return any(_needs_rounding(band.amount) for band in bands)

@@ -285,7 +285,7 @@ def _comparison_of(c: _Checker, amount: rules.Amount) -> rules.Comparison | None
         case rules.PerUnitOf(comparison=name) | rules.Banded(comparison=name) | \
                 rules.SavingsShare(comparison=name):
             return c.rules.comparison(name)
-        case rules.Fixed() | rules.PerOffender() | rules.ShareOfValue():
+        case rules.Fixed() | rules.PerOffender() | rules.ShareOfValue() | rules.PerCounted():
             return None
         case _:
             assert_never(amount)
@@ -296,7 +296,7 @@ def _amount(c: _Checker, term: rules.Term, amount: rules.Amount) -> Iterator[Dia
     match amount:
         case rules.Fixed(amount=ref):
             yield from c.expect(ref, (Unit.MONEY,), what, term.clause)
-        case rules.PerOffender(price=ref):
+        case rules.PerOffender(price=ref) | rules.PerCounted(price=ref):
             yield from c.expect(ref, (Unit.MONEY,), f"the price in '{term.name}'", term.clause)
         case rules.PerUnitOf():
             yield from c.expect(amount.price, (Unit.MONEY,), f"the price in '{term.name}'",

@@ -160,7 +160,7 @@ class CohortBuild(BaseBuild):
         owner = f"measure '{name}'"
         span = self._span(meta)
         allowed = {"kind", "counting", "follow_up", "waiting", "proven_by", "breaches",
-                   "adjusted", "illustrative"}
+                   "adjusted", "illustrative", "direction"}
         self._unexpected_items(items, allowed, owner)
         kind = self._single(items, "kind", "what it measures", owner)
         if kind is None:
@@ -173,6 +173,7 @@ class CohortBuild(BaseBuild):
         waiting = self._single(items, "waiting", "waiting period", owner)
         proven_by = self._single(items, "proven_by", "proven by", owner)
         breaches = self._single(items, "breaches", "breaches", owner)
+        direction = self._single(items, "direction", "higher or lower is better", owner)
         return rules.Measure(
             name=str(name),
             kind=measure_kind,
@@ -189,7 +190,14 @@ class CohortBuild(BaseBuild):
             span=span,
             written=tuple(item.kind for item in items),
             illustrative=self._single(items, "illustrative", "illustrative", owner),
+            direction=direction or defaults.direction,
         )
+
+    def higher_better(self, meta: Meta) -> Item:
+        return Item("direction", "higher", self._span(meta))
+
+    def lower_better(self, meta: Meta) -> Item:
+        return Item("direction", "lower", self._span(meta))
 
     def binary_rate(self, meta: Meta, cohort: Token) -> Item:
         return Item("kind", ("binary", 1, str(cohort), self._tspan(cohort)), self._span(meta))

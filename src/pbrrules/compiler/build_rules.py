@@ -18,7 +18,7 @@ from pbrrules.compiler.build_cohorts import CohortBuild
 from pbrrules.compiler.build_values import Item
 from pbrrules.errors import NOWHERE
 from pbrrules.syntax import limits, literals
-from pbrrules.values import Quantity, Unit
+from pbrrules.values import Duration, Quantity, Unit
 
 
 @v_args(inline=True, meta=True)
@@ -31,7 +31,9 @@ class RulesBuild(CohortBuild):
         owner = f"term '{name}'"
         span = self._span(meta)
         self._unexpected_items(
-            items, {"when", "pay", "improvement_cap", "band", "share_band", "illustrative"}, owner
+            items,
+            {"when", "pay", "improvement_cap", "band", "share_band", "illustrative", "paid"},
+            owner,
         )
         pay = self._single(items, "pay", "pay or deduct", owner)
         if pay is None:
@@ -39,6 +41,9 @@ class RulesBuild(CohortBuild):
             pay = (False, rules.Fixed(rules.Literal_(Quantity(Fraction(0), Unit.MONEY))))
         deduction, amount = pay
         amount = self._attach_bands(amount, items, owner)
+        parties = next((item for item in items if item.kind == "paid"), None)
+        self._single(items, "paid", "paid by or paid to", owner)
+        payer, payee = parties.value if parties is not None else (None, None)
         return rules.Term(
             name=str(name),
             amount=amount,
@@ -49,7 +54,17 @@ class RulesBuild(CohortBuild):
             clause=ref,
             span=span,
             illustrative=self._single(items, "illustrative", "illustrative", owner),
+            payer=payer,
+            payee=payee,
+            parties_span=parties.span if parties is not None else NOWHERE,
         )
+
+    def paid_by(self, meta: Meta, payer: Token, payee: Token | None) -> Item:
+        to = literals.unquote(payee) if payee is not None else None
+        return Item("paid", (literals.unquote(payer), to), self._span(meta))
+
+    def paid_to(self, meta: Meta, payee: Token) -> Item:
+        return Item("paid", (None, literals.unquote(payee)), self._span(meta))
 
     def _attach_bands(self, amount: rules.Amount, items: Sequence[Item], owner: str) -> Any:
         bands = tuple(item for item in items if item.kind == "band")
@@ -132,6 +147,16 @@ class RulesBuild(CohortBuild):
             price, unit, str(comparison), self._span(meta), self._tspan(comparison)
         )
 
+    def per_person_counted(
+        self, meta: Meta, price: rules.ValueRef, measure: Token
+    ) -> rules.PerCounted:
+        return rules.PerCounted(
+            price, "person", str(measure), self._span(meta), self._tspan(measure)
+        )
+
+    def per_unit_counted(self, meta: Meta, price: rules.ValueRef, measure: Token) -> rules.PerCounted:
+        return rules.PerCounted(price, "unit", str(measure), self._span(meta), self._tspan(measure))
+
     def per_offender(self, meta: Meta, price: rules.ValueRef) -> rules.PerOffender:
         return rules.PerOffender(price, self._span(meta))
 
@@ -170,7 +195,9 @@ class RulesBuild(CohortBuild):
         name: Token,
         ref: str | None,
         terms: tuple[Token, ...],
+        party: rules.LimitParty | None,
         amount: rules.ValueRef,
+        investor_return: rules.InvestorReturn | None,
         scope: rules.LimitScope,
         split: tuple[rules.SplitKey, ...] | None,
         illustrative: str | None,
@@ -187,7 +214,23 @@ class RulesBuild(CohortBuild):
             illustrative,
             order=split or (),
             pro_rata_written=split == (),
+            party=party,
+            investor_return=investor_return,
         )
+
+    def limit_paid_by(self, meta: Meta, name: Token) -> rules.LimitParty:
+        return rules.LimitParty("payer", literals.unquote(name), self._span(meta))
+
+    def limit_paid_to(self, meta: Meta, name: Token) -> rules.LimitParty:
+        return rules.LimitParty("payee", literals.unquote(name), self._span(meta))
+
+    def investor_return(
+        self, meta: Meta, rate: rules.ValueRef, compounded: bool | None, term: Duration
+    ) -> rules.InvestorReturn:
+        return rules.InvestorReturn(rate, term, bool(compounded), self._span(meta))
+
+    def compounded(self, meta: Meta) -> bool:
+        return True
 
     def shared_pro_rata(self, meta: Meta) -> tuple[rules.SplitKey, ...]:
         return ()
@@ -308,7 +351,7 @@ class RulesBuild(CohortBuild):
 
     def given_figures(
         self, meta: Meta, control: bool | None, cohort: Token | None, period: Token,
-        area: Token | None, provisional: bool | None,
+        area: Token | None, measure: Token | None, provisional: bool | None,
         *figures: tuple[rules.FigureName, rules.ValueRef],
     ) -> Item:
         span = self._span(meta)
@@ -320,8 +363,13 @@ class RulesBuild(CohortBuild):
             span,
             cohort=str(cohort) if cohort is not None else None,
             provisional=bool(provisional),
+            measure=str(measure) if measure is not None else None,
+            measure_span=self._tspan(measure) if measure is not None else NOWHERE,
         )
         return Item("given", given, span)
+
+    def given_for(self, meta: Meta, measure: Token) -> Token:
+        return measure
 
     def control(self, meta: Meta) -> bool:
         return True

@@ -140,7 +140,8 @@ def _lines(declaration: rules.Declaration) -> Iterator[Line]:
         case rules.Limit():
             terms = ", ".join(declaration.terms) if declaration.terms else "all terms"
             yield _one(declaration.span, f"{declaration.kind} {declaration.name}"
-                       f"{_sref(declaration.clause)}: {terms} at most {_vref(declaration.amount)} "
+                       f"{_sref(declaration.clause)}: {terms}{_limit_party(declaration)} at most "
+                       f"{_vref(declaration.amount)}{_investor_return(declaration)} "
                        f"{_SCOPE[declaration.scope]}")
             split = _split(declaration)
             if split:
@@ -258,6 +259,23 @@ _PER = {"point": "percentage point", "percent": "percent", "reoffender": "reoffe
         "reoffence": "reoffence avoided", "event": "event avoided"}
 
 
+def _limit_party(limit: rules.Limit) -> str:
+    """`` paid by "X"`` / `` paid to "Y"`` of a limit on one party's lines, or nothing."""
+    if limit.party is None:
+        return ""
+    word = "by" if limit.party.role == "payer" else "to"
+    return f" paid {word} {_q(limit.party.name)}"
+
+
+def _investor_return(limit: rules.Limit) -> str:
+    """`` plus 12.5% a year compounded for 4 years`` of a cap on investors' return, or nothing."""
+    ret = limit.investor_return
+    if ret is None:
+        return ""
+    compounded = " compounded" if ret.compounded else ""
+    return f" plus {_vref(ret.rate)} a year{compounded} for {_duration(ret.term)}"
+
+
 def _measure(m: rules.Measure) -> Iterator[Line]:
     default = rules.Measure("", "binary", "")
     written = set(m.written)
@@ -277,6 +295,8 @@ def _measure(m: rules.Measure) -> Iterator[Line]:
     if "breaches" in written or m.exclude_breaches != default.exclude_breaches:
         yield Line(INDENT + ("breaches excluded" if m.exclude_breaches else "breaches counted"),
                     line, line)
+    if "direction" in written or m.direction != default.direction:
+        yield Line(INDENT + f"{m.direction} is better", line, line)
     if m.adjustment is not None:
         yield _item(m.adjustment.span, f"adjusted for offender mix by {m.adjustment.form} "
                     f"against {_vref(m.adjustment.baseline_predicted)}")
@@ -308,6 +328,10 @@ def _term(t: rules.Term) -> Iterator[Line]:
             yield _item(t.when.span, f"when {_trigger(t.when, 0)}")
     verb = "deduct" if t.deduction else "pay"
     yield _item(t.amount.span, f"{verb} {_amount(t.amount)}")
+    if t.payer is not None or t.payee is not None:
+        by = f" by {_q(t.payer)}" if t.payer is not None else ""
+        to = f" to {_q(t.payee)}" if t.payee is not None else ""
+        yield _item(t.parties_span, f"paid{by}{to}")
     if t.improvement_cap is not None:
         yield _item(t.improvement_cap.span,
                     f"counting improvement up to {_vref(t.improvement_cap)}")
@@ -337,6 +361,8 @@ def _amount(amount: rules.Amount) -> str:
             return f"by band of {comparison}"
         case rules.SavingsShare(comparison=comparison, valued_at=valued_at):
             return f"share of savings in {comparison} valued at {_vref(valued_at)}"
+        case rules.PerCounted(price=price, what=what, measure=measure):
+            return f"{_vref(price)} per {what} counted in {measure}"
         case _:
             assert_never(amount)
     raise AssertionError(amount)  # pragma: no cover - Amount is a closed union
@@ -409,6 +435,7 @@ def _example(e: rules.Example) -> Iterator[Line]:
         area = f" in {_q(given.area)}" if given.area is not None else ""
         figures = ", ".join(f"{_vref(value)} {_FIGURES[name]}" for name, value in given.figures)
         interim = " provisional" if given.provisional else ""
+        area += f" for {given.measure}" if given.measure is not None else ""
         yield _item(given.span, f"given {control}{_q(given.period)}{area}{interim}: {figures}")
     for x in e.expectations:
         where = f" in {_q(x.period)}" if x.period is not None else ""

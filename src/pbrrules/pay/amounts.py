@@ -15,14 +15,22 @@ from typing import assert_never
 
 from attrs import frozen
 
-from pbrrules.pay.measures import ComparisonValue, improvement_words, show_improvement
+from pbrrules.figures import MeasureCounts
+from pbrrules.pay.measures import (
+    ComparisonValue,
+    counted_units,
+    improvement_words,
+    show_improvement,
+)
 from pbrrules.pay.params import NotAssessable, Resolver, describe
 from pbrrules.rules import (
     Amount,
     Banded,
     Fixed,
     Literal_,
+    Measure,
     Name,
+    PerCounted,
     PerOffender,
     PerUnitOf,
     SavingsShare,
@@ -59,7 +67,9 @@ class AmountCalculator:
         comparison: Callable[[str], ComparisonValue],
         offenders: int,
         currency: str,
+        counted: Callable[[str], tuple[Measure, MeasureCounts]] | None = None,
     ) -> None:
+        self._counted = counted
         self.term = term
         self.resolver = resolver
         self.comparison = comparison
@@ -78,6 +88,12 @@ class AmountCalculator:
         return AmountValue(value, derivation, used)
 
     # -- helpers ---------------------------------------------------------------------------------
+
+    def counted(self, name: str) -> tuple[Measure, MeasureCounts]:
+        """The measure ``name`` and what it counted in the treatment group."""
+        if self._counted is None:  # pragma: no cover - the assessment always passes one
+            raise NotAssessable(f"no figures for measure {name}")
+        return self._counted(name)
 
     def _money(self, value: Fraction) -> str:
         return wording.money_fraction(value, self.currency)
@@ -133,6 +149,8 @@ class AmountCalculator:
                 return self._banded(amount)
             case SavingsShare():
                 return self._savings(amount)
+            case PerCounted():
+                return self._per_counted(amount)
             case _:
                 assert_never(amount)
 
@@ -160,7 +178,7 @@ class AmountCalculator:
                     )
                 units = difference * value.measure.offenders
                 rate = wording.percent(value.measure.value)
-                rates = f"{wording.percent(value.comparator)} − {rate}"
+                rates = _difference(wording.percent(value.comparator), rate, value)
                 what = (
                     f"({rates}) × {wording.count(value.measure.offenders)} offenders = "
                     f"{wording.number(abs(units))} reoffenders"
@@ -184,17 +202,18 @@ class AmountCalculator:
                     case _:
                         assert_never(measure.kind)
                 noun = "reconviction events" if amount.unit == "event" else "reoffences"
-                what = (
-                    f"({wording.number(value.comparator)} − {wording.number(value.measure.value)})"
-                    f" × {basis} = {wording.number(abs(units))} {noun}"
+                shown = _difference(
+                    wording.number(value.comparator), wording.number(value.measure.value), value
                 )
+                what = f"({shown}) × {basis} = {wording.number(abs(units))} {noun}"
             case _:
                 assert_never(amount.unit)
         counted = self._signed_units(units)
         total = price * counted
         direction = "deterioration" if self.term.deduction else "improvement"
         if counted == 0:
-            why = f"{improvement_words(comparison, improvement)}: no {direction} to pay for"
+            words = improvement_words(comparison, improvement, value.direction)
+            why = f"{words}: no {direction} to pay for"
             return Fraction(0), f"{why}{note} = {self._money(Fraction(0))}", value
         return (
             total,
@@ -203,12 +222,29 @@ class AmountCalculator:
             value,
         )
 
+    def _per_counted(self, amount: PerCounted) -> tuple[Fraction, str, ComparisonValue | None]:
+        """A rate card: the price times the treatment group's count of the measure, the people
+        with at least one (R) or everything counted (O); no comparator, no improvement."""
+        price = self.resolver.money(amount.price)
+        measure, counts = self.counted(amount.measure)
+        if amount.what == "person":
+            number, noun = counts.reoffenders, f"people counted in {measure.name}"
+        else:
+            number, noun = counts.reoffences, f"{counted_units(measure)} counted in {measure.name}"
+        total = price * number
+        return (
+            total,
+            f"{self._money(price)} per {amount.what} × {wording.count(number)} {noun} = "
+            f"{self._money(total)}",
+            None,
+        )
+
     def _banded(self, amount: Banded) -> tuple[Fraction, str, ComparisonValue | None]:
         """A reward's band is picked on the improvement; a deduction's on the deterioration
         (the size of the increase), like every other deduction: with none, nothing is taken."""
         value, improvement, note = self._improvement(amount.comparison)
         comparison = value.comparison
-        shown = improvement_words(comparison, improvement)
+        shown = improvement_words(comparison, improvement, value.direction)
         banded_on = improvement
         if self.term.deduction:
             banded_on = -improvement
@@ -256,3 +292,11 @@ class AmountCalculator:
         valued = describe(amount.valued_at)
         head = f"savings share on {shown}{note}, valued at {valued} {self._money(base)}"
         return total, f"{head}: {'; '.join(parts)}; together {self._money(total)}", value
+
+
+def _difference(comparator: str, measured: str, value: ComparisonValue) -> str:
+    """``comparator − measure`` (``measure − comparator`` for a higher-is-better measure): the
+    improvement's sum as the statement shows it."""
+    if value.direction == "higher":
+        return f"{measured} − {comparator}"
+    return f"{comparator} − {measured}"

@@ -14,7 +14,7 @@ from typing import Literal, TypeVar, assert_never
 import attrs
 from attrs import frozen
 
-from pbrrules.figures import CohortFigures
+from pbrrules.figures import CohortFigures, MeasureCounts
 from pbrrules.pay.amounts import AmountCalculator, AmountValue
 from pbrrules.pay.measures import ComparisonValue, MeasureValue, compare, measure_value, show
 from pbrrules.pay.measures import show_improvement as _show_improvement
@@ -27,6 +27,8 @@ from pbrrules.rules import (
     ControlGroup,
     Fixed,
     Name,
+    Measure,
+    PerCounted,
     PerOffender,
     PerUnitOf,
     Rules,
@@ -120,6 +122,19 @@ class UnitAssessment:
         if isinstance(comparison.comparator, ControlGroup):
             control = self.measure(comparison.measure, "control")
         return compare(comparison, treated, control, self.resolver, self.rules.rounding)
+
+    def counted(self, name: str) -> tuple[Measure, MeasureCounts]:
+        """Measure ``name`` and what it counted in the cohort (the treatment group), for a rate
+        card; NotAssessable when it was not measured."""
+        measure = self.rules.measure(name)
+        if measure is None:
+            raise NotAssessable(f"measure {name} is not declared")
+        if self.incomplete is not None:
+            raise NotAssessable(self.incomplete)
+        counts = self.figures.treatment.counts_for(name)
+        if counts is None:
+            raise NotAssessable(f"no figures for measure {name} in the cohort")
+        return measure, counts
 
     # -- targets and triggers --------------------------------------------------------------------
 
@@ -238,6 +253,9 @@ class UnitAssessment:
         unit's cohort, or (an amount that names no comparison) the first cohort rule its trigger
         names is this unit's. A term tied to neither is assessed for every unit. A trigger that
         joins targets of two cohort rules is so paid once per period, not once per rule."""
+        if isinstance(term.amount, PerCounted):
+            counted = self.rules.measure(term.amount.measure)
+            return counted is not None and counted.cohort == self.figures.cohort
         named = _amount_comparisons(term.amount)
         if named:
             for name in named:
@@ -257,7 +275,8 @@ class UnitAssessment:
         if trigger.verdict == "not assessable":
             return Draft("not assessable", None, trigger.reason)
         calculator = AmountCalculator(
-            term, self.resolver, self.comparison, self.figures.treatment.offenders, self.currency
+            term, self.resolver, self.comparison, self.figures.treatment.offenders, self.currency,
+            self.counted,
         )
         try:
             amount = calculator.amount()
@@ -427,7 +446,7 @@ def _amount_comparisons(amount: Amount) -> set[str]:
                 for band in amount.bands:
                     found |= _amount_comparisons(band.amount)
             return found
-        case Fixed() | PerOffender() | ShareOfValue():
+        case Fixed() | PerOffender() | ShareOfValue() | PerCounted():
             return set()
         case _:
             assert_never(amount)

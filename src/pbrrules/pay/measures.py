@@ -3,8 +3,10 @@
 binary rate = R / N; frequency per reoffender = O / R; frequency per ``per`` offenders =
 per × O / N. An offender-mix adjustment moves a binary rate by the cohort's predicted rate
 P = predicted / N against the baseline's B: ratio ``actual × B / P``, difference
-``actual − (P − B)``. A comparison's improvement is comparator − measure (a fall is positive):
-in percentage points, relative to the comparator, or in the measure's own terms.
+``actual − (P − B)``. A comparison's improvement is comparator − measure (a fall is positive),
+or measure − comparator for a measure that is ``higher is better`` (a rise is positive): in
+percentage points, relative to the comparator, or in the measure's own terms. The words say what
+the measured quantity did ("increase of 5.0 percentage points" where employment rose).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from pbrrules.pay.rounding import round_proportion
 from pbrrules.rules import (
     Comparison,
     ControlGroup,
+    Direction,
     Measure,
     MixForm,
     Name,
@@ -86,7 +89,12 @@ class ComparisonValue:
 
     def improvement_text(self) -> str:
         """``reduction of 8.2 percentage points`` or ``increase of 3.1% (relative)``."""
-        return improvement_words(self.comparison, self.improvement)
+        return improvement_words(self.comparison, self.improvement, self.direction)
+
+    @property
+    def direction(self) -> Direction:
+        """Which way the compared measure moves when the outcome improves."""
+        return self.measure.measure.direction
 
 
 def show(measure: Measure, value: Fraction) -> str:
@@ -115,15 +123,27 @@ def show_improvement(comparison: Comparison, value: Fraction) -> str:
             assert_never(comparison.unit)
 
 
-def improvement_words(comparison: Comparison, improvement: Fraction) -> str:
-    """``reduction of 8.2 percentage points``; a negative improvement reads as an increase."""
-    if improvement < 0:
-        return "increase of " + show_improvement(comparison, -improvement)
-    return "reduction of " + show_improvement(comparison, improvement)
+def measured_change(improvement: Fraction, direction: Direction) -> Fraction:
+    """How far the measured quantity rose (negative: fell) for an ``improvement``: a fall is an
+    improvement of a lower-is-better measure, a rise of a higher-is-better one."""
+    return improvement if direction == "higher" else -improvement
 
 
-def _counted(measure: Measure) -> str:
+def improvement_words(comparison: Comparison, improvement: Fraction, direction: Direction) -> str:
+    """What the measured quantity did: ``reduction of 8.2 percentage points`` where it fell (or
+    did not move), ``increase of 5.0 percentage points`` where it rose, whichever is better."""
+    change = measured_change(improvement, direction)
+    if change > 0:
+        return "increase of " + show_improvement(comparison, change)
+    return "reduction of " + show_improvement(comparison, -change)
+
+
+def counted_units(measure: Measure) -> str:
+    """What a measure counts, in the statement's words ("reoffences")."""
     return "reconviction events" if measure.counting == "events" else "reoffences"
+
+
+_counted = counted_units
 
 
 def measure_value(
@@ -252,6 +272,8 @@ def compare(
         label = ref.name if isinstance(ref, Name) else "baseline"
         against = f"{label} {show(measure, comparator)}"
     difference = comparator - treated.value
+    if measure.direction == "higher":
+        difference = -difference
     match comparison.unit:
         case "points" | "absolute":
             improvement = difference
@@ -265,7 +287,7 @@ def compare(
             assert_never(comparison.unit)
     rule = rounding.rule_for("improvements") if rounding else None
     rounded = round_proportion(improvement, rule, percentage=comparison.unit != "absolute")
-    words = improvement_words(comparison, rounded)
+    words = improvement_words(comparison, rounded, measure.direction)
     if rounded != improvement:
         words += f" (from {show_improvement(comparison, improvement)}, rounded{_rule_words(rule)})"
     derivation = f"{treated.derivation}; against {against}; {words}"

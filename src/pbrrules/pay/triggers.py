@@ -1,8 +1,9 @@
 """Targets and triggers: three-valued verdicts (met, not met, not assessable) with their reasons.
 
-A target is met when its comparison's improvement reaches the threshold (a reduction of at least
-the threshold, or for a deterioration target an increase of at least it; with no threshold, any
-change in that direction), and, when the target asks for it, the change is statistically
+A target is met when its comparison's change reaches the threshold (a reduction of at least the
+threshold, or an increase of at least it, in the measured quantity, whichever its words say:
+on a ``higher is better`` measure an increase is the improvement; with no threshold, any change
+in that direction), and, when the target asks for it, the change is statistically
 significant. A threshold met exactly is met. Triggers combine targets and other terms' triggers
 with and / or / not under Kleene's three-valued logic: ``not met and (anything)`` is not met,
 ``met or (anything)`` is met, and otherwise an unassessable part makes the whole unassessable.
@@ -16,9 +17,18 @@ from typing import Literal, assert_never
 from attrs import frozen
 
 from pbrrules.pay import significance
-from pbrrules.pay.measures import ComparisonValue, show_improvement
+from pbrrules.pay.measures import ComparisonValue, measured_change, show_improvement
 from pbrrules.pay.params import NotAssessable, Resolver
-from pbrrules.rules import Target, TargetMet, TermPays, Trigger, TriggerAll, TriggerAny, TriggerNot
+from pbrrules.rules import (
+    Target,
+    TargetMet,
+    TermPays,
+    Trigger,
+    TriggerAll,
+    TriggerAny,
+    TriggerNot,
+    wants_improvement,
+)
 from pbrrules.values import Unit
 
 Verdict = Literal["met", "not met", "not assessable"]
@@ -50,10 +60,14 @@ _UNIT_OF = {"points": Unit.POINTS, "percent": Unit.PERCENT}
 def assess_target(target: Target, value: ComparisonValue, resolver: Resolver) -> Truth:
     """Whether ``target`` is met by the comparison ``value``, with the numbers that decide it."""
     comparison = value.comparison
-    change = value.improvement if target.direction == "reduction" else -value.improvement
+    # the change the target's words ask for: an improvement, or a deterioration
+    wanted_improvement = wants_improvement(target.direction, value.direction)
+    change = value.improvement if wanted_improvement else -value.improvement
     parts = [value.derivation]
     # The comparison's words end with "reduction of X" or "increase of X"; say how X compares.
-    same_direction = (value.improvement < 0) == (target.direction == "increase")
+    same_direction = (measured_change(value.improvement, value.direction) > 0) == (
+        target.direction == "increase"
+    )
     if target.threshold is None:
         met = change > 0
         if not met:

@@ -48,7 +48,9 @@ class GivenFigures:
     ``given control "cohort 1": ...`` gives the control group's figures; ``given adults "year 1":
     ...`` gives them for one cohort rule only (by default they stand for every cohort rule that
     has a period of that label). ``given "cohort 2" provisional: ...`` gives interim figures:
-    the unit is provisional, and nothing in it is paid.
+    the unit is provisional, and nothing in it is paid. ``given "year 1" for arrests: 400
+    offenders, 120 reoffenders, 300 reoffences`` gives the counts of one measure (a measure
+    without such a line takes the cohort's lines).
     """
 
     period: str
@@ -58,6 +60,9 @@ class GivenFigures:
     span: Span = field(default=NOWHERE, eq=False, repr=False)
     cohort: str | None = None
     provisional: bool = False
+    #: ``given "year 1" for arrests: ...``: the counts of one measure only (its cohort's).
+    measure: str | None = None
+    measure_span: Span = field(default=NOWHERE, eq=False, repr=False)
 
 
 @frozen

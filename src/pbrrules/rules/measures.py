@@ -26,6 +26,9 @@ STANDARD_DISPOSAL_TYPES = ("conviction", "caution", "reprimand", "warning")
 FOLLOW_UP = Duration(12, "months")
 WAITING = Duration(6, "months")
 CountingUnit = Literal["offences", "events"]
+#: ``higher is better`` (employment) or ``lower is better`` (reoffending, the default): which way
+#: the measured quantity moves when the outcome improves.
+Direction = Literal["lower", "higher"]
 MixForm = Literal["ratio", "difference"]
 
 
@@ -49,7 +52,8 @@ class Measure:
     ``binary rate of crc_cohort`` | ``frequency per reoffender of c`` | ``frequency per 100
     offenders of c``; ``counting proven offences`` | ``counting reconviction events``;
     ``follow-up 12 months``; ``waiting period 6 months``; ``proven by conviction, caution``;
-    ``breaches excluded``; ``adjusted for offender mix by ratio against B``.
+    ``breaches excluded``; ``adjusted for offender mix by ratio against B``; ``higher is
+    better`` (the improvement of a comparison is then measure minus comparator).
     """
 
     name: str
@@ -69,6 +73,8 @@ class Measure:
     written: tuple[str, ...] = field(default=(), eq=False, repr=False)
     #: ``illustrative "why"``: this part is assumed or reconstructed, not the signed text.
     illustrative: str | None = None
+    #: ``higher is better`` or ``lower is better`` (the default).
+    direction: Direction = "lower"
 
 
 # ------------------------------------------------------------------------------------------------
@@ -91,7 +97,8 @@ Comparator = ControlGroup | ValueRef
 class Comparison:
     """``comparison NAME (clause): MEASURE against COMPARATOR in percentage points``.
 
-    The improvement is comparator minus measure (a fall in reoffending is positive): in
+    The improvement is comparator minus measure (a fall in reoffending is positive), or measure
+    minus comparator when the measure is ``higher is better`` (a rise in employment is positive): in
     percentage points, in relative percent of the comparator, or in absolute terms of the measure.
     """
 
@@ -138,8 +145,11 @@ class Significance:
 class Target:
     """``target NAME (clause):`` when a comparison counts as met.
 
-    ``reduction in binary_change of at least 5 percentage points`` (or ``increase in ...`` for a
-    deterioration); ``significant at 95% one-sided``; ``pooled over all cohorts so far``, or
+    ``reduction in binary_change of at least 5 percentage points`` (or ``increase in ...``): the
+    words say which way the measured quantity moves, so on a lower-is-better measure a reduction
+    is an improvement and an increase a deterioration, and on a ``higher is better`` measure the
+    reverse (``wants_improvement``); ``significant at 95% one-sided``; ``pooled over all
+    cohorts so far``, or
     ``pooled so far`` (each final cohort is assessed on its own figures pooled with those of the
     final cohorts before it), or ``pooled over all cohorts`` (assessed once, on every cohort's
     figures, when every cohort of the cohort rule is in and final; until then not assessable:
@@ -161,6 +171,13 @@ class Target:
     written: tuple[str, ...] = field(default=(), eq=False, repr=False)
     #: ``illustrative "why"``: this part is assumed or reconstructed, not the signed text.
     illustrative: str | None = None
+
+def wants_improvement(target_direction: str, measure_direction: Direction) -> bool:
+    """Whether a target's words (``reduction in`` / ``increase in``, what the measured quantity
+    does) ask for an improvement: a reduction of a lower-is-better measure, or an increase of a
+    higher-is-better one. Otherwise the target asks for a deterioration."""
+    return (target_direction == "reduction") == (measure_direction == "lower")
+
 
 def default_proven_by(counting: str) -> tuple[str, ...]:
     """Convictions and cautions prove an offence (SPEC §4); a reconviction event is a court

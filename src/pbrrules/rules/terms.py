@@ -10,6 +10,7 @@ from pbrrules.errors import NOWHERE, Span
 from pbrrules.rules.common import (
     ValueRef,
 )
+from pbrrules.values import Duration
 
 # ------------------------------------------------------------------------------------------------
 # Triggers: when a term pays
@@ -148,7 +149,21 @@ class SavingsShare:
     comparison_span: Span = field(default=NOWHERE, eq=False, repr=False)
 
 
-Amount = Fixed | PerUnitOf | PerOffender | ShareOfValue | Banded | SavingsShare
+@frozen
+class PerCounted:
+    """``pay $800 per person counted in job_ready`` (a price times the people of the cohort
+    with at least one of what the measure counts) or ``pay $450 per unit counted in
+    quarters_employed`` (a price times everything it counts): a rate card, paid on the treatment
+    group's own count, with no comparator or target."""
+
+    price: ValueRef
+    what: Literal["person", "unit"]
+    measure: str
+    span: Span = field(default=NOWHERE, eq=False, repr=False)
+    measure_span: Span = field(default=NOWHERE, eq=False, repr=False)
+
+
+Amount = Fixed | PerUnitOf | PerOffender | ShareOfValue | Banded | SavingsShare | PerCounted
 
 
 @frozen
@@ -156,7 +171,9 @@ class Term:
     """``term NAME (clause):`` what is paid or deducted, and when.
 
     ``when binary_target and frequency_target``; ``pay £50,000 per percentage point of
-    binary_change``; ``deduct 10% of core_contract_value``; ``counting improvement up to 20%``.
+    binary_change``; ``deduct 10% of core_contract_value``; ``counting improvement up to 20%``;
+    ``paid by "Salt Lake County" to "REACH Success Fund"`` (by default the header's payer and
+    provider: ``payer``/``payee`` are None).
     """
 
     name: str
@@ -168,6 +185,34 @@ class Term:
     span: Span = field(default=NOWHERE, eq=False, repr=False)
     #: ``illustrative "why"``: this part is assumed or reconstructed, not the signed text.
     illustrative: str | None = None
+    #: ``paid by "..."``: who pays this term, when not the header's ``payer``.
+    payer: str | None = None
+    #: ``paid ... to "..."``: who is paid, when not the header's ``provider``.
+    payee: str | None = None
+    #: Where the ``paid`` line is, for diagnostics.
+    parties_span: Span = field(default=NOWHERE, eq=False, repr=False)
+
+
+@frozen
+class LimitParty:
+    """``all terms paid by "Salt Lake County"`` / ``paid to "Fund"``: a limit on the lines of
+    its terms that this party pays (``by``) or receives (``to``)."""
+
+    role: Literal["payer", "payee"]
+    name: str
+    span: Span = field(default=NOWHERE, eq=False, repr=False)
+
+
+@frozen
+class InvestorReturn:
+    """``at most $13,500,000 plus 12.5% a year for 4 years``: the limit is the principal plus
+    a yearly return over a stated term, simple (principal × (1 + rate × years)) or
+    ``compounded`` (principal × (1 + rate) ^ years, whole years)."""
+
+    rate: ValueRef
+    term: Duration
+    compounded: bool = False
+    span: Span = field(default=NOWHERE, eq=False, repr=False)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -210,6 +255,10 @@ class Limit:
     order: tuple[SplitKey, ...] = ()
     #: Whether ``shared pro rata`` was written (it is the default), for fmt.
     pro_rata_written: bool = field(default=False, eq=False, repr=False)
+    #: ``paid by "X"`` / ``paid to "Y"``: only the lines this party pays or receives count.
+    party: LimitParty | None = None
+    #: ``plus 12.5% a year for 4 years``: a cap on investors' return.
+    investor_return: InvestorReturn | None = None
 
 
 RoundingMode = Literal["half up", "half down", "half even", "up", "down", "floor", "ceiling"]
