@@ -4,8 +4,9 @@ Each check is a generator of diagnostics over the whole contract, one module per
 ``names`` (unknown, duplicate and cyclic names; template parameters), ``types`` (units, money and
 currencies, percent against percentage points), ``shape`` (missing essentials, dates, tiers,
 rounding), ``significance`` (levels, critical values, small samples), ``conditions`` (each
-column compared with a value of its kind) and ``readings`` (warnings where the contract's
-meaning could surprise a lawyer). ``compile_contract`` runs them all and
+column compared with a value of its kind), ``directions`` (terms whose trigger and amount
+want the outcome to move opposite ways, so they never pay) and ``readings`` (warnings where the
+contract's meaning could surprise a lawyer). ``compile_contract`` runs them all and
 raises once with every error found; warnings travel with the compiled contract.
 """
 
@@ -16,6 +17,7 @@ from collections.abc import Iterator, Sequence
 from pbrrules import rules
 from pbrrules.checks import (
     conditions,
+    directions,
     examples,
     limits,
     names,
@@ -38,6 +40,7 @@ def check(
     yield from conditions.check(contract)
     yield from limits.check(contract)
     yield from examples.check(contract)
+    yield from directions.check(contract)
     yield from shape.check(contract, sections)
     for version in contract.versions:
         yield from significance.check(version.rules)

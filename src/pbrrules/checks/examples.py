@@ -1,4 +1,5 @@
-"""Worked examples' figures that no cohort can have (PBR231): more reoffenders than offenders.
+"""Worked examples' figures that no cohort can have (PBR231): more reoffenders than offenders;
+and a measure's own figures given for a cohort it does not measure (PBR222).
 
 The pay stage refuses such figures too (``figures.GroupFigures``), for an example whose figures
 are parameters and for a calling service; written as numbers, they are found at check time, at
@@ -24,12 +25,46 @@ def _whole(ref: rules.ValueRef) -> int | None:
     return None
 
 
+def _measure_cohorts(contract: rules.Contract) -> dict[str, str]:
+    """Each measure's cohort rule, by the measure's name (the first version's that has it)."""
+    found: dict[str, str] = {}
+    for version in contract.versions:
+        for measure in version.rules.measures:
+            found.setdefault(measure.name, measure.cohort)
+    return found
+
+
+def _other_cohort(
+    example: rules.Example, given: rules.GivenFigures, cohorts: dict[str, str]
+) -> Diagnostic | None:
+    """PBR222: ``given adults "year 1" for youth_rate: ...`` names a measure of another cohort."""
+    if given.measure is None or given.cohort is None:
+        return None
+    cohort = cohorts.get(given.measure)
+    if cohort is None or cohort == given.cohort:
+        return None  # an unknown measure is PBR101
+    return Diagnostic(
+        "PBR222",
+        f"the example '{example.name}' gives figures of cohort '{given.cohort}' for measure "
+        f"'{given.measure}', which measures cohort '{cohort}'",
+        given.measure_span,
+        help=f"write 'given {cohort} ...' or drop the cohort's name: a measure's figures are "
+        "those of its own cohort",
+        clause=example.clause,
+    )
+
+
 def check(contract: rules.Contract) -> Iterator[Diagnostic]:
-    """A PBR231 for each example's figures that no group can have."""
+    """A PBR231 for each example's figures that no group can have; a PBR222 for figures of a
+    measure given for another cohort rule than the one it measures."""
+    cohorts = _measure_cohorts(contract)
     for example in contract.examples:
         for given in example.givens:
             if not isinstance(given, rules.GivenFigures):
                 continue
+            other = _other_cohort(example, given, cohorts)
+            if other is not None:
+                yield other
             figures = {name: _whole(ref) for name, ref in given.figures}
             offenders, reoffenders = figures.get("offenders"), figures.get("reoffenders")
             if offenders is None or reoffenders is None:

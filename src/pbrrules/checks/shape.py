@@ -409,7 +409,8 @@ def _money_refs(amount: rules.Amount) -> Iterator[tuple[rules.ValueRef, str]]:
     match amount:
         case rules.Fixed(amount=ref):
             yield ref, "the amount"
-        case rules.PerOffender(price=ref) | rules.PerUnitOf(price=ref) | rules.PerCounted(price=ref):
+        case (rules.PerOffender(price=ref) | rules.PerUnitOf(price=ref)
+              | rules.PerCounted(price=ref)):
             yield ref, "the price"
         case rules.Banded(bands=bands):
             for band in bands:

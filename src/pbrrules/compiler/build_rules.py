@@ -154,8 +154,12 @@ class RulesBuild(CohortBuild):
             price, "person", str(measure), self._span(meta), self._tspan(measure)
         )
 
-    def per_unit_counted(self, meta: Meta, price: rules.ValueRef, measure: Token) -> rules.PerCounted:
-        return rules.PerCounted(price, "unit", str(measure), self._span(meta), self._tspan(measure))
+    def per_unit_counted(
+        self, meta: Meta, price: rules.ValueRef, measure: Token
+    ) -> rules.PerCounted:
+        return rules.PerCounted(
+            price, "unit", str(measure), self._span(meta), self._tspan(measure)
+        )
 
     def per_offender(self, meta: Meta, price: rules.ValueRef) -> rules.PerOffender:
         return rules.PerOffender(price, self._span(meta))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from fractions import Fraction
 
@@ -21,7 +21,7 @@ import attrs
 from pbrrules.errors import EvaluationError
 from pbrrules.figures import AsOf, CohortFigures, GroupFigures, MeasureCounts
 from pbrrules.pay.assessment import Draft, UnitAssessment
-from pbrrules.pay.limits import Asked, Limited, LimitLedger
+from pbrrules.pay.limits import Asked, Limited, LimitLedger, parties, parties_named
 from pbrrules.pay.maturity import maturity
 from pbrrules.pay.params import NotAssessable, Resolver, contract_year
 from pbrrules.pay.rounding import minor_digits, round_money, to_decimal
@@ -32,6 +32,7 @@ from pbrrules.statement import (
     Line,
     Maturity,
     Money,
+    PartyTotal,
     Statement,
     UnitResult,
     YearTotal,
@@ -109,7 +110,9 @@ def evaluate(
     drafted = [
         _unit(contract, unit, final, dict(overrides or {}), currency, states) for unit in units
     ]
-    results = _limited(drafted, LimitLedger(currency))
+    ledger = LimitLedger(currency, contract.header.payer, contract.header.provider)
+    results = _limited(drafted, ledger)
+    by_payer, by_payee = _party_totals(results, currency)
     return Statement(
         contract=ContractInfo(
             contract.header.name,
@@ -127,7 +130,28 @@ def evaluate(
         total=Money(_sum((r.total.amount for r in results), currency), currency),
         data=data,
         as_of=as_of,
+        by_payer=by_payer,
+        by_payee=by_payee,
+        limits=ledger.standing(),
     )
+
+
+def _party_totals(
+    results: list[UnitResult], currency: str
+) -> tuple[tuple[PartyTotal, ...], tuple[PartyTotal, ...]]:
+    """What each payer pays and each payee is paid, in the order they first appear (empty when
+    the contract names no parties on its terms or caps: its lines carry none)."""
+    lines = [line for result in results for line in result.lines]
+    if not any(line.payer is not None or line.payee is not None for line in lines):
+        return (), ()
+
+    def totals(party: Callable[[Line], str | None]) -> tuple[PartyTotal, ...]:
+        sums: dict[str | None, Decimal] = {}
+        for line in lines:
+            sums[party(line)] = sums.get(party(line), Decimal(0)) + line.amount.amount
+        return tuple(PartyTotal(name, Money(total, currency)) for name, total in sums.items())
+
+    return totals(lambda line: line.payer), totals(lambda line: line.payee)
 
 
 #: A unit's result with its lines before limits, and each line's request to its limits (None
@@ -153,6 +177,7 @@ def _unit(
     resolver = assessment.resolver
     lines: list[Line] = []
     asked: list[Asked | None] = []
+    named = parties_named(contract)
     for term in rules.terms:
         if not assessment.assesses(term):
             continue
@@ -163,6 +188,9 @@ def _unit(
             reason = state.reason or "not yet due"
             zero = _zero(currency)
             line = Line(term.name, term.clause, term.deduction, "not yet due", zero, None, reason)
+        if named:
+            payer, payee = parties(term, contract.header.payer, contract.header.provider)
+            line = attrs.evolve(line, payer=payer, payee=payee)
         lines.append(line)
         asked.append(request)
     measures, comparisons, targets = assessment.results()

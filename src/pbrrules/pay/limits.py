@@ -8,6 +8,13 @@ period (three areas' 2015-Q1, an adult and a youth cohort's year 1) are met toge
 ask more than remains, what remains is shared as the limit says, pro rata to what each asks
 (the default) or in a stated order of areas and cohort rules. Trimming rounds toward zero to
 the places payments are rounded to, so no line and no running total ever passes a limit.
+
+A limit may cover only the lines one party pays or receives (``all terms paid by "Salt Lake
+County"``; a term's parties default to the header's payer and provider), and a cap on investors'
+return is the principal plus a yearly return over a stated term (``at most $13,500,000 plus
+12.5% a year for 4 years``): simple, P × (1 + r × years), or ``compounded``, P × (1 + r) ^ years
+in whole years. What such a limit has let through, and what is left under it, is reported
+(``LimitLedger.standing``).
 """
 
 from __future__ import annotations
@@ -21,8 +28,8 @@ from attrs import frozen
 
 from pbrrules.pay.params import NotAssessable, Resolver
 from pbrrules.pay.rounding import minor_digits, payment_places, to_decimal
-from pbrrules.rules import Limit, Term
-from pbrrules.statement import LimitApplied, wording
+from pbrrules.rules import Contract, InvestorReturn, Limit, Term
+from pbrrules.statement import LimitApplied, LimitStanding, Money, wording
 
 ScopeKey = tuple[object, ...]
 
@@ -30,6 +37,61 @@ ScopeKey = tuple[object, ...]
 def covers(limit: Limit, term: str) -> bool:
     """Whether ``limit`` applies to ``term`` (an empty list of terms means all terms)."""
     return not limit.terms or term in limit.terms
+
+
+def parties_named(contract: Contract) -> bool:
+    """Whether any term or limit of any version names who pays or who is paid: only then does
+    the statement carry each line's parties and totals per party (the header's payer and
+    provider say it for a contract that names none)."""
+    return any(
+        term.payer is not None or term.payee is not None
+        for version in contract.versions
+        for term in version.rules.terms
+    ) or any(limit.party is not None for version in contract.versions
+             for limit in version.rules.limits)
+
+
+def parties(term: Term, payer: str | None, provider: str | None) -> tuple[str | None, str | None]:
+    """Who pays ``term`` and who is paid: its ``paid by ... to ...`` line, or by default the
+    header's payer and provider."""
+    return (term.payer or payer, term.payee or provider)
+
+
+def return_factor(ret: InvestorReturn, resolver: Resolver) -> tuple[Fraction, str]:
+    """What a cap on investors' return multiplies its principal by, and how: simple,
+    1 + r × years (years = months / 12, or days / 365), or compounded, (1 + r) ^ years, which
+    needs whole years to stay exact."""
+    rate = resolver.quantity(ret.rate).value
+    if rate < 0:
+        raise NotAssessable("a return on investment capped at a negative rate")
+    match ret.term.unit:
+        case "years":
+            years = Fraction(ret.term.amount)
+        case "months":
+            years = Fraction(ret.term.amount, 12)
+        case "days":
+            years = Fraction(ret.term.amount, 365)
+        case _:
+            assert_never(ret.term.unit)
+    shown = f"{wording.percent(rate)} a year"
+    if not ret.compounded:
+        return 1 + rate * years, f"(1 + {shown} × {wording.number(years)} years, simple)"
+    if years.denominator != 1:
+        raise NotAssessable(
+            f"a return compounded over {wording.number(years)} years: compounding is "
+            "defined over whole years"
+        )
+    return (1 + rate) ** int(years), f"(1 + {shown}) ^ {int(years)} years, compounded"
+
+
+def limit_bound(limit: Limit, resolver: Resolver) -> Fraction:
+    """The most ``limit`` lets through in one scope: its amount, or for a cap on investors'
+    return its principal times the return factor."""
+    amount = resolver.money(limit.amount)
+    if limit.investor_return is None:
+        return amount
+    factor, _ = return_factor(limit.investor_return, resolver)
+    return amount * factor
 
 
 @frozen
@@ -64,9 +126,16 @@ class _Open:
 class LimitLedger:
     """What each limit has already let through, per scope, as periods are met in cohort order."""
 
-    def __init__(self, currency: str) -> None:
+    def __init__(
+        self, currency: str, payer: str | None = None, provider: str | None = None
+    ) -> None:
         self.currency = currency
+        self.payer = payer
+        self.provider = provider
         self._used: dict[tuple[str, ScopeKey], Fraction] = {}
+        # the limits on one party's lines or on investors' return, by scope: their bound and
+        # how it was worked out, for the statement's standing
+        self._reported: dict[tuple[str, ScopeKey], tuple[Limit, Fraction, str]] = {}
 
     def apply_period(self, lines: Sequence[Asked]) -> list[Limited | NotAssessable]:
         """Trim the lines of one period (in cohort order, then term order) and record what
@@ -109,10 +178,52 @@ class LimitLedger:
             return opened
         kind = "collar" if line.term.deduction else "cap"
         for limit in rules.limits:
-            if limit.kind == kind and covers(limit, line.term.name):
+            if limit.kind == kind and covers(limit, line.term.name) and self._party(limit, line):
                 key = self._key(limit, line.resolver, line.year)
-                opened.bounds[limit.name] = (limit, key, line.resolver.money(limit.amount))
+                bound = limit_bound(limit, line.resolver)
+                opened.bounds[limit.name] = (limit, key, bound)
+                if limit.party is not None or limit.investor_return is not None:
+                    self._reported.setdefault(
+                        key, (limit, bound, _bound_words(limit, line.resolver, self.currency))
+                    )
         return opened
+
+    def _party(self, limit: Limit, line: Asked) -> bool:
+        """Whether ``line`` is one the limit's party pays (or receives); True for a limit on
+        every party."""
+        if limit.party is None:
+            return True
+        payer, payee = parties(line.term, self.payer, self.provider)
+        return (payer if limit.party.role == "payer" else payee) == limit.party.name
+
+    def standing(self) -> tuple[LimitStanding, ...]:
+        """Each limit on one party's lines or on investors' return, in each scope it met: its
+        bound, what it let through and what is left under it."""
+        found = []
+        for key, (limit, bound, words) in self._reported.items():
+            used = self._used.get(key, Fraction(0))
+            digits = minor_digits(self.currency)
+            step = Fraction(1, 10**digits)
+            scope = key[1]
+            found.append(
+                LimitStanding(
+                    limit.name,
+                    limit.kind,
+                    limit.scope,
+                    limit.clause,
+                    " ".join(str(part) for part in scope[1:]) or None,
+                    Money(to_decimal(_down(bound, step), digits), self.currency),
+                    Money(to_decimal(used, digits), self.currency),
+                    Money(
+                        to_decimal(_down(max(Fraction(0), bound - used), step), digits),
+                        self.currency,
+                    ),
+                    words,
+                    limit.party.role if limit.party else None,
+                    limit.party.name if limit.party else None,
+                )
+            )
+        return tuple(found)
 
     def _trim(self, lines: list[_Open], name: str, key: tuple[str, ScopeKey]) -> None:
         """Trim ``lines`` (which share the limit ``name`` in scope ``key``) to what remains."""
@@ -219,3 +330,14 @@ def _in_order(
         shares[i] = min(lines[i].magnitude, _down(left, step))
         left -= shares[i]
     return shares
+
+
+def _bound_words(limit: Limit, resolver: Resolver, currency: str) -> str:
+    """How a reported limit's bound was worked out, in the statement's words."""
+    amount = resolver.money(limit.amount)
+    money = wording.money_fraction(amount, currency)
+    if limit.investor_return is None:
+        return money
+    factor, how = return_factor(limit.investor_return, resolver)
+    total = wording.money_fraction(amount * factor, currency)
+    return f"principal {money} × {how} = {total}"

@@ -71,6 +71,7 @@ def render_table(statement: Statement, *, colour: bool = False, width: int = 100
         label = f"contract year {year.year}" if year.year is not None else "outside contract years"
         out.add(f"  {label:<40}{year.total!s:>{amount_width}}")
     out.add(out.style(f"  {'overall':<40}{statement.total!s:>{amount_width}}", "bold"))
+    _party_totals(out, statement, amount_width)
     if statement.reconciliation is not None:
         previous = statement.reconciliation.previous_total
         out.add(f"  {'stated before':<40}{previous!s:>{amount_width}}")
@@ -81,6 +82,26 @@ def render_table(statement: Statement, *, colour: bool = False, width: int = 100
         for line in accounting_lines(statement.data.accounting):
             out.wrapped(line, 2)
     return "\n".join(out.lines) + "\n"
+
+
+def _party_totals(out: _Writer, statement: Statement, amount_width: int) -> None:
+    """Totals per payer and per payee, and what is left under each limit on one party's lines
+    or on investors' return: only for a contract that names parties or such limits."""
+    width = max(
+        [amount_width]
+        + [len(str(p.total)) for p in (*statement.by_payer, *statement.by_payee)]
+    )
+    rows = [
+        (f"{title} {party.party or 'no party named'}", str(party.total))
+        for title, totals in (("paid by", statement.by_payer), ("paid to", statement.by_payee))
+        for party in totals
+    ]
+    room = min(60, max([40] + [len(label) + 2 for label, _ in rows]))
+    for label, total in rows:
+        label = label if len(label) < room else label[: room - 2] + "…"
+        out.add(f"  {label:<{room}}{total:>{width}}")
+    for standing in statement.limits:
+        out.wrapped(standing.describe(), 2, "", 2)
 
 
 def _unit(out: _Writer, unit: UnitResult, several_versions: bool) -> None:

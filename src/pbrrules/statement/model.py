@@ -61,6 +61,66 @@ class LimitApplied:
 
 
 @frozen
+class LimitStanding:
+    """A limit on one party's lines, or on investors' return, in one scope after every line:
+    its bound (how it was worked out), what it let through, and what is left under it."""
+
+    limit: str
+    kind: str
+    scope: str
+    clause: str | None
+    #: Which scope: the cohort unit or contract year ("2015-Q1", "1"); None over the contract.
+    scope_key: str | None
+    bound: Money
+    used: Money
+    remaining: Money
+    derivation: str
+    party_role: str | None = None
+    party: str | None = None
+
+    def describe(self) -> str:
+        """``cap investors (clause 6): principal $13,500,000.00 × ... = $20,250,000.00; paid
+        $1,200,000.00; $19,050,000.00 left``."""
+        clause = f" ({self.clause})" if self.clause else ""
+        whose = ""
+        if self.party is not None:
+            whose = f" on what {self.party} {'pays' if self.party_role == 'payer' else 'is paid'}"
+        where = f" in {self.scope_key}" if self.scope_key else ""
+        return (
+            f"{self.kind} {self.limit}{clause}{whose}{where}: at most {self.derivation}; "
+            f"paid {self.used}; {self.remaining} left"
+        )
+
+    def to_json(self) -> JSON:
+        """JSON form."""
+        return {
+            "limit": self.limit,
+            "kind": self.kind,
+            "scope": self.scope,
+            "scope_key": self.scope_key,
+            "clause": self.clause,
+            "party_role": self.party_role,
+            "party": self.party,
+            "bound": self.bound.to_json(),
+            "used": self.used.to_json(),
+            "remaining": self.remaining.to_json(),
+            "description": self.describe(),
+        }
+
+
+@frozen
+class PartyTotal:
+    """What one party pays (or is paid) in total over the statement."""
+
+    party: str | None
+    total: Money
+
+    def to_json(self) -> JSON:
+        """JSON form."""
+        return {"party": self.party, "total": self.total.to_json()}
+
+
+@frozen
 class Money:
     """An amount of money in whole minor units of its currency."""
 
@@ -192,15 +252,22 @@ class Line:
     #: With ``--previous``: the amount the statement paid before stated for this line (zero
     #: when it stated none).
     previous: Money | None = None
+    #: Who pays this line and who is paid, when the contract names parties on its terms or
+    #: caps (None otherwise: the header's payer and provider say it).
+    payer: str | None = None
+    payee: str | None = None
 
     def to_json(self) -> JSON:
-        """JSON form."""
+        """JSON form (``payer`` and ``payee`` only when the contract names parties)."""
         unrounded = None
         if self.unrounded is not None:
             unrounded = exact(
                 self.unrounded, wording.money_fraction(self.unrounded, self.amount.currency)
             )
-        return {
+        parties: JSON = {}
+        if self.payer is not None or self.payee is not None:
+            parties = {"payer": self.payer, "payee": self.payee}
+        return parties | {
             "term": self.term,
             "clause": self.clause,
             "deduction": self.deduction,
@@ -461,6 +528,11 @@ class Statement:
     as_of: AsOf | None = None
     #: Given the statement paid before: what it stated and what is due now (``reconcile``).
     reconciliation: Reconciliation | None = None
+    #: Totals per payer and per payee, when the contract names parties on its terms or caps.
+    by_payer: tuple[PartyTotal, ...] = ()
+    by_payee: tuple[PartyTotal, ...] = ()
+    #: Limits on one party's lines or on investors' return: what is left under each.
+    limits: tuple[LimitStanding, ...] = ()
 
     @property
     def currency(self) -> str:
@@ -491,7 +563,17 @@ class Statement:
                 ],
                 "accounting": dict(self.data.accounting) if self.data.accounting else None,
             }
-        return {
+        totals: JSON = {
+            "by_contract_year": [
+                {"contract_year": y.year, "total": y.total.to_json()} for y in self.years
+            ],
+            "overall": self.total.to_json(),
+        }
+        if self.by_payer or self.by_payee:
+            totals["by_payer"] = [p.to_json() for p in self.by_payer]
+            totals["by_payee"] = [p.to_json() for p in self.by_payee]
+        extra: JSON = {"limits": [s.to_json() for s in self.limits]} if self.limits else {}
+        return extra | {
             "schema": SCHEMA,
             "engine": {"name": "pbrrules", "version": self.engine_version},
             "contract": {
@@ -514,12 +596,7 @@ class Statement:
             "as_of_extracted_by": self.as_of.extracted_by if self.as_of else None,
             "reconciliation": self.reconciliation.to_json() if self.reconciliation else None,
             "units": [unit.to_json() for unit in self.units],
-            "totals": {
-                "by_contract_year": [
-                    {"contract_year": y.year, "total": y.total.to_json()} for y in self.years
-                ],
-                "overall": self.total.to_json(),
-            },
+            "totals": totals,
         }
 
     def to_json(self) -> str:
