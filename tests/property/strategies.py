@@ -119,6 +119,10 @@ def condition(draw: st.DrawFn, depth: int = 0) -> str:
     return f"not ({text})" if wrap == "not " else f"({text})" if wrap == "(" else text
 
 
+LIMIT_PARTIES = ["", ' paid by "County"', ' paid to "Fund"']
+RETURNS = ["", " plus 12.5% a year for 4 years", " plus 5% a year compounded for 18 months"]
+
+
 @st.composite
 def contracts(draw: st.DrawFn) -> str:
     """A valid contract with one cohort, two measures, comparisons, targets, terms, limits."""
@@ -133,6 +137,23 @@ def contracts(draw: st.DrawFn) -> str:
     cohort, binary, freq = fresh(), fresh(), fresh()
     change, freq_change, target, freq_target = fresh(), fresh(), fresh(), fresh()
     baseline, price, reward, second = fresh(), fresh(), fresh(), fresh()
+    direction = draw(st.sampled_from(["", "  higher is better", "  lower is better"]))
+    reward_amount = draw(
+        st.sampled_from(
+            [
+                f"  pay {price} per percentage point of {change}",
+                f"  pay {draw(money())}",
+                f"  deduct 10% of {price}",
+                f"  pay by band of {change}\n  band below 3pp: £0\n  band from 3pp below 5pp: "
+                f"{draw(money())}\n  band from 5pp: {draw(money())}",
+            ]
+        )
+    )
+    trigger = draw(st.sampled_from(["when", "unless"]))
+    word = draw(st.sampled_from(["reduction", "increase"]))
+    if trigger == "when" and "per percentage point" in reward_amount:
+        # a reward per point of improvement needs a target met by an improvement (PBR221)
+        word = "increase" if "higher" in direction else "reduction"
     lines = [
         draw(comment),
         f'contract{sp}"{draw(names)} contract"',
@@ -175,12 +196,13 @@ def contracts(draw: st.DrawFn) -> str:
                 ]
             )
         ),
+        direction,
         f"measure {freq}: frequency per {draw(st.sampled_from(['reoffender', '100 offenders']))}"
         f" of {cohort}",
         f"comparison {change}: {binary} against {baseline} in percentage points",
         f"comparison {freq_change}: {freq} against {_decimal(draw, 1, 9, 2)} in relative percent",
         f"target {target}:{draw(st.sampled_from([' ', chr(10) + '  ']))}"
-        f"{draw(st.sampled_from(['reduction', 'increase']))} in {change} "
+        f"{word} in {change} "
         f"of at least {draw(points())}",
         draw(
             st.sampled_from(
@@ -195,24 +217,23 @@ def contracts(draw: st.DrawFn) -> str:
         ),
         f"target {freq_target}: reduction in {freq_change}",
         f"term {reward} (clause 6.{draw(st.integers(1, 9))}):",
-        f"  {draw(st.sampled_from(['when', 'unless']))} {target}"
+        f"  {trigger} {target}"
         f"{draw(st.sampled_from(['', f' and {freq_target}', f' or not {freq_target}']))}",
+        reward_amount,
         draw(
             st.sampled_from(
-                [
-                    f"  pay {price} per percentage point of {change}",
-                    f"  pay {draw(money())}",
-                    f"  deduct 10% of {price}",
-                    f"  pay by band of {change}\n  band below 3pp: £0\n  band from 3pp below 5pp: "
-                    f"{draw(money())}\n  band from 5pp: {draw(money())}",
-                ]
+                ["", '  paid by "County"', '  paid by "County" to "Fund"', '  paid to "Fund"']
             )
         ),
         draw(comment),
         f"term {second}:",
         f"  when term {reward} pays and {freq_target}",
         f"  pay £{draw(st.integers(1, 99))},000 per percent of {freq_change}",
-        f"cap {fresh()}: all terms at most {draw(money())} "
+        f"term {fresh()}:",
+        f"  pay {draw(money())} per {draw(st.sampled_from(['person', 'unit']))} counted in "
+        f"{draw(st.sampled_from([binary, freq]))}",
+        f"cap {fresh()}: all terms{draw(st.sampled_from(LIMIT_PARTIES))} at most "
+        f"{draw(money())}{draw(st.sampled_from(RETURNS))} "
         f"{draw(st.sampled_from(['per cohort', 'per contract year', 'over the contract']))}"
         + draw(
             st.sampled_from(
