@@ -380,13 +380,26 @@ class TestInvestorReturn:
         )
         assert line(statement, "success").amount.amount == Decimal("16031250.00")
 
-    def test_compounding_over_part_of_a_year_is_not_assessable(self) -> None:
-        statement = evaluate(
-            contract(INVESTORS.format(how=" compounded for 18 months")), [unit(100, None)]
-        )
-        paid = line(statement, "success")
-        assert paid.status == "not assessable"
-        assert "compounding is defined over whole years" in paid.derivation
+    def test_compounding_over_part_of_a_year_is_refused(self) -> None:
+        with pytest.raises(ContractError) as caught:
+            contract(INVESTORS.format(how=" compounded for 18 months"))
+        assert [d.code for d in caught.value.diagnostics] == ["PBR224"]
+
+    def test_a_return_on_a_collar_is_refused(self) -> None:
+        body = INVESTORS.format(how=" for 4 years").replace("cap investors", "collar investors")
+        with pytest.raises(ContractError) as caught:
+            contract(body)
+        assert "PBR224" in [d.code for d in caught.value.diagnostics]
+
+    def test_a_return_must_be_a_percent_and_positive(self) -> None:
+        with pytest.raises(ContractError) as caught:
+            contract(INVESTORS.format(how=" for 4 years").replace("12.5%", "$5"))
+        assert [d.code for d in caught.value.diagnostics] == ["PBR204"]
+
+    def test_a_misspelt_party_is_a_warning(self) -> None:
+        rules = contract(PARTIES.replace('paid by "US Department of Labor" at most',
+                                         'paid by "US Dept of Labor" at most'))
+        assert [w.code for w in rules.warnings] == ["PBR223"]
 
 
 EXAMPLE_HEAD = PER_POINT + """

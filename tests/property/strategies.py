@@ -120,7 +120,7 @@ def condition(draw: st.DrawFn, depth: int = 0) -> str:
 
 
 LIMIT_PARTIES = ["", ' paid by "County"', ' paid to "Fund"']
-RETURNS = ["", " plus 12.5% a year for 4 years", " plus 5% a year compounded for 18 months"]
+RETURNS = ["", " plus 12.5% a year for 4 years", " plus 5% a year compounded for 2 years"]
 
 
 @st.composite

@@ -5,7 +5,8 @@ Each check is a generator of diagnostics over the whole contract, one module per
 currencies, percent against percentage points), ``shape`` (missing essentials, dates, tiers,
 rounding), ``significance`` (levels, critical values, small samples), ``conditions`` (each
 column compared with a value of its kind), ``directions`` (terms whose trigger and amount
-want the outcome to move opposite ways, so they never pay) and ``readings`` (warnings where the
+want the outcome to move opposite ways, so they never pay), ``returns`` (caps on investors'
+return that cannot be worked out) and ``readings`` (warnings where the
 contract's meaning could surprise a lawyer). ``compile_contract`` runs them all and
 raises once with every error found; warnings travel with the compiled contract.
 """
@@ -22,6 +23,7 @@ from pbrrules.checks import (
     limits,
     names,
     readings,
+    returns,
     shape,
     significance,
     types,
@@ -41,6 +43,7 @@ def check(
     yield from limits.check(contract)
     yield from examples.check(contract)
     yield from directions.check(contract)
+    yield from returns.check(contract)
     yield from shape.check(contract, sections)
     for version in contract.versions:
         yield from significance.check(version.rules)

@@ -10,6 +10,8 @@ the reading pbrrules takes (docs/language.md explains each with an example):
   the rule's mode, to the currency's minor unit (0.12449 is 0.12, never 0.1245 then 0.13).
 - PBR220: a cap that names a deduction term (or a collar a paying one): caps count payments only
   and collars deductions only, so it never bounds that term, and a deduction gives no room back.
+- PBR223: a limit on the lines of a party that neither the header nor any term names (a
+  misspelt ``paid by "Salt Lake Couty"``): it covers no line, so it never bounds anything.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ def check(contract: rules.Contract) -> Iterator[Diagnostic]:
             yield from _joined_cohorts(version.rules, term)
         yield from _payment_places(version.rules, currency)
         yield from _limits_on_the_other_kind(version.rules)
+        yield from _limits_on_unknown_parties(version.rules, contract.header)
 
 
 def _joined_cohorts(version: rules.Rules, term: rules.Term) -> Iterator[Diagnostic]:
@@ -84,3 +87,30 @@ def _limits_on_the_other_kind(version: rules.Rules) -> Iterator[Diagnostic]:
                 clause=limit.clause,
                 severity="warning",
             )
+
+
+def _limits_on_unknown_parties(version: rules.Rules, header: rules.Header) -> Iterator[Diagnostic]:
+    """PBR223: a limit on a party no line can have (neither the header's payer or provider,
+    nor any term's ``paid by``/``paid to``)."""
+    payers = {header.payer} | {term.payer for term in version.terms}
+    payees = {header.provider} | {term.payee for term in version.terms}
+    for limit in version.limits:
+        party = limit.party
+        if party is None:
+            continue
+        known = payers if party.role == "payer" else payees
+        if party.name in known:
+            continue
+        named = sorted(name for name in known if name is not None)
+        role = "payer" if party.role == "payer" else "payee"
+        listed = ", ".join(f'"{name}"' for name in named) or "none"
+        yield Diagnostic(
+            "PBR223",
+            f"the {limit.kind} '{limit.name}' covers what \"{party.name}\" "
+            f"{'pays' if party.role == 'payer' else 'is paid'}, but no line has that {role}",
+            party.span,
+            help=f"the {role}s the contract names are: {listed}; a {limit.kind} on a {role} "
+            "no line has bounds nothing",
+            clause=limit.clause,
+            severity="warning",
+        )

@@ -368,6 +368,11 @@ def negative_amounts(version: rules.Rules) -> Iterator[Diagnostic]:
                               help=f"a {limit.kind} is the most that may be "
                               f"{'paid' if limit.kind == 'cap' else 'deducted'}: a positive sum",
                               clause=limit.clause)
+        rate = limit.investor_return.rate if limit.investor_return else None
+        if rate is not None and (shown := _negative(rate, version)) is not None:
+            yield _diagnostic("PBR214", f"the return of '{limit.name}' is negative{shown}",
+                              rate.span, help="a return is a positive yearly rate",
+                              clause=limit.clause)
     for target in version.targets:
         if (shown := _negative(target.threshold, version)) is not None and target.threshold:
             other = "increase" if target.direction == "reduction" else "reduction"

@@ -151,6 +151,9 @@ def _version(c: _Checker) -> Iterator[Diagnostic]:
     for limit in c.rules.limits:
         yield from c.expect(limit.amount, (Unit.MONEY,), f"the {limit.kind} '{limit.name}'",
                             limit.clause)
+        if limit.investor_return is not None:
+            yield from c.expect(limit.investor_return.rate, (Unit.PERCENT,),
+                                f"the yearly return of '{limit.name}'", limit.clause)
 
 
 def _example(c: _Checker, example: rules.Example) -> Iterator[Diagnostic]:
