@@ -15,7 +15,7 @@ from typing import Literal
 
 from attrs import Attribute, field, frozen
 
-from pbrrules.values import exact
+from pbrrules.values import Quantity, exact
 
 
 def _count(_: object, attribute: Attribute[int], value: object) -> None:
@@ -123,6 +123,17 @@ class GroupFigures:
 
 
 @frozen
+class ImpactFigure:
+    """An impact estimate the evaluator supplies for one cohort unit (impacts.csv, or ``given
+    impact`` in a worked example): the change in the outcome it estimates (−12% where bed days
+    fell by 12%), in its unit, with the source it cites."""
+
+    name: str
+    value: Quantity
+    source: str | None = None
+
+
+@frozen
 class CohortFigures:
     """The figures of one cohort unit: one cohort rule, one period, and (if grouped) one area.
 
@@ -145,6 +156,12 @@ class CohortFigures:
     cancelled: str | None = None
     closed: int | None = None
     provisional: bool = False
+    #: The evaluator's impact estimates for this unit, by name (none unless supplied).
+    impacts: tuple[ImpactFigure, ...] = ()
+
+    def impact(self, name: str) -> ImpactFigure | None:
+        """The impact estimate called ``name`` for this unit, if the evaluator supplied one."""
+        return next((i for i in self.impacts if i.name == name), None)
 
     @property
     def key(self) -> tuple[str, str, str | None]:

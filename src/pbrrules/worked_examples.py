@@ -17,7 +17,7 @@ from typing import assert_never
 from attrs import frozen
 
 from pbrrules.errors import EvaluationError
-from pbrrules.figures import AsOf, CohortFigures, GroupFigures, MeasureCounts
+from pbrrules.figures import AsOf, CohortFigures, GroupFigures, ImpactFigure, MeasureCounts
 from pbrrules.pay.evaluate import evaluate
 from pbrrules.pay.rounding import minor_digits, round_to, to_decimal
 from pbrrules.rules import (
@@ -28,6 +28,7 @@ from pbrrules.rules import (
     Expectation,
     FigureName,
     GivenFigures,
+    GivenImpact,
     GivenValue,
     Literal_,
     Measure,
@@ -157,7 +158,8 @@ def example_figures(contract: Contract, example: Example) -> list[CohortFigures]
                     figures[name] = _number(contract, ref)
         if not matched:
             raise ExampleProblem(f'no cohort has a period "{given.period}"')
-    if not givens:
+    impacts = _impacts(contract, example, groups, windows)
+    if not givens and not impacts:
         # Only values given (e.g. a measure's value): one empty unit per cohort's first period.
         for cohort in _cohorts(contract):
             first = periods.cohort_windows(cohort, years_start)[:1]
@@ -194,9 +196,57 @@ def example_figures(contract: Contract, example: Example) -> list[CohortFigures]
                 area,
                 cancelled=cancelled,
                 provisional=key in interim,
+                impacts=tuple(impacts.get(key, {}).values()),
             )
         )
     return units
+
+
+Key = tuple[str, str, str | None]
+
+
+def _impacts(
+    contract: Contract,
+    example: Example,
+    groups: dict[Key, dict[bool, dict[FigureName, Fraction]]],
+    windows: dict[Key, periods.Window],
+) -> dict[Key, dict[str, ImpactFigure]]:
+    """The example's ``given impact`` lines, by unit: each goes to every cohort rule with a
+    period of its label that an estimated comparison of the contract compares (a unit with no
+    figures of its own is made, with no offenders)."""
+    years_start = contract.header.contract_years_start
+    estimated = {
+        comparison.estimate.cohort
+        for version in contract.versions
+        for comparison in version.rules.comparisons
+        if comparison.estimate is not None
+    }
+    found: dict[Key, dict[str, ImpactFigure]] = {}
+    for given in example.givens:
+        if not isinstance(given, GivenImpact):
+            continue
+        if not isinstance(given.value, Quantity):
+            raise ExampleProblem(f"the impact {given.name} must be a number, not {given.value!r}")
+        matched = False
+        for cohort in _cohorts(contract):
+            if cohort.name not in estimated:
+                continue
+            for window in periods.cohort_windows(cohort, years_start):
+                if window.label != given.period:
+                    continue
+                matched = True
+                key = (cohort.name, window.label, given.area)
+                windows[key] = window
+                groups.setdefault(key, {})
+                source = given.source.removeprefix("source: ") if given.source else None
+                found.setdefault(key, {})[given.name] = ImpactFigure(
+                    given.name, given.value, source
+                )
+        if not matched:
+            raise ExampleProblem(
+                f'no cohort compared by an estimated comparison has a period "{given.period}"'
+            )
+    return found
 
 
 def _number(contract: Contract, ref: ValueRef) -> Fraction:

@@ -6,7 +6,8 @@ currencies, percent against percentage points), ``shape`` (missing essentials, d
 rounding), ``significance`` (levels, critical values, small samples), ``conditions`` (each
 column compared with a value of its kind), ``directions`` (terms whose trigger and amount
 want the outcome to move opposite ways, so they never pay), ``returns`` (caps on investors'
-return that cannot be worked out) and ``readings`` (warnings where the
+return that cannot be worked out), ``estimates`` (the evaluator's impact estimates used where
+only a measure can be) and ``readings`` (warnings where the
 contract's meaning could surprise a lawyer). ``compile_contract`` runs them all and
 raises once with every error found; warnings travel with the compiled contract.
 """
@@ -19,6 +20,7 @@ from pbrrules import rules
 from pbrrules.checks import (
     conditions,
     directions,
+    estimates,
     examples,
     limits,
     names,
@@ -44,6 +46,7 @@ def check(
     yield from examples.check(contract)
     yield from directions.check(contract)
     yield from returns.check(contract)
+    yield from estimates.check(contract)
     yield from shape.check(contract, sections)
     for version in contract.versions:
         yield from significance.check(version.rules)

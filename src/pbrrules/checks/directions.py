@@ -22,6 +22,8 @@ from collections.abc import Iterator
 from fractions import Fraction
 from typing import assert_never
 
+from attrs import frozen
+
 from pbrrules import rules
 from pbrrules.errors import Diagnostic
 from pbrrules.values import Quantity
@@ -69,19 +71,47 @@ def _never_pays(version: rules.Rules, term: rules.Term) -> Iterator[Diagnostic]:
     comparison_name = _priced_on(version, term)
     if comparison_name is None:
         return
-    comparison = version.comparison(comparison_name)
-    measure = version.measure(comparison.measure) if comparison else None
-    if comparison is None or measure is None:
+    outcome = _outcome(version, comparison_name)
+    if outcome is None:
         return
     for name in sorted(needed_targets(version, term.when)):
         target = version.target(name)
         if target is None or target.comparison != comparison_name or target.pooled:
             continue
-        improves = rules.wants_improvement(target.direction, measure.direction)
+        improves = rules.wants_improvement(target.direction, outcome.direction)
         if improves != term.deduction:
             continue
-        yield _diagnostic(term, target, measure, comparison_name, improves)
+        yield _diagnostic(term, target, outcome, comparison_name, improves)
         return
+
+
+@frozen
+class _Outcome:
+    """What a comparison compares, for the message: its measure or the estimated impact."""
+
+    direction: rules.Direction
+    label: str
+    #: Whether the direction was written (else it is the default).
+    written: bool
+    #: The line that says it, for the help ("measure employment").
+    where: str
+    #: What should rise, for the help ("employment", "the outcome").
+    noun: str = "the outcome"
+
+
+def _outcome(version: rules.Rules, name: str) -> _Outcome | None:
+    comparison = version.comparison(name)
+    if comparison is None:
+        return None
+    if comparison.estimate is not None:
+        estimate = comparison.estimate
+        return _Outcome(estimate.direction, f"the estimated impact on {estimate.cohort}",
+                        estimate.direction == "higher", f"comparison {name}")
+    measure = version.measure(comparison.measure)
+    if measure is None:
+        return None
+    return _Outcome(measure.direction, f"measure {measure.name}", "direction" in measure.written,
+                    f"measure {measure.name}", measure.name)
 
 
 def _priced_on(version: rules.Rules, term: rules.Term) -> str | None:
@@ -117,18 +147,18 @@ def _known(version: rules.Rules, ref: rules.ValueRef | None) -> Fraction | None:
 def _diagnostic(
     term: rules.Term,
     target: rules.Target,
-    measure: rules.Measure,
+    outcome: _Outcome,
     comparison: str,
     improves: bool,
 ) -> Diagnostic:
-    better = f"{measure.direction} is better"
+    better = f"{outcome.direction} is better"
     moved = "an improvement" if improves else "a deterioration"
     pays_for = "a deterioration" if term.deduction else "an improvement"
     verb = "deducts" if term.deduction else "pays"
-    default = "" if "direction" in measure.written else ", the default"
+    default = "" if outcome.written else ", the default"
     fix = (
-        f"if {measure.name} should rise, write 'higher is better' in measure {measure.name}; "
-        if not improves and measure.direction == "lower"
+        f"if {outcome.noun} should rise, write 'higher is better' in {outcome.where}; "
+        if not improves and outcome.direction == "lower"
         else ""
     )
     other = "reduction" if target.direction == "increase" else "increase"
@@ -136,7 +166,7 @@ def _diagnostic(
         "PBR221",
         f"term '{term.name}' can never pay: it needs target '{target.name}' (line "
         f"{target.span.line}), met only by {moved} of {comparison} ('{target.direction} in' "
-        f"on measure {measure.name}, '{better}'{default}), but it {verb} only for {pays_for}",
+        f"on {outcome.label}, '{better}'{default}), but it {verb} only for {pays_for}",
         term.amount.span,
         help=f"{fix}otherwise the target should say '{other} in {comparison}'",
         clause=term.clause,

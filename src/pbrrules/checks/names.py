@@ -127,6 +127,12 @@ def uses(version: rules.Rules) -> Iterator[Use]:
         if measure.adjustment is not None:
             yield from _ref(measure.adjustment.baseline_predicted, measure.clause)
     for comparison in version.comparisons:
+        if comparison.estimate is not None:
+            estimate = comparison.estimate
+            yield Use(estimate.cohort, ("cohort",), estimate.cohort_span, comparison.clause)
+            for part in estimate.parts:
+                yield from _ref(part.weight, comparison.clause)
+            continue
         yield Use(comparison.measure, ("measure",), comparison.measure_span, comparison.clause)
         if not isinstance(comparison.comparator, rules.ControlGroup):
             yield from _ref(comparison.comparator, comparison.clause)
@@ -208,6 +214,8 @@ def _example_uses(example: rules.Example) -> Iterator[Use]:
     for given in example.givens:
         if isinstance(given, rules.GivenValue):
             yield Use(given.name, ("parameter", "measure"), given.span, example.clause)
+        elif isinstance(given, rules.GivenImpact):
+            continue  # impact names are the data's (PBR225 checks them against the comparisons)
         else:
             if given.cohort is not None:
                 yield Use(given.cohort, ("cohort",), given.span, example.clause)

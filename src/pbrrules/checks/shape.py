@@ -54,7 +54,10 @@ def _essentials(contract: rules.Contract) -> Iterator[Diagnostic]:
     needs = [
         (first.cohorts, "cohort", "'cohort offenders:' with 'eligible when ...' and "
          "'quarterly from ... to ...' lines"),
-        (first.measures, "measure", "'measure rate:' with a 'binary rate of offenders' line"),
+        # an evaluator's estimated comparison stands for a measure (a contract paid on
+        # impact estimates alone measures nothing itself)
+        (first.measures or [c for c in first.comparisons if c.estimate is not None], "measure",
+         "'measure rate:' with a 'binary rate of offenders' line"),
         (first.terms, "term", "'term reward:' with a 'pay ...' line"),
     ]
     for found, what, example in needs:
@@ -466,7 +469,8 @@ def _examples(contract: rules.Contract) -> Iterator[Diagnostic]:
         for rule in cohort.periods
     )
     for example in contract.examples:
-        named = [(g.period, g.span) for g in example.givens if isinstance(g, rules.GivenFigures)]
+        named = [(g.period, g.span) for g in example.givens
+                 if isinstance(g, rules.GivenFigures | rules.GivenImpact)]
         named += [(e.period, e.span) for e in example.expectations if e.period is not None]
         for label, span in named:
             if label in labels or (open_blocks and label.startswith("cohort ")):

@@ -236,6 +236,12 @@ def improvement_units(comparison: rules.Comparison) -> tuple[Unit, ...]:
 
 
 def _comparison(c: _Checker, comparison: rules.Comparison) -> Iterator[Diagnostic]:
+    if comparison.estimate is not None:
+        for part in comparison.estimate.parts:
+            yield from c.expect(part.weight, (Unit.PERCENT,),
+                                f"the weight of '{part.name}' in '{comparison.name}'",
+                                comparison.clause)
+        return
     measure = c.rules.measure(comparison.measure)
     if measure is None:
         return

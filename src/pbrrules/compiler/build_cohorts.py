@@ -7,6 +7,7 @@ reporting a required line that is missing (PBR006) or a line written twice (PBR0
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import Any
 
 from lark import Token, v_args
 from lark.tree import Meta
@@ -257,6 +258,23 @@ class CohortBuild(BaseBuild):
             str(name), str(measure), comparator, unit, ref,
             measure_span=self._tspan(measure), span=self._span(meta), illustrative=illustrative,
         )
+
+    def estimated_comparison(self, meta: Meta, name: Token, ref: str | None, *rest: Any) -> Any:
+        """``comparison backstop: estimated impact on youths in relative percent as 80% of rct
+        + 20% of did[, higher is better]``: the parts, then the optional direction and note."""
+        cohort, unit, *parts, better, illustrative = rest
+        direction: rules.Direction = better.value if better is not None else "lower"
+        estimate = rules.Estimate(str(cohort), tuple(parts), direction, self._tspan(cohort))
+        return rules.Comparison(
+            str(name), "", rules.ControlGroup(self._span(meta)), unit, ref,
+            span=self._span(meta), illustrative=illustrative, estimate=estimate,
+        )
+
+    def weighted_impact(self, meta: Meta, weight: rules.ValueRef, name: Token) -> Any:
+        return rules.ImpactPart(str(name), weight, self._span(meta))
+
+    def whole_impact(self, meta: Meta, name: Token) -> Any:
+        return rules.ImpactPart(str(name), None, self._span(meta))
 
     def illustrative_note(self, meta: Meta, why: Token) -> str:
         return literals.unquote(why)

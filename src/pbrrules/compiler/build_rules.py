@@ -400,6 +400,17 @@ class RulesBuild(CohortBuild):
     def fig_predicted(self, meta: Meta) -> str:
         return "predicted"
 
+    def given_impact(
+        self, meta: Meta, name: Token, period: Token, area: Token | None,
+        value: rules.Literal_, ref: str | None,
+    ) -> Item:
+        span = self._span(meta)
+        given = rules.GivenImpact(
+            str(name), literals.unquote(period), value.value,
+            literals.unquote(area) if area is not None else None, ref, span,
+        )
+        return Item("given", given, span)
+
     def given_value(self, meta: Meta, name: Token, value: rules.Literal_) -> Item:
         span = self._span(meta)
         return Item("given", rules.GivenValue(str(name), value.value, span), span)

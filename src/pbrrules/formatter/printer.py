@@ -129,6 +129,10 @@ def _lines(declaration: rules.Declaration) -> Iterator[Line]:
             yield from _cohort(declaration)
         case rules.Measure():
             yield from _measure(declaration)
+        case rules.Comparison(estimate=rules.Estimate() as estimate):
+            yield _one(declaration.span, f"comparison {declaration.name}{_sref(declaration.clause)}"
+                       f": estimated impact on {estimate.cohort} in "
+                       f"{_IMPROVEMENT[declaration.unit]} as {_impacts(estimate)}")
         case rules.Comparison():
             yield _one(declaration.span, f"comparison {declaration.name}{_sref(declaration.clause)}"
                        f": {declaration.measure} against {_comparator(declaration.comparator)} in "
@@ -257,6 +261,15 @@ _SCOPE = {"cohort": "per cohort", "contract year": "per contract year",
           "contract": "over the contract"}
 _PER = {"point": "percentage point", "percent": "percent", "reoffender": "reoffender avoided",
         "reoffence": "reoffence avoided", "event": "event avoided"}
+
+
+def _impacts(estimate: rules.Estimate) -> str:
+    """``80% of rct + 20% of did``, and ``, higher is better`` when it is."""
+    parts = " + ".join(
+        f"{_vref(part.weight)} of {part.name}" if part.weight is not None else part.name
+        for part in estimate.parts
+    )
+    return parts + (", higher is better" if estimate.direction == "higher" else "")
 
 
 def _limit_party(limit: rules.Limit) -> str:
@@ -429,6 +442,11 @@ def _example(e: rules.Example) -> Iterator[Line]:
     for given in e.givens:
         if isinstance(given, rules.GivenValue):
             yield _item(given.span, f"given {given.name} = {_value(given.value)}")
+            continue
+        if isinstance(given, rules.GivenImpact):
+            area = f" in {_q(given.area)}" if given.area is not None else ""
+            yield _item(given.span, f"given impact {given.name} {_q(given.period)}{area} = "
+                        f"{_value(given.value)}{_sref(given.source)}")
             continue
         control = "control " if given.control else ""
         control += f"{given.cohort} " if given.cohort is not None else ""

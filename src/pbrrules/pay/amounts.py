@@ -158,8 +158,6 @@ class AmountCalculator:
         price = self.resolver.money(amount.price)
         value, improvement, note = self._improvement(amount.comparison)
         comparison = value.comparison
-        measure = value.measure.measure
-        difference = improvement * value.comparator if comparison.unit == "percent" else improvement
         match amount.unit:
             case "point" | "percent":
                 wanted = "points" if amount.unit == "point" else "percent"
@@ -171,41 +169,8 @@ class AmountCalculator:
                     )
                 units = improvement * 100
                 what = show_improvement(comparison, abs(improvement))
-            case "reoffender":
-                if measure.kind != "binary":
-                    raise NotAssessable(
-                        f"reoffenders avoided need a binary rate; {measure.name} is a frequency"
-                    )
-                units = difference * value.measure.offenders
-                rate = wording.percent(value.measure.value)
-                rates = _difference(wording.percent(value.comparator), rate, value)
-                what = (
-                    f"({rates}) × {wording.count(value.measure.offenders)} offenders = "
-                    f"{wording.number(abs(units))} reoffenders"
-                )
-            case "reoffence" | "event":
-                match measure.kind:
-                    case "per_reoffender":
-                        units = difference * value.measure.reoffenders
-                        basis = f"{wording.count(value.measure.reoffenders)} reoffenders"
-                    case "per_offenders":
-                        units = difference * value.measure.offenders / measure.per
-                        basis = (
-                            f"{wording.count(value.measure.offenders)} offenders / "
-                            f"{wording.count(measure.per)}"
-                        )
-                    case "binary":
-                        raise NotAssessable(
-                            f"{_PRICE_UNIT[amount.unit]}s need a frequency measure; "
-                            f"{measure.name} is a binary rate"
-                        )
-                    case _:
-                        assert_never(measure.kind)
-                noun = "reconviction events" if amount.unit == "event" else "reoffences"
-                shown = _difference(
-                    wording.number(value.comparator), wording.number(value.measure.value), value
-                )
-                what = f"({shown}) × {basis} = {wording.number(abs(units))} {noun}"
+            case "reoffender" | "reoffence" | "event":
+                units, what = _avoided(amount, value, improvement)
             case _:
                 assert_never(amount.unit)
         counted = self._signed_units(units)
@@ -300,3 +265,47 @@ def _difference(comparator: str, measured: str, value: ComparisonValue) -> str:
     if value.direction == "higher":
         return f"{measured} − {comparator}"
     return f"{comparator} − {measured}"
+
+
+def _avoided(
+    amount: PerUnitOf, value: ComparisonValue, improvement: Fraction
+) -> tuple[Fraction, str]:
+    """Reoffenders, reoffences or events avoided: the improvement times what the measure
+    divides by, with the working; only a measured comparison has them."""
+    treated, comparator = value.measure, value.comparator
+    if treated is None or comparator is None:
+        raise NotAssessable(
+            f"{_PRICE_UNIT[amount.unit]}s need a measured comparison; "
+            f"{value.comparison.name} is the evaluator's estimate"
+        )
+    measure = treated.measure
+    percent = value.comparison.unit == "percent"
+    difference = improvement * comparator if percent else improvement
+    if amount.unit == "reoffender":
+        if measure.kind != "binary":
+            raise NotAssessable(
+                f"reoffenders avoided need a binary rate; {measure.name} is a frequency"
+            )
+        units = difference * treated.offenders
+        rates = _difference(wording.percent(comparator), wording.percent(treated.value), value)
+        return units, (
+            f"({rates}) × {wording.count(treated.offenders)} offenders = "
+            f"{wording.number(abs(units))} reoffenders"
+        )
+    match measure.kind:
+        case "per_reoffender":
+            units = difference * treated.reoffenders
+            basis = f"{wording.count(treated.reoffenders)} reoffenders"
+        case "per_offenders":
+            units = difference * treated.offenders / measure.per
+            basis = f"{wording.count(treated.offenders)} offenders / {wording.count(measure.per)}"
+        case "binary":
+            raise NotAssessable(
+                f"{_PRICE_UNIT[amount.unit]}s need a frequency measure; "
+                f"{measure.name} is a binary rate"
+            )
+        case _:
+            assert_never(measure.kind)
+    noun = "reconviction events" if amount.unit == "event" else "reoffences"
+    shown = _difference(wording.number(comparator), wording.number(treated.value), value)
+    return units, f"({shown}) × {basis} = {wording.number(abs(units))} {noun}"

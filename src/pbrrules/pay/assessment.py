@@ -16,6 +16,7 @@ from attrs import frozen
 
 from pbrrules.figures import CohortFigures, MeasureCounts
 from pbrrules.pay.amounts import AmountCalculator, AmountValue
+from pbrrules.pay.estimates import estimated
 from pbrrules.pay.measures import ComparisonValue, MeasureValue, compare, measure_value, show
 from pbrrules.pay.measures import show_improvement as _show_improvement
 from pbrrules.pay.params import NotAssessable, Resolver
@@ -117,6 +118,10 @@ class UnitAssessment:
             raise NotAssessable(f"comparison {name} is not declared")
         if self.incomplete is not None:
             raise NotAssessable(self.incomplete)
+        if comparison.estimate is not None:
+            return estimated(
+                comparison, comparison.estimate, self.figures, self.resolver, self.rules.rounding
+            )
         treated = self.measure(comparison.measure)
         control = None
         if isinstance(comparison.comparator, ControlGroup):
@@ -258,12 +263,9 @@ class UnitAssessment:
             return counted is not None and counted.cohort == self.figures.cohort
         named = _amount_comparisons(term.amount)
         if named:
-            for name in named:
-                comparison = self.rules.comparison(name)
-                measure = self.rules.measure(comparison.measure) if comparison else None
-                if measure is not None and measure.cohort == self.figures.cohort:
-                    return True
-            return False
+            return any(
+                self.rules.comparison_cohort(name) == self.figures.cohort for name in named
+            )
         cohorts = self.rules.trigger_cohorts(term.when)
         return not cohorts or cohorts[0] == self.figures.cohort
 
@@ -328,10 +330,9 @@ class UnitAssessment:
                             value.derivation,
                         )
                     )
-        ours = {m.name for m in self.rules.measures if m.cohort == cohort}
         comparisons = []
         for comparison in self.rules.comparisons:
-            if comparison.measure not in ours:
+            if self.rules.comparison_cohort(comparison.name) != cohort:
                 continue
             try:
                 compared = self.comparison(comparison.name)
@@ -357,13 +358,15 @@ class UnitAssessment:
                         comparison.unit,
                         comparison.clause,
                         compared.comparator,
-                        show(compared.measure.measure, compared.comparator),
+                        _comparator_text(compared),
                         compared.improvement,
                         _show_improvement(comparison, compared.improvement),
                         compared.derivation,
                     )
                 )
-        names = {c.name for c in self.rules.comparisons if c.measure in ours}
+        names = {
+            c.name for c in self.rules.comparisons if self.rules.comparison_cohort(c.name) == cohort
+        }
         targets = []
         for target in self.rules.targets:
             if target.comparison not in names:
@@ -384,6 +387,13 @@ class UnitAssessment:
                 )
             )
         return tuple(measures), tuple(comparisons), tuple(targets)
+
+
+def _comparator_text(compared: ComparisonValue) -> str | None:
+    """The comparator in its measure's terms (None for an evaluator's estimate: it has none)."""
+    if compared.measure is None or compared.comparator is None:
+        return None
+    return show(compared.measure.measure, compared.comparator)
 
 
 def _threshold_of(

@@ -81,8 +81,9 @@ class ComparisonValue:
     """A comparison in one cohort: the measure, its comparator, and the improvement."""
 
     comparison: Comparison
-    measure: MeasureValue
-    comparator: Fraction
+    #: The measured values (None for a comparison the evaluator estimates).
+    measure: MeasureValue | None
+    comparator: Fraction | None
     control: MeasureValue | None
     improvement: Fraction
     derivation: str
@@ -93,7 +94,10 @@ class ComparisonValue:
 
     @property
     def direction(self) -> Direction:
-        """Which way the compared measure moves when the outcome improves."""
+        """Which way the compared measure (or the estimated outcome) moves when it improves."""
+        if self.measure is None:
+            estimate = self.comparison.estimate
+            return estimate.direction if estimate is not None else "lower"
         return self.measure.measure.direction
 
 

@@ -110,7 +110,12 @@ def test(
     resolver: Resolver,
 ) -> SignificanceResult:
     """Whether ``value``'s change in ``direction`` is significant as ``significance`` demands."""
-    treated = value.measure
+    treated, p0 = value.measure, value.comparator
+    if treated is None or p0 is None:
+        raise NotAssessable(
+            f"significance is tested on measured rates; {value.comparison.name} is the "
+            "evaluator's estimate (whose own test is the evaluator's)"
+        )
     if treated.measure.kind != "binary":
         raise NotAssessable(
             f"significance is tested on binary rates only; {treated.measure.name} is a frequency"
@@ -118,7 +123,7 @@ def test(
     critical = critical_value(significance, resolver)
     sign = 1 if direction == "reduction" else -1
     if value.control is None:
-        return _one_proportion(value, sign, direction, critical)
+        return _one_proportion(treated, p0, sign, direction, critical)
     return _two_proportions(treated, value.control, sign, direction, critical)
 
 
@@ -136,13 +141,13 @@ def _null_rate(adjustment: Adjusted | None, rate: Fraction, who: str) -> tuple[F
 
 
 def _one_proportion(
-    value: ComparisonValue,
+    treated: MeasureValue,
+    p0: Fraction,
     sign: int,
     direction: Literal["reduction", "increase"],
     critical: Critical,
 ) -> SignificanceResult:
-    treated = value.measure
-    p0, p, n = value.comparator, treated.value, treated.offenders
+    p, n = treated.value, treated.offenders
     if n == 0:
         raise NotAssessable("the significance test needs offenders, and the cohort has none")
     null, slope = _null_rate(treated.adjustment, p0, "the cohort")

@@ -128,6 +128,9 @@ def _unit(out: _Writer, unit: UnitResult, several_versions: bool) -> None:
         if count == 0:
             continue
         out.wrapped(f"excluded: {wording.count(count)} {reason}", 2)
+    for impact in figures.impacts:
+        source = f" (source: {impact.source})" if impact.source else ""
+        out.wrapped(f"impact {impact.name}: {wording.quantity(impact.value)}{source}", 2, "", 4)
     for target in unit.targets:
         colour = {"met": "green", "not met": "red", "not assessable": "yellow"}[target.verdict]
         clause = f" ({target.clause})" if target.clause else ""

@@ -66,6 +66,19 @@ class GivenFigures:
 
 
 @frozen
+class GivenImpact:
+    """``given impact rct_estimate "cohort 1" = -12% (source "Evaluator's report")``: an
+    impact estimate the evaluator supplies for one cohort unit, in this example."""
+
+    name: str
+    period: str
+    value: Value
+    area: str | None = None
+    source: str | None = None
+    span: Span = field(default=NOWHERE, eq=False, repr=False)
+
+
+@frozen
 class GivenValue:
     """``given baseline_binary = 49.9%``: a parameter (or a measure's value) for this example."""
 
@@ -97,7 +110,7 @@ class Example:
     have not all closed by then is provisional and paid nothing (docs/language.md §13)."""
 
     name: str
-    givens: tuple[GivenFigures | GivenValue, ...]
+    givens: tuple[GivenFigures | GivenValue | GivenImpact, ...]
     expectations: tuple[Expectation, ...]
     clause: str | None = None
     span: Span = field(default=NOWHERE, eq=False, repr=False)
@@ -203,9 +216,15 @@ class Rules:
         return next((c for c in self.cohorts if c.name == name), None)
 
     def target_cohort(self, name: str) -> str | None:
-        """The cohort rule target ``name`` is assessed on (its comparison's measure's)."""
+        """The cohort rule target ``name`` is assessed on (its comparison's)."""
         target = self.target(name)
-        comparison = self.comparison(target.comparison) if target else None
+        return self.comparison_cohort(target.comparison) if target else None
+
+    def comparison_cohort(self, name: str) -> str | None:
+        """The cohort rule comparison ``name`` compares: its measure's, or its estimate's."""
+        comparison = self.comparison(name)
+        if comparison is not None and comparison.estimate is not None:
+            return comparison.estimate.cohort
         measure = self.measure(comparison.measure) if comparison else None
         return measure.cohort if measure else None
 

@@ -94,6 +94,33 @@ Comparator = ControlGroup | ValueRef
 
 
 @frozen
+class ImpactPart:
+    """``80% of rct_estimate`` (or ``rct_estimate``, weight 100%): one impact estimate the
+    evaluator supplies per cohort unit, and its weight in an estimated comparison."""
+
+    name: str
+    weight: ValueRef | None = None
+    span: Span = field(default=NOWHERE, eq=False, repr=False)
+
+
+@frozen
+class Estimate:
+    """``estimated impact on youths in relative percent as 80% of rct + 20% of did``: an
+    improvement the evaluator supplies rather than one measured from the records.
+
+    Each impact is the change in the outcome the evaluator estimates (treatment against its
+    counterfactual: −12% where bed days fell by 12%); its improvement is −value for a
+    lower-is-better outcome (the default) and +value for ``higher is better``. The comparison's
+    improvement is the weighted sum of its impacts' improvements.
+    """
+
+    cohort: str
+    parts: tuple[ImpactPart, ...]
+    direction: Direction = "lower"
+    cohort_span: Span = field(default=NOWHERE, eq=False, repr=False)
+
+
+@frozen
 class Comparison:
     """``comparison NAME (clause): MEASURE against COMPARATOR in percentage points``.
 
@@ -111,6 +138,10 @@ class Comparison:
     span: Span = field(default=NOWHERE, eq=False, repr=False)
     #: ``illustrative "why"``: this part is assumed or reconstructed, not the signed text.
     illustrative: str | None = None
+    #: ``estimated impact on COHORT in UNIT as ...``: the improvement is the evaluator's
+    #: estimate; such a comparison has no measure ("") and its comparator is the control
+    #: group the evaluator estimated against.
+    estimate: Estimate | None = None
 
 
 Sides = Literal["one-sided", "two-sided"]

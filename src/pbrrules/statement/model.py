@@ -21,7 +21,7 @@ from typing import Literal
 
 from attrs import field, frozen
 
-from pbrrules.figures import AsOf, CohortFigures, GroupFigures
+from pbrrules.figures import AsOf, CohortFigures, GroupFigures, ImpactFigure
 from pbrrules.statement import wording
 from pbrrules.statement.maturity import Maturity
 
@@ -348,8 +348,11 @@ class UnitResult:
         return next((line for line in self.lines if line.term == term), None)
 
     def to_json(self) -> JSON:
-        """JSON form."""
+        """JSON form (``figures.impacts`` only when the evaluator supplied impact estimates)."""
         figures = self.figures
+        impacts: JSON = {}
+        if figures.impacts:
+            impacts = {"impacts": [_impact_json(i) for i in figures.impacts]}
         return {
             "cohort": figures.cohort,
             "period": figures.period,
@@ -368,13 +371,23 @@ class UnitResult:
                 "treatment": _group_json(figures.treatment),
                 "control": _group_json(figures.control) if figures.control else None,
                 "excluded": [{"reason": r, "count": c} for r, c in figures.excluded],
-            },
+            }
+            | impacts,
             "measures": [m.to_json() for m in self.measures],
             "comparisons": [c.to_json() for c in self.comparisons],
             "targets": [t.to_json() for t in self.targets],
             "lines": [line.to_json() for line in self.lines],
             "total": self.total.to_json(),
         }
+
+
+def _impact_json(impact: ImpactFigure) -> JSON:
+    return {
+        "name": impact.name,
+        "value": exact(impact.value.value, wording.quantity(impact.value)),
+        "unit": impact.value.unit.value,
+        "source": impact.source,
+    }
 
 
 def _iso(day: datetime.date | None) -> str | None:
