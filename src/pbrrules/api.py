@@ -140,13 +140,15 @@ def measured(
     # The measure stage needs DuckDB; importing it only here keeps ``import pbrrules`` light for
     # callers that pay on figures they already hold.
     from pbrrules.measure import measure
+    from pbrrules.measure.impacts import attach_impacts
 
     measurement = measure(contract, data, reject_invalid=reject_invalid, as_of=as_of)
     info = DataInfo(
         tuple(_data_file(f) for f in measurement.files),
         measurement.accounting.to_json(),
     )
-    statement = _evaluate(contract, measurement.figures, data=info, as_of=measurement.as_of)
+    figures = attach_impacts(contract, measurement.figures, data.impacts)
+    statement = _evaluate(contract, figures, data=info, as_of=measurement.as_of)
     return statement, measurement
 
 
@@ -195,9 +197,12 @@ def measured_lots(
     if shared is None:
         alone = [measured(lot, data, reject_invalid=reject_invalid, as_of=as_of) for lot in lots]
         return [statement for statement, _ in alone], None
+    from pbrrules.measure.impacts import attach_impacts
+
     info = DataInfo(tuple(_data_file(f) for f in shared.national.files), None)
     statements = [
-        _evaluate(lot, figures, data=info, as_of=shared.national.as_of)
+        _evaluate(lot, attach_impacts(lot, figures, data.impacts), data=info,
+                  as_of=shared.national.as_of)
         for lot, figures in zip(lots, shared.figures, strict=True)
     ]
     return statements, shared.national

@@ -20,6 +20,7 @@ from attrs import frozen
 from pbrrules.errors import OutcomeDataError
 from pbrrules.figures import AsOf
 from pbrrules.measure.extract import read_extract_file
+from pbrrules.measure.impacts import ImpactRow, read_impacts
 from pbrrules.measure.problems import LISTED, DataProblem
 from pbrrules.measure.schema import INDEX_EVENT_COLUMNS, OFFENCE_COLUMNS, TableName
 
@@ -69,6 +70,8 @@ class OutcomeData:
     index_events: Source
     offences: Source
     extract: AsOf | None = None
+    #: The evaluator's impact estimates (the folder's impacts.csv), if it has any.
+    impacts: tuple[ImpactRow, ...] = ()
 
     def source(self, table: TableName) -> Source:
         """The source of ``table``."""
@@ -128,7 +131,8 @@ def load_outcomes(
             found[name] = source
     if problems:
         raise OutcomeDataError(problems, problems[0].render())
-    return OutcomeData(found["index_events"], found["offences"], extract)
+    impacts = read_impacts(Path(folder)) if folder is not None else ()
+    return OutcomeData(found["index_events"], found["offences"], extract, impacts)
 
 
 def not_a_regular_file(path: Path) -> str | None:
