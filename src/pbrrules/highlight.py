@@ -51,7 +51,7 @@ def _rules() -> list[Rule]:
         (r"\b[A-Z]{3}\b", Keyword.Type),
         (words(spelled, prefix=r"\b", suffix=r"(?![a-z0-9_])"), Keyword),
         (r"[a-z_][a-z0-9_]*", Name),
-        (r"<=|>=|!=|[<>=]|-", Operator),
+        (r"<=|>=|!=|[<>=+]|-", Operator),
         (r"[():,]", Punctuation),
     ]
 
