@@ -367,3 +367,23 @@ def test_a_did_you_mean_is_a_quick_fix_that_puts_the_contract_right(
     _change(client, uri, 2, text)
     assert client.diagnostics(uri, 2) == []
     _close(client, uri)
+
+
+def test_hover_on_the_measure_of_a_given_for_line_shows_the_measure(
+    client: Client, workspace: Path
+) -> None:
+    """``given "cohort 1" for arrests: ...`` (figures for one measure): hovering the measure's
+    name shows its declaration, as for any name."""
+    source = Path(__file__).parents[1] / "cases" / "constructs" / "good"
+    path = workspace / "outcomes_that_rise_and_who_pays.pbr"
+    shutil.copy(source / path.name, path)
+    text = path.read_text(encoding="utf-8")
+    uri = _open(client, path)
+    client.diagnostics(uri, 1)
+    hover = client.request("textDocument/hover", {
+        "textDocument": {"uri": uri}, "position": _at(text, '"cohort 1" for arrests', offset=16),
+    })  # fmt: skip
+    shown = hover["contents"]["value"]
+    assert "**measure** `arrests`" in shown
+    assert "frequency per 1 offenders of released" in shown
+    _close(client, uri)

@@ -119,6 +119,13 @@ def condition(draw: st.DrawFn, depth: int = 0) -> str:
     return f"not ({text})" if wrap == "not " else f"({text})" if wrap == "(" else text
 
 
+ESTIMATES = [
+    "",
+    "comparison {name}: estimated impact on {cohort} in relative percent as 80% of rct"
+    " + 20% of did",
+    "comparison {name} (clause 5.3): estimated impact on {cohort} in percentage points as rct,"
+    " higher is better",
+]
 LIMIT_PARTIES = ["", ' paid by "County"', ' paid to "Fund"']
 RETURNS = ["", " plus 12.5% a year for 4 years", " plus 5% a year compounded for 2 years"]
 
@@ -201,6 +208,7 @@ def contracts(draw: st.DrawFn) -> str:
         f" of {cohort}",
         f"comparison {change}: {binary} against {baseline} in percentage points",
         f"comparison {freq_change}: {freq} against {_decimal(draw, 1, 9, 2)} in relative percent",
+        draw(st.sampled_from(ESTIMATES)).format(name=fresh(), cohort=cohort),
         f"target {target}:{draw(st.sampled_from([' ', chr(10) + '  ']))}"
         f"{word} in {change} "
         f"of at least {draw(points())}",
