@@ -120,6 +120,12 @@ class TestLanguage:
             compiled(text)
         assert [d.code for d in caught.value.diagnostics] == ["PBR225"]
 
+    def test_pooling_an_estimate_is_refused(self) -> None:
+        text = ROCA.replace("of at least 5%", "of at least 5%\n  pooled so far")
+        with pytest.raises(ContractError) as caught:
+            compiled(text)
+        assert [d.code for d in caught.value.diagnostics] == ["PBR225"]
+
     def test_reoffenders_avoided_of_an_estimate_is_refused(self) -> None:
         text = ROCA.replace("per percent of backstop", "per reoffender avoided of backstop")
         with pytest.raises(ContractError) as caught:

@@ -3,8 +3,9 @@ impact estimates in worked examples that no comparison uses (PBR226).
 
 An estimated comparison (``estimated impact on youths in relative percent as 80% of rct + 20%
 of did``) has an improvement but no measured rates: no significance test of its own (the
-evaluator's estimate carries the evaluator's), and no reoffenders, reoffences or events avoided
-to price (those are counted from a measure's figures). A ``given impact NAME`` line whose NAME
+evaluator's estimate carries the evaluator's), no reoffenders, reoffences or events avoided to
+price (those are counted from a measure's figures), and no pooling (figures are pooled by adding
+counts; estimates are not counts). A ``given impact NAME`` line whose NAME
 no estimated comparison uses gives a figure nothing reads: a misspelt name, which would make
 the comparison not assessable in the example.
 """
@@ -48,6 +49,17 @@ def _estimated(version: rules.Rules, name: str) -> bool:
 
 def _measured_only(version: rules.Rules) -> Iterator[Diagnostic]:
     for target in version.targets:
+        if target.pooled and _estimated(version, target.comparison):
+            yield Diagnostic(
+                "PBR225",
+                f"target '{target.name}' pools the cohorts of '{target.comparison}', which the "
+                "evaluator estimates",
+                target.span,
+                help="figures are pooled by adding counts, and estimates are not counts: the "
+                "evaluator estimates each cohort's impact (or a pooled one, supplied for a "
+                "period of its own); drop the pooling line",
+                clause=target.clause,
+            )
         if target.significance is not None and _estimated(version, target.comparison):
             yield Diagnostic(
                 "PBR225",
