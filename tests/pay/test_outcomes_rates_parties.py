@@ -454,3 +454,17 @@ class TestFiguresPerMeasure:
         )
         [result] = run_examples(rules)
         assert result.passed, result
+
+
+def test_a_party_cap_per_cohort_reports_each_cohorts_standing() -> None:
+    body = PARTIES.replace("at most $150,000 over the contract", "at most $150,000 per cohort")
+    statement = evaluate(
+        contract(body), [unit(100, control_employed=None), unit(200, None, period="cohort 2")]
+    )
+    described = [standing.describe() for standing in statement.limits]
+    assert described == [
+        "cap federal_grant on what US Department of Labor pays in cohort released cohort 1: at "
+        "most $150,000; paid $100,000.00; $50,000.00 left",
+        "cap federal_grant on what US Department of Labor pays in cohort released cohort 2: at "
+        "most $150,000; paid $150,000.00; $0.00 left",
+    ]

@@ -211,7 +211,7 @@ class LimitLedger:
                     limit.kind,
                     limit.scope,
                     limit.clause,
-                    " ".join(str(part) for part in scope[1:]) or None,
+                    _scope_words(scope),
                     Money(to_decimal(_down(bound, step), digits), self.currency),
                     Money(to_decimal(used, digits), self.currency),
                     Money(
@@ -330,6 +330,18 @@ def _in_order(
         shares[i] = min(lines[i].magnitude, _down(left, step))
         left -= shares[i]
     return shares
+
+
+def _scope_words(scope: ScopeKey) -> str | None:
+    """Which scope a standing is for: ``cohort adults 2015-Q1 in North``, ``contract year 2``,
+    or None over the contract."""
+    match scope:
+        case ("cohort", cohort, period, area):
+            return f"cohort {cohort} {period}" + (f" in {area}" if area else "")
+        case ("year", year):
+            return f"contract year {year}"
+        case _:
+            return None
 
 
 def _bound_words(limit: Limit, resolver: Resolver, currency: str) -> str:
