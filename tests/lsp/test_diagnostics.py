@@ -84,3 +84,44 @@ def test_a_bad_case_gets_in_the_editor_what_check_reports(
     expected = _from_check(case, capsys)
     assert expected, "a bad case reports something"
     assert published == expected
+
+
+def _related(client: Client, case: Path) -> list[dict[str, Any]]:
+    """The related information of every diagnostic published for ``case``, opened alone."""
+    uri = case.as_uri()
+    client.notify("textDocument/didOpen", {"textDocument": {
+        "uri": uri, "languageId": "pbr", "version": 1, "text": case.read_text(encoding="utf-8"),
+    }})  # fmt: skip
+    client.request("textDocument/completion", {
+        "textDocument": {"uri": uri}, "position": {"line": 0, "character": 0},
+    })  # fmt: skip
+    found = [
+        related
+        for note in client.notifications
+        if note["method"] == "textDocument/publishDiagnostics"
+        for d in note["params"]["diagnostics"]
+        for related in d.get("relatedInformation") or []
+    ]
+    client.notifications.clear()
+    client.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
+    client.notifications.clear()
+    return found
+
+
+def test_a_duplicate_name_points_at_the_first_declaration(client: Client) -> None:
+    case = CASES / "names" / "bad" / "duplicate_term.pbr"
+    related = _related(client, case)
+    assert related == [{
+        "location": {"uri": case.as_uri(), "range": {
+            "start": {"line": 19, "character": 0}, "end": related[0]["location"]["range"]["end"],
+        }},
+        "message": "'reward' is first declared here",
+    }]  # fmt: skip
+
+
+def test_a_template_parameter_left_unset_points_into_the_template(client: Client) -> None:
+    case = CASES / "reuse" / "bad" / "parameter_not_supplied.pbr"
+    related = _related(client, case)
+    assert [r["message"] for r in related] == ["the template declares it here, without a value"]
+    assert related[0]["location"]["uri"] == (case.parent / "_template.pbr").as_uri()
+    assert related[0]["location"]["range"]["start"] == {"line": 4, "character": 0}

@@ -1,5 +1,10 @@
 """Type and unit checks: money is money (in the contract's currency), a rate is a rate, and
-percentage points never stand where a relative percent is meant, nor the other way round."""
+percentage points never stand where a relative percent is meant, nor the other way round.
+
+A comparison in a unit that does not suit its measure (PBR205) is one mistake: the thresholds,
+bands, caps and prices read in its unit are not reported again (they would be wrong only because
+the comparison is); the PBR205 points at them as notes instead.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ from collections.abc import Iterator
 from typing import assert_never
 
 from pbrrules import rules
-from pbrrules.errors import Diagnostic, Span
+from pbrrules.errors import Diagnostic, Related, Span
 from pbrrules.values import Duration, Quantity, Unit, Value
 
 PARAM_UNITS: dict[str, Unit] = {
@@ -61,6 +66,15 @@ class _Checker:
     def __init__(self, contract: rules.Contract, version: rules.Rules) -> None:
         self.currency = contract.header.currency
         self.rules = version
+        #: Comparisons in a unit that does not suit their measure (PBR205): what is read in
+        #: their unit is not checked again.
+        self.broken: set[str] = set()
+
+    def sound(self, comparison: rules.Comparison | None) -> rules.Comparison | None:
+        """``comparison``, or None when it is missing or in the wrong unit (reported)."""
+        if comparison is None or comparison.name in self.broken:
+            return None
+        return comparison
 
     def unit_of(self, ref: rules.ValueRef) -> tuple[Unit | str, str | None] | None:
         """A reference's unit and currency; None when the name is unknown (reported already)."""
@@ -184,7 +198,7 @@ def _units_of_name(c: _Checker, name: str) -> tuple[Unit, ...]:
     measure = c.rules.measure(name)
     if measure is not None:
         return comparator_units(measure)
-    comparison = c.rules.comparison(name)
+    comparison = c.sound(c.rules.comparison(name))
     if comparison is not None:
         return improvement_units(comparison)
     return ()
@@ -239,7 +253,11 @@ def _comparison(c: _Checker, comparison: rules.Comparison) -> Iterator[Diagnosti
     if not isinstance(comparison.comparator, rules.ControlGroup):
         yield from c.expect(comparison.comparator, comparator_units(measure),
                             f"the comparator of '{comparison.name}'", comparison.clause)
-    if comparison.unit == "points" and measure.kind != "binary":
+    if (comparison.unit == "points") == (measure.kind == "binary") or comparison.unit == "percent":
+        return
+    c.broken.add(comparison.name)
+    related = _readers(c, comparison)
+    if comparison.unit == "points":
         yield Diagnostic(
             "PBR205",
             f"'{comparison.name}' compares the frequency measure '{measure.name}' in percentage "
@@ -248,23 +266,42 @@ def _comparison(c: _Checker, comparison: rules.Comparison) -> Iterator[Diagnosti
             help="percentage points compare rates; compare a frequency 'in relative percent' or "
             "'in absolute terms'",
             clause=comparison.clause,
+            related=related,
         )
-    if comparison.unit == "absolute" and measure.kind == "binary":
+    else:
         yield Diagnostic(
             "PBR205",
             f"'{comparison.name}' compares the binary rate '{measure.name}' in absolute terms",
             comparison.span,
             help="a difference of two rates is measured 'in percentage points'",
             clause=comparison.clause,
+            related=related,
         )
+
+
+def _readers(c: _Checker, comparison: rules.Comparison) -> tuple[Related, ...]:
+    """The targets and terms that read ``comparison`` in its unit: where a wrong unit shows."""
+    found = [
+        Related(f"the target '{t.name}' reads its threshold in that unit",
+                t.threshold.span if t.threshold is not None else t.span)
+        for t in c.rules.targets if t.comparison == comparison.name
+    ]
+    found += [
+        Related(f"the term '{term.name}' pays on it", term.amount.span)
+        for term in c.rules.terms
+        if (found_comparison := _comparison_of(c, term.amount)) is not None
+        and found_comparison.name == comparison.name
+    ]
+    return tuple(found)
 
 
 def _target(c: _Checker, target: rules.Target) -> Iterator[Diagnostic]:
     comparison = c.rules.comparison(target.comparison)
     if comparison is None:
         return
-    yield from c.expect(target.threshold, improvement_units(comparison),
-                        f"the threshold of '{target.name}'", target.clause)
+    if c.sound(comparison) is not None:
+        yield from c.expect(target.threshold, improvement_units(comparison),
+                            f"the threshold of '{target.name}'", target.clause)
     if target.significance is not None:
         yield from c.expect(target.significance.level, (Unit.PERCENT,),
                             "the significance level", target.clause)
@@ -274,7 +311,7 @@ def _target(c: _Checker, target: rules.Target) -> Iterator[Diagnostic]:
 
 def _term(c: _Checker, term: rules.Term) -> Iterator[Diagnostic]:
     yield from _amount(c, term, term.amount)
-    comparison = _comparison_of(c, term.amount)
+    comparison = c.sound(_comparison_of(c, term.amount))
     if comparison is not None:
         yield from c.expect(term.improvement_cap, improvement_units(comparison),
                             f"the improvement cap of '{term.name}'", term.clause)
@@ -308,7 +345,7 @@ def _amount(c: _Checker, term: rules.Term, amount: rules.Amount) -> Iterator[Dia
             yield from c.expect(rules.Name(of, amount.span), (Unit.MONEY,),
                                 f"'{of}' (the value shared in '{term.name}')", term.clause)
         case rules.Banded(bands=bands):
-            comparison = _comparison_of(c, amount)
+            comparison = c.sound(_comparison_of(c, amount))
             for band in bands:
                 if comparison is not None:
                     for bound in (band.lower, band.upper):
@@ -318,7 +355,7 @@ def _amount(c: _Checker, term: rules.Term, amount: rules.Amount) -> Iterator[Dia
         case rules.SavingsShare(valued_at=valued_at, shares=shares):
             yield from c.expect(valued_at, (Unit.MONEY,), f"the savings value of '{term.name}'",
                                 term.clause)
-            comparison = _comparison_of(c, amount)
+            comparison = c.sound(_comparison_of(c, amount))
             for share_band in shares:
                 yield from c.expect(share_band.share, (Unit.PERCENT,),
                                     f"a share of savings in '{term.name}'", term.clause)
@@ -335,7 +372,7 @@ _PER_WORDS = {"point": "percentage point", "percent": "percent", "reoffender": "
 
 
 def _per_unit(c: _Checker, term: rules.Term, amount: rules.PerUnitOf) -> Iterator[Diagnostic]:
-    comparison = c.rules.comparison(amount.comparison)
+    comparison = c.sound(c.rules.comparison(amount.comparison))
     measure = c.rules.measure(comparison.measure) if comparison else None
     if comparison is None or measure is None:
         return
