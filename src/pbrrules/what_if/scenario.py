@@ -5,6 +5,7 @@ paid by the pay stage itself."""
 from __future__ import annotations
 
 import difflib
+import re
 from decimal import Decimal
 from typing import Literal
 
@@ -31,7 +32,7 @@ class Point:
     #: Each term's amount, summed over the scenario's cohorts, in the order the contract lists.
     terms: tuple[tuple[str, Decimal], ...]
     total: Decimal
-    #: Each target's verdict, term's status and limit's effect ("binds" or "free"), by name.
+    #: Each target's verdict, term's status (and band), limit's effect ("binds" or "free").
     states: tuple[tuple[str, str], ...]
 
     def state(self, key: str) -> str | None:
@@ -151,8 +152,13 @@ def _example(contract: Contract, wanted: str | None, *, needed: bool) -> Example
     return Example("what-if", (), ())
 
 
+#: The band a banded line was paid in, as its derivation says (pay/amounts.py): "falls in the
+#: band from 8.5% (relative) below 10% (relative): ..." or "falls in no band".
+_BAND = re.compile(r" falls in (the band [^:]*|no band):")
+
+
 def point(value: Quantity, statement: Statement) -> Point:
-    """The amounts and states of one statement."""
+    """The amounts and states of one statement (a banded term's band among them)."""
     several = len(statement.units) > 1
     terms: dict[str, Decimal] = {}
     states: dict[str, str] = {}
@@ -163,6 +169,9 @@ def point(value: Quantity, statement: Statement) -> Point:
         for line in unit.lines:
             terms[line.term] = terms.get(line.term, Decimal(0)) + line.amount.amount
             states[f"term {line.term}{where}"] = line.status
+            band = _BAND.search(line.derivation)
+            if band is not None:
+                states[f"band {line.term}{where}"] = band.group(1)
             for applied in line.limits:
                 states[f"{applied.kind} {applied.limit}{where}"] = "binds"
     return Point(value, tuple(terms.items()), statement.total.amount, tuple(states.items()))

@@ -149,19 +149,30 @@ def _all_terms(points: tuple[Point, ...]) -> Iterator[tuple[str, Decimal]]:
 
 
 def _edges(scenario: Scenario, points: tuple[Point, ...]) -> Iterator[Edge]:
-    """Each change of a state between neighbouring points, narrowed."""
+    """Each change of a state between neighbouring points, narrowed; several changes of one
+    state between two points (bands crossed in one step) are each found."""
     whole = scenario.kind == "figure"
     for index, (a, b) in enumerate(pairwise(points)):
         keys = dict.fromkeys([k for k, _ in a.states] + [k for k, _ in b.states])
         for key in keys:
-            before, after = a.state(key) or "free", b.state(key) or "free"
-            if before != after:
+            yield from _changes(scenario, key, a, b, index, whole=whole)
 
-                def same(p: Point, key: str = key, before: str = before) -> bool:
-                    return (p.state(key) or "free") == before
 
-                last, first = _narrow(scenario.point, same, a, b, whole=whole)
-                yield Edge(key, before, after, last, first, index)
+def _changes(
+    scenario: Scenario, key: str, a: Point, b: Point, index: int, *, whole: bool
+) -> Iterator[Edge]:
+    """The changes of ``key``'s state from ``a`` to ``b``, in order, each narrowed."""
+    after = b.state(key) or "free"
+    while (before := a.state(key) or "free") != after:
+
+        def same(p: Point, key: str = key, before: str = before) -> bool:
+            return (p.state(key) or "free") == before
+
+        last, first = _narrow(scenario.point, same, a, b, whole=whole)
+        yield Edge(key, before, first.state(key) or "free", last, first, index)
+        if first.value == b.value or first.value == last.value:
+            return
+        a = first
 
 
 def _narrow(
