@@ -138,12 +138,15 @@ def _range(vary: list[str], step: str | None) -> tuple[str, Quantity, Quantity, 
 
 def _grid_text(grid: Grid, format: str) -> str:
     """The two-way table: a row per value of the first thing, a column per value of the other;
-    each cell what the total (or --term) pays."""
+    each cell what the total (or --term) pays, marked ``*`` where an edge lies between it and
+    the cell above (each edge listed under the table)."""
     subject = grid.term or "total"
     header = [f"{grid.name} \\ {grid.across}", *(show(c) for c in grid.columns)]
     rows = [
-        [show(row[0].value), *(_money(p.amount(grid.term), grid.currency) for p in row)]
-        for row in grid.rows
+        [show(row[0].value), *(
+            ("* " if grid.edge_below(i, j) else "") + _money(p.amount(grid.term), grid.currency)
+            for j, p in enumerate(row))]
+        for i, row in enumerate(grid.rows)
     ]
     match format:
         case "json":
@@ -153,6 +156,8 @@ def _grid_text(grid: Grid, format: str) -> str:
                 "rows": {"name": grid.name, "values": [_value(r[0].value) for r in grid.rows]},
                 "columns": {"name": grid.across, "values": [_value(c) for c in grid.columns]},
                 "amounts": [[f"{p.amount(grid.term):f}" for p in row] for row in grid.rows],
+                "edges": [{"column": _value(grid.columns[c]), **_edge_json(e, _value)}
+                          for c, e in grid.edges],
             }, indent=2, ensure_ascii=False) + "\n"  # fmt: skip
         case "csv":
             out = io.StringIO()
@@ -171,6 +176,14 @@ def _grid_text(grid: Grid, format: str) -> str:
             ]
             lines += ["  ".join(c.rjust(w) for c, w in zip(r, widths, strict=True))
                       for r in [header, *rows]]
+            if grid.edges:
+                lines += ["", f"* an edge between the row and the one above, down the column "
+                          f"(narrowed as {grid.name} varies):"]
+                lines += [
+                    f"  -- at {grid.across} = {show(grid.columns[c])}, {e.subject}: {e.before} "
+                    f"at {show(e.last.value)}, {e.after} from {show(e.first.value)}"
+                    for c, e in grid.edges
+                ]
             return "\n".join(lines) + "\n"
 
 

@@ -20,8 +20,10 @@ from pbrrules.values import Quantity, Value
 from pbrrules.what_if.quantities import WhatIfProblem, show
 from pbrrules.worked_examples import ExampleProblem, example_figures
 
-#: The cohort figures that can be varied, and the count each one changes.
-FIGURES = ("offenders", "reoffenders", "reoffences", "events")
+#: The cohort figures that can be varied, and the count each one changes: the treatment
+#: group's, or (``control_...``) the control group's of a cohort with one.
+TREATMENT_FIGURES = ("offenders", "reoffenders", "reoffences", "events")
+FIGURES = (*TREATMENT_FIGURES, *(f"control_{name}" for name in TREATMENT_FIGURES))
 
 
 @frozen
@@ -93,15 +95,23 @@ class Scenario:
     def _varied(self, unit: CohortFigures, name: str, count: int) -> CohortFigures:
         if self.period is not None and unit.period != self.period:
             return unit
-        group = unit.treatment
+        control = name.startswith("control_")
+        figure = name.removeprefix("control_")
+        group = unit.control if control else unit.treatment
+        if group is None:
+            raise WhatIfProblem(
+                f'the example gives no control-group figures for "{unit.period}" (vary '
+                f"{name} in a cohort with a control group, from an example with "
+                f'given control "{unit.period}": ...; or choose the period with --period)')
         try:
-            if name == "offenders":
+            if figure == "offenders":
                 changed = attrs.evolve(group, offenders=count)
             else:
-                changed = _with_counts(group, name, count)
+                changed = _with_counts(group, figure, count)
         except ValueError as exc:  # figures no cohort can have (more reoffenders than offenders)
             raise WhatIfProblem(f"{name} = {count:,} in \"{unit.period}\": {exc}") from None
-        return attrs.evolve(unit, treatment=changed)
+        return attrs.evolve(unit, control=changed) if control else attrs.evolve(
+            unit, treatment=changed)
 
     def point(self, value: Quantity) -> Point:
         """What is paid at ``value``."""

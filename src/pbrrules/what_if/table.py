@@ -106,6 +106,13 @@ class Grid:
     example: str | None
     columns: tuple[Quantity, ...]
     rows: tuple[tuple[Point, ...], ...]
+    #: The edges down each column, as ``(column index, edge)``: ``edge.after_point`` is the
+    #: row the edge follows.
+    edges: tuple[tuple[int, Edge], ...] = ()
+
+    def edge_below(self, row: int, column: int) -> bool:
+        """Whether an edge lies between row ``row`` and the one before it, in ``column``."""
+        return any(c == column and e.after_point == row - 1 for c, e in self.edges)
 
 
 def what_if_grid(
@@ -126,10 +133,13 @@ def what_if_grid(
     if len(row_values) * len(column_values) > MAX_POINTS:
         raise WhatIfProblem(f"{len(row_values) * len(column_values):,} points: use larger steps "
                             f"(at most {MAX_POINTS:,})")
-    by_column = [
-        [Scenario(contract, name, example, period, ((across, c),)).point(r) for r in row_values]
-        for c in column_values
-    ]
+    scenarios = [Scenario(contract, name, example, period, ((across, c),)) for c in column_values]
+    by_column = [[scenario.point(r) for r in row_values] for scenario in scenarios]
+    edges = tuple(
+        (index, edge)
+        for index, (scenario, column) in enumerate(zip(scenarios, by_column, strict=True))
+        for edge in _edges(scenario, tuple(column))
+    )
     first = Scenario(contract, name, example, period)
     return Grid(
         contract.header.name,
@@ -140,6 +150,7 @@ def what_if_grid(
         first.example.name if first.example.givens else None,
         tuple(column_values),
         tuple(tuple(column[i] for column in by_column) for i in range(len(row_values))),
+        edges,
     )
 
 
