@@ -13,6 +13,8 @@ import itertools
 from collections.abc import Iterator
 from typing import assert_never
 
+import attrs
+
 from pbrrules import rules
 from pbrrules.errors import Diagnostic, Related, Span
 from pbrrules.values import Duration, Quantity, Unit, Value
@@ -92,15 +94,18 @@ class _Checker:
 
     def expect(
         self, ref: rules.ValueRef | None, wanted: tuple[Unit, ...], what: str,
-        clause: str | None,
+        clause: str | None, related: tuple[Related, ...] = (),
     ) -> Iterator[Diagnostic]:
+        """A problem when ``ref`` is not of a ``wanted`` unit; ``related`` says where the unit
+        wanted comes from (the comparison a threshold is read on)."""
         if ref is None:
             return
         found = self.unit_of(ref)
         if found is None:
             return
         kind, currency = found
-        yield from mismatch(kind, currency, wanted, what, ref.span, clause, self.currency)
+        for problem in mismatch(kind, currency, wanted, what, ref.span, clause, self.currency):
+            yield attrs.evolve(problem, related=related) if related else problem
 
 
 def mismatch(
@@ -279,6 +284,16 @@ def _comparison(c: _Checker, comparison: rules.Comparison) -> Iterator[Diagnosti
         )
 
 
+_UNIT_WORDS = {"points": "in percentage points", "percent": "in relative percent",
+               "absolute": "in absolute terms"}
+
+
+def _unit_from(comparison: rules.Comparison) -> tuple[Related, ...]:
+    """A note pointing at the comparison whose unit a threshold, bound or cap must have."""
+    return (Related(f"'{comparison.name}' is measured {_UNIT_WORDS[comparison.unit]} here",
+                    comparison.span),)
+
+
 def _readers(c: _Checker, comparison: rules.Comparison) -> tuple[Related, ...]:
     """The targets and terms that read ``comparison`` in its unit: where a wrong unit shows."""
     found = [
@@ -301,7 +316,8 @@ def _target(c: _Checker, target: rules.Target) -> Iterator[Diagnostic]:
         return
     if c.sound(comparison) is not None:
         yield from c.expect(target.threshold, improvement_units(comparison),
-                            f"the threshold of '{target.name}'", target.clause)
+                            f"the threshold of '{target.name}'", target.clause,
+                            _unit_from(comparison))
     if target.significance is not None:
         yield from c.expect(target.significance.level, (Unit.PERCENT,),
                             "the significance level", target.clause)
@@ -314,7 +330,8 @@ def _term(c: _Checker, term: rules.Term) -> Iterator[Diagnostic]:
     comparison = c.sound(_comparison_of(c, term.amount))
     if comparison is not None:
         yield from c.expect(term.improvement_cap, improvement_units(comparison),
-                            f"the improvement cap of '{term.name}'", term.clause)
+                            f"the improvement cap of '{term.name}'", term.clause,
+                            _unit_from(comparison))
 
 
 def _comparison_of(c: _Checker, amount: rules.Amount) -> rules.Comparison | None:
@@ -350,7 +367,8 @@ def _amount(c: _Checker, term: rules.Term, amount: rules.Amount) -> Iterator[Dia
                 if comparison is not None:
                     for bound in (band.lower, band.upper):
                         yield from c.expect(bound, improvement_units(comparison),
-                                            f"a band bound of '{term.name}'", term.clause)
+                                            f"a band bound of '{term.name}'", term.clause,
+                                            _unit_from(comparison))
                 yield from _amount(c, term, band.amount)
         case rules.SavingsShare(valued_at=valued_at, shares=shares):
             yield from c.expect(valued_at, (Unit.MONEY,), f"the savings value of '{term.name}'",
@@ -362,7 +380,8 @@ def _amount(c: _Checker, term: rules.Term, amount: rules.Amount) -> Iterator[Dia
                 if comparison is not None:
                     for bound in (share_band.lower, share_band.upper):
                         yield from c.expect(bound, improvement_units(comparison),
-                                            f"a savings bound of '{term.name}'", term.clause)
+                                            f"a savings bound of '{term.name}'", term.clause,
+                                            _unit_from(comparison))
         case _:
             assert_never(amount)
 
@@ -399,4 +418,6 @@ def _per_unit(c: _Checker, term: rules.Term, amount: rules.PerUnitOf) -> Iterato
             "per percent (relative), per reoffender avoided (binary), per reoffence or event "
             "avoided (frequency)",
             clause=term.clause,
+            related=(*_unit_from(comparison),
+                     Related(f"the measure '{measure.name}' is declared here", measure.span)),
         )
