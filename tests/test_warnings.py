@@ -238,3 +238,25 @@ def test_check_json_gives_each_note_its_place(
         "line": 6, "column": 1, "end_line": found["related"][0]["end_line"],
         "end_column": found["related"][0]["end_column"],
     }]  # fmt: skip
+
+
+def test_a_parameter_of_the_wrong_type_is_one_error_at_its_rows_not_at_its_uses() -> None:
+    text = DONCASTER.replace("parameter core_contract_value: money", "parameter "
+                             "core_contract_value: rate")
+    (error,) = _errors(text)
+    assert error.code == "PBR204"
+    assert "the value of 'core_contract_value' (declared rate)" in error.message
+    assert error.span.line == _line_of(text, "contract year 1: £20,000,000")
+    assert [r.span.line for r in error.related] == [
+        _line_of(text, f"contract year {n}: £20,000,000") for n in (2, 3, 4)]
+    assert all(r.message == "the same here" for r in error.related)
+
+
+def test_expected_values_in_a_comparison_s_old_unit_are_one_error() -> None:
+    text = DONCASTER.replace("in percentage points", "in relative percent")
+    errors = _errors(text)
+    assert [e.code for e in errors] == ["PBR202", "PBR202"]
+    threshold, expected = errors
+    assert threshold.message.startswith("the threshold of 'five_points' must be")
+    assert expected.message.startswith("the expected value must be a relative percent")
+    assert len(expected.related) == 3  # the other three examples' 'expect reduction = ...'

@@ -3,7 +3,10 @@ percentage points never stand where a relative percent is meant, nor the other w
 
 A comparison in a unit that does not suit its measure (PBR205) is one mistake: the thresholds,
 bands, caps and prices read in its unit are not reported again (they would be wrong only because
-the comparison is); the PBR205 points at them as notes instead.
+the comparison is); the PBR205 points at them as notes instead. Likewise a parameter whose own
+value disagrees with its declared type is reported there, not again at every use; and one
+problem found in several places (the rows of a table, the expected values of five examples) is
+one diagnostic, at the first, with the others as notes.
 """
 
 from __future__ import annotations
@@ -71,6 +74,9 @@ class _Checker:
         #: Comparisons in a unit that does not suit their measure (PBR205): what is read in
         #: their unit is not checked again.
         self.broken: set[str] = set()
+        #: Parameters whose own values disagree with their declared type: their uses are not
+        #: checked against that type again.
+        self.broken_parameters: set[str] = set()
 
     def sound(self, comparison: rules.Comparison | None) -> rules.Comparison | None:
         """``comparison``, or None when it is missing or in the wrong unit (reported)."""
@@ -99,6 +105,8 @@ class _Checker:
         """A problem when ``ref`` is not of a ``wanted`` unit; ``related`` says where the unit
         wanted comes from (the comparison a threshold is read on)."""
         if ref is None:
+            return
+        if isinstance(ref, rules.Name) and ref.name in self.broken_parameters:
             return
         found = self.unit_of(ref)
         if found is None:
@@ -147,12 +155,29 @@ def check(contract: rules.Contract) -> Iterator[Diagnostic]:
     seen: set[tuple[str, int, int, str]] = set()
     checkers = [_Checker(contract, version.rules) for version in contract.versions]
     examples = (d for example in contract.examples for d in _example(checkers[0], example))
+    found: list[Diagnostic] = []
     for diagnostic in itertools.chain((d for c in checkers for d in _version(c)), examples):
         key = (diagnostic.span.source, diagnostic.span.line, diagnostic.span.column,
                diagnostic.code)
         if key not in seen:
             seen.add(key)
-            yield diagnostic
+            found.append(diagnostic)
+    yield from _grouped(found)
+
+
+def _grouped(found: list[Diagnostic]) -> Iterator[Diagnostic]:
+    """One diagnostic per problem: those saying the same thing (code and message) are the first
+    of them, with the places of the others as notes."""
+    groups: dict[tuple[str, str], Diagnostic] = {}
+    for diagnostic in found:
+        key = (diagnostic.code, diagnostic.message)
+        first = groups.get(key)
+        if first is None:
+            groups[key] = diagnostic
+        else:
+            note = Related("the same here", diagnostic.span)
+            groups[key] = attrs.evolve(first, related=(*first.related, note))
+    yield from groups.values()
 
 
 def _version(c: _Checker) -> Iterator[Diagnostic]:
@@ -178,7 +203,7 @@ def _example(c: _Checker, example: rules.Example) -> Iterator[Diagnostic]:
         if not isinstance(given, rules.GivenValue):
             continue
         wanted = _units_of_name(c, given.name)
-        if wanted:
+        if wanted and given.name not in c.broken_parameters:
             currency = given.value.currency if isinstance(given.value, Quantity) else None
             yield from mismatch(kind_of(given.value), currency, wanted,
                                 f"the value given for '{given.name}'", given.span,
@@ -214,7 +239,9 @@ def _parameters(c: _Checker) -> Iterator[Diagnostic]:
         values = [(parameter.value, parameter.span)] if parameter.value is not None else []
         values += [(row.value, row.span) for row in parameter.rows]
         for value, span in values:
-            yield from _declared(c, parameter, value, span)
+            for problem in _declared(c, parameter, value, span):
+                c.broken_parameters.add(parameter.name)
+                yield problem
 
 
 def _declared(
