@@ -5,9 +5,9 @@ The edges are what-if's: a cohort figure of a worked example (reoffenders for a 
 reoffences or reconviction events for a frequency) is varied over its whole possible range and
 every change of a target's verdict, a term's status or band, or a limit's binding is narrowed to
 neighbouring whole counts. "One unit" is the smallest step the figures can take: one reoffender
-(or one reoffence, one event). The point *at* the edge is the side of it where the comparison
-shows the larger improvement: the first count that meets an "at least" threshold or enters a
-band "from" its lower bound (equal to it when a whole count reaches it exactly).
+(or one reoffence, one event). The point *at* the edge is the side the bound belongs to: where
+a target is met ("at least" includes the threshold), a term pays, a band "from" its lower bound
+starts, a cap is still free (equal to it when a whole count reaches it exactly).
 
 Each point is paid by the pay stage, and becomes a worked example whose ``expect`` lines hold
 what pbrrules pays there, for the lawyer to confirm against the schedule.
@@ -88,7 +88,7 @@ def boundaries(contract: rules.Contract, example: str | None = None) -> Boundari
         scenario = Scenario(contract, figure, start.name, period)
         for edge in table.edges:
             edges.append((figure, period, edge))
-            at = _at(scenario, edge)
+            at = _at(contract, scenario, edge)
             subject = _describe(edge)
             sides: tuple[tuple[Side, int], ...] = (
                 ("one below", at - 1), ("at the edge", at), ("one above", at + 1))
@@ -167,22 +167,44 @@ def _count(value: int) -> Quantity:
     return Quantity(Fraction(value), Unit.COUNT)
 
 
-def _at(scenario: Scenario, edge: Edge) -> int:
-    """The side of ``edge`` with the larger improvement (the count that meets the threshold,
-    enters the band, or binds the cap first); the lower count when no comparison moves."""
+def _at(contract: rules.Contract, scenario: Scenario, edge: Edge) -> int:
+    """The side of ``edge`` the bound belongs to ("at least", "from": bounds are included): a
+    target's side where it is met, a term's where it pays, a limit's where it is still free (a
+    payment equal to a cap is not cut); a band's side is the one with the larger amount banded
+    on (the improvement, or a deduction's deterioration). Otherwise the side with the larger
+    improvement, or the lower count."""
     last, first = int(edge.last.value.value), int(edge.first.value.value)
+    inclusive = {"target": "met", "term": "pays", "cap": "free", "collar": "free"}.get(
+        edge.subject.split(" ", 1)[0])
+    if inclusive is not None and inclusive in (edge.before, edge.after):
+        return last if edge.before == inclusive else first
     before = _improvements(scenario.statement(edge.last.value))
     after = _improvements(scenario.statement(edge.first.value))
-    for name, value in before.items():
-        other = after.get(name)
+    sign, names = 1, None
+    if edge.subject.startswith("band "):
+        sign, names = _banded_on(contract, edge.subject.removeprefix("band ").split(" in ")[0])
+    for key, value in before.items():
+        other = after.get(key)
+        if names is not None and key.split(" ")[-1] not in names:
+            continue
         if value is not None and other is not None and value != other:
-            return last if value > other else first
+            return last if sign * value > sign * other else first
     return last
+
+
+def _banded_on(contract: rules.Contract, term: str) -> tuple[int, set[str]]:
+    """How a banded term picks its band: +1 on its comparison's improvement (a payment), -1 on
+    its deterioration (a deduction); and the comparison's name."""
+    for version in contract.versions:
+        found = version.rules.term(term)
+        if found is not None and isinstance(found.amount, rules.Banded):
+            return (-1 if found.deduction else 1), {found.amount.comparison}
+    return 1, set()
 
 
 def _improvements(statement: Statement) -> dict[str, Fraction | None]:
     return {f"{unit.label} {c.name}": c.improvement
-            for unit in statement.units for c in unit.comparisons}
+            for unit in statement.units for c in unit.comparisons}  # the name last
 
 
 def _boundary(
