@@ -187,3 +187,17 @@ def test_a_two_way_table_marks_its_edges(capsys: pytest.CaptureFixture[str]) -> 
             "subject": "target five_points", "before": "met", "after": "not met",
             "last": {"display": "530", "exact": "530", "unit": "count"},
             "first": {"display": "531", "exact": "531", "unit": "count"}} in data["edges"]
+
+
+def test_the_point_at_an_edge_is_the_side_its_bound_belongs_to() -> None:
+    found = boundaries(api.load_contract(CONTRACTS / "transforming-rehabilitation" / "london.pbr"))
+    at = {p.subject: p.value for p in found.points
+          if p.side == "at the edge" and p.figure == "reoffenders"}
+    # an "increase of at least" target is met at its threshold: the higher count
+    assert at["target binary_increase (not met | met)"] == 527
+    # a "reduction of at least" target: the lower count
+    assert at["target binary_target (met | not met)"] == 473
+    # a cap reached exactly does not cut: the count where it is still free
+    assert at["cap pbr_pot_cap (binds | free)"] == 300
+    # a term paying because its target is met is not an edge of its own
+    assert not any(p.subject.startswith("term ") for p in found.points)

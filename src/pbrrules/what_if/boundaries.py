@@ -6,8 +6,9 @@ reoffences or reconviction events for a frequency) is varied over its whole poss
 every change of a target's verdict, a term's status or band, or a limit's binding is narrowed to
 neighbouring whole counts. "One unit" is the smallest step the figures can take: one reoffender
 (or one reoffence, one event). The point *at* the edge is the side the bound belongs to: where
-a target is met ("at least" includes the threshold), a term pays, a band "from" its lower bound
-starts, a cap is still free (equal to it when a whole count reaches it exactly).
+a target is met ("at least" includes the threshold), a band "from" its lower bound starts, a cap
+is still free (equal to it when a whole count reaches it exactly). A term that starts to pay
+where its target is met has no edge of its own.
 
 Each point is paid by the pay stage, and becomes a worked example whose ``expect`` lines hold
 what pbrrules pays there, for the lawyer to confirm against the schedule.
@@ -86,8 +87,13 @@ def boundaries(contract: rules.Contract, example: str | None = None) -> Boundari
         table = what_if(contract, figure, _count(low), _count(high), _count(step),
                         example=start.name, period=period)
         scenario = Scenario(contract, figure, start.name, period)
+        places: set[tuple[Fraction, Fraction]] = set()
         for edge in table.edges:
             edges.append((figure, period, edge))
+            place = (edge.last.value.value, edge.first.value.value)
+            if place in places:
+                continue  # a term paying because its target is met: the target's edge says it
+            places.add(place)
             at = _at(contract, scenario, edge)
             subject = _describe(edge)
             sides: tuple[tuple[Side, int], ...] = (
@@ -169,12 +175,12 @@ def _count(value: int) -> Quantity:
 
 def _at(contract: rules.Contract, scenario: Scenario, edge: Edge) -> int:
     """The side of ``edge`` the bound belongs to ("at least", "from": bounds are included): a
-    target's side where it is met, a term's where it pays, a limit's where it is still free (a
+    target's side where it is met, a limit's where it is still free (a
     payment equal to a cap is not cut); a band's side is the one with the larger amount banded
     on (the improvement, or a deduction's deterioration). Otherwise the side with the larger
     improvement, or the lower count."""
     last, first = int(edge.last.value.value), int(edge.first.value.value)
-    inclusive = {"target": "met", "term": "pays", "cap": "free", "collar": "free"}.get(
+    inclusive = {"target": "met", "cap": "free", "collar": "free"}.get(
         edge.subject.split(" ", 1)[0])
     if inclusive is not None and inclusive in (edge.before, edge.after):
         return last if edge.before == inclusive else first
