@@ -260,3 +260,32 @@ def test_expected_values_in_a_comparison_s_old_unit_are_one_error() -> None:
     assert threshold.message.startswith("the threshold of 'five_points' must be")
     assert expected.message.startswith("the expected value must be a relative percent")
     assert len(expected.related) == 3  # the other three examples' 'expect reduction = ...'
+
+
+def test_a_circle_of_formulas_is_one_error_with_each_step_as_a_note() -> None:
+    text = _small(extra="\nparameter a: money = b - £1\nparameter b: money = c + £1\n"
+                        "parameter c: money = a + £2\n\n"
+                        "cap k: reward at most a over the contract\n")
+    (error,) = _errors(text)
+    assert error.code == "PBR104"
+    assert error.message.endswith("a -> b -> c -> a")
+    assert [(r.message, r.span.line) for r in error.related] == [
+        ("'b' is worked out from 'c' here", _line_of(text, "parameter b:")),
+        ("'c' is worked out from 'a' here", _line_of(text, "parameter c:")),
+    ]
+
+
+def test_a_set_of_a_parameter_no_template_declares_points_at_the_template(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "template.pbr").write_text(
+        _small(extra="\nparameter price: money\n\ncap k: reward at most price over the "
+                     "contract\n").replace('contract "Small"', 'template "Small"'),
+        encoding="utf-8",
+    )
+    lot = 'contract "Lot"\n  based on "template.pbr"\n\nset price = £5\nset zzz = 5%\n'
+    (error,) = _errors(lot, str(tmp_path / "lot.pbr"))
+    assert error.code == "PBR105"
+    (note,) = error.related
+    assert note.message == "the template 'template.pbr' declares no parameter 'zzz'"
+    assert note.span.source == str(tmp_path / "template.pbr")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import difflib
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import assert_never
 
 import attrs
@@ -335,6 +336,16 @@ def _find_cycle(name: str, edges: dict[str, list[str]], path: list[str]) -> list
     return None
 
 
+def _template_note(source: rules.SourceFile, name: str) -> tuple[Related, ...]:
+    """A note at the top of the template a lot file is based on, which declares no ``name``."""
+    template = source.header.based_on
+    if template is None:
+        return ()
+    path = str(Path(source.path).parent / template) if source.path else template
+    return (Related(f"the template '{template}' declares no parameter '{name}'",
+                    Span(1, 1, 1, 1, path)),)
+
+
 def _settings(
     contract: rules.Contract, source: rules.SourceFile, sections: Sequence[Section]
 ) -> Iterator[Diagnostic]:
@@ -353,7 +364,8 @@ def _settings(
                     help=f"did you mean '{close[0]}'?" if close else
                     "declare it with 'parameter NAME: TYPE', or check the template",
                     related=(Related(f"the parameter '{close[0]}' is declared here",
-                                     params_so_far[close[0]]),) if close else (),
+                                     params_so_far[close[0]]),) if close else
+                    _template_note(source, declaration.name),
                 )
     if source.header.kind != "contract":
         return
