@@ -37,9 +37,10 @@ def register(sub: Any) -> None:
         "what-if",
         help="tabulate what a contract pays as one value or figure varies",
         description="Vary a parameter, a measure's value or a cohort figure (offenders, "
-        "reoffenders, reoffences) of a worked example over a range, and tabulate what each "
-        "term and the total pay; edges (a target met, a term paying, a cap binding) are "
-        "marked, and --solve finds the value that pays an amount.",
+        "reoffenders, reoffences, events; control_offenders, control_reoffenders, ... for the "
+        "control group) of a worked example over a range, and tabulate what each term and the "
+        "total pay; edges (a target met, a term paying, a band entered, a cap binding) are "
+        "marked, in two-way tables too, and --solve finds the value that pays an amount.",
     )
     command.add_argument("contract", metavar="CONTRACT", help="the contract file (.pbr)")
     command.add_argument("--vary", nargs="+", action="append", required=True,
