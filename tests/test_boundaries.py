@@ -201,3 +201,20 @@ def test_the_point_at_an_edge_is_the_side_its_bound_belongs_to() -> None:
     assert at["cap pbr_pot_cap (binds | free)"] == 300
     # a term paying because its target is met is not an edge of its own
     assert not any(p.subject.startswith("term ") for p in found.points)
+
+
+def test_the_written_boundaries_shown_in_commands_md_are_real(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = (ROOT / "docs" / "commands.md").read_text(encoding="utf-8")
+    block = text.split("```\n$ pbr-eval test contracts/doncaster.pbr -k \"exactly five\" "
+                       "--write-boundaries doncaster-boundaries.pbr\n")[1].split("```")[0]
+    shown_run, _, shown_tail = block.partition("$ tail -9 doncaster-boundaries.pbr\n")
+    (tmp_path / "contracts").mkdir()
+    shutil.copy(DONCASTER, tmp_path / "contracts" / "doncaster.pbr")
+    monkeypatch.chdir(tmp_path)
+    assert main(["test", "contracts/doncaster.pbr", "-k", "exactly five", "--write-boundaries",
+                 "doncaster-boundaries.pbr"]) == 0
+    assert capsys.readouterr().out == shown_run
+    written = (tmp_path / "doncaster-boundaries.pbr").read_text(encoding="utf-8")
+    assert "".join(written.splitlines(keepends=True)[-9:]) == shown_tail
