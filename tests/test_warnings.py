@@ -289,3 +289,16 @@ def test_a_set_of_a_parameter_no_template_declares_points_at_the_template(
     (note,) = error.related
     assert note.message == "the template 'template.pbr' declares no parameter 'zzz'"
     assert note.span.source == str(tmp_path / "template.pbr")
+
+
+def test_the_check_run_shown_in_commands_md_is_real(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    command = "tests/cases/reuse/bad/parameter_not_supplied.pbr"
+    text = (ROOT / "docs" / "commands.md").read_text(encoding="utf-8")
+    shown = text.split(f"```\n$ pbr-eval check {command}\n")[1].split("```")[0]
+    monkeypatch.chdir(ROOT)
+    assert main(["check", command]) == 1
+    out, err = capsys.readouterr()
+    assert out + err == shown
+    assert "= note: tests/cases/reuse/bad/_template.pbr:5:1:" in shown
