@@ -142,3 +142,14 @@ def test_inside_a_declaration_the_keywords_that_open_new_ones_are_not_offered() 
     assert "'of'" in help_
     for opener in ("'cohort'", "'measure'", "'parameter'", "'term'", "'cap'"):
         assert opener not in help_
+
+
+@pytest.mark.parametrize(
+    ("wrong", "right"), [p[:2] for p in PROBES], ids=[p[0].strip() for p in PROBES]
+)
+def test_one_mistake_gets_one_message(wrong: str, right: str) -> None:
+    """No follow-on errors, and no warning that only follows from the error (a parameter whose
+    use the mistake replaced looks unused)."""
+    with pytest.raises(ContractError) as caught:
+        compile_contract(BASE.replace(right, wrong, 1), "doncaster.pbr")
+    assert len(caught.value.diagnostics) == 1, caught.value.render()

@@ -159,7 +159,7 @@ def test_the_examples_in_the_commands_doc_are_what_the_command_prints(
     monkeypatch.chdir(ROOT)
     text = (ROOT / "docs" / "commands.md").read_text(encoding="utf-8")
     blocks = [b.split("```", 1)[0] for b in text.split("```\n$ pbr-eval what-if ")[1:]]
-    assert len(blocks) == 3
+    assert len(blocks) == 4
     for block in blocks:
         command, _, shown = block.partition("\n")
         status = main(["what-if", *shlex.split(command)])

@@ -9,6 +9,10 @@ Rendering attaches the source text at the boundary, in compiler style::
        |                             ^^^^^^^^^^^^
        = help: did you mean 'baseline_2009'?
        = in clause 4.3
+
+A diagnostic may carry related places (``Related``: "first declared here"), each printed as a
+``note:`` line naming its file:line:col, as compilers do; one mistake is one diagnostic, its
+other places notes rather than errors of their own.
 """
 
 from __future__ import annotations
@@ -52,6 +56,19 @@ NOWHERE = Span(1, 1, 1, 1)
 
 
 @frozen
+class Related:
+    """Another place a diagnostic concerns ("first declared here", "the template's
+    declaration"), with what it is."""
+
+    message: str
+    span: Span
+
+    def where(self, path: str) -> str:
+        """``file:line:col`` of the place (``path`` when the span names no file)."""
+        return f"{self.span.source or path}:{self.span.line}:{self.span.column}"
+
+
+@frozen
 class Diagnostic:
     """One problem in a contract or in outcome data, in the words of the contract's author."""
 
@@ -61,6 +78,8 @@ class Diagnostic:
     help: str | None = None
     clause: str | None = None
     severity: Severity = "error"
+    #: Other places the problem concerns, each shown as a note.
+    related: tuple[Related, ...] = ()
 
     def render(self, path: str, text: str) -> str:
         """The diagnostic as a compiler-style message with the source line underlined."""
@@ -84,6 +103,7 @@ class Diagnostic:
             out.append(f"{gutter} = help: {continuation.join(self.help.splitlines())}")
         if self.clause:
             out.append(f"{gutter} = in {self.clause}")
+        out += [f"{gutter} = note: {r.where(path)}: {r.message}" for r in self.related]
         return "\n".join(out)
 
     def to_json(self, path: str) -> dict[str, object]:
@@ -99,6 +119,17 @@ class Diagnostic:
             "end_column": self.span.end_column,
             "help": self.help,
             "clause": self.clause,
+            "related": [
+                {
+                    "message": r.message,
+                    "file": r.span.source or path,
+                    "line": r.span.line,
+                    "column": r.span.column,
+                    "end_line": r.span.end_line,
+                    "end_column": r.span.end_column,
+                }
+                for r in self.related
+            ],
         }
 
 

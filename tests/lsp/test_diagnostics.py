@@ -1,6 +1,7 @@
 """Diagnostics as you type are exactly ``pbr-eval check``'s: every bad golden case opened in the
 server over stdio publishes, on each file concerned, the diagnostics ``check --format json``
-reports (code, place in UTF-16 units, message, help, clause), and nothing else."""
+reports (code, place in UTF-16 units, message, help, clause, and each related place: a note
+of ``check`` is the diagnostic's related information), and nothing else."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ from pbrrules.cli import main
 CASES = Path(__file__).parents[1] / "cases"
 BAD = sorted(p for p in CASES.rglob("bad/*.pbr") if not p.name.startswith("_"))
 
-Found = set[tuple[str, str, int, int, str]]
+Related = tuple[tuple[str, int, int, str], ...]
+Found = set[tuple[str, str, int, int, str, Related]]
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +50,13 @@ def _from_check(path: Path, capsys: pytest.CaptureFixture[str]) -> Found:
         line, character = _utf16(file.read_text(encoding="utf-8"), d["line"], d["column"])
         message = d["message"] + (f"\nhelp: {d['help']}" if d["help"] else "")
         message += f"\nin {d['clause']}" if d["clause"] else ""
-        found.add((file.as_uri(), d["code"], line, character, message))
+        related = tuple(
+            (Path(r["file"]).as_uri(),
+             *_utf16(Path(r["file"]).read_text(encoding="utf-8"), r["line"], r["column"]),
+             r["message"])
+            for r in d["related"]
+        )  # fmt: skip
+        found.add((file.as_uri(), d["code"], line, character, message, related))
     return found
 
 
@@ -64,7 +72,10 @@ def _published(client: Client, uri: str) -> Found:
     client.notifications.clear()
     return {
         (file, d["code"], d["range"]["start"]["line"], d["range"]["start"]["character"],
-         d["message"])
+         d["message"], tuple(
+             (r["location"]["uri"], r["location"]["range"]["start"]["line"],
+              r["location"]["range"]["start"]["character"], r["message"])
+             for r in d.get("relatedInformation") or []))
         for file, diagnostics in latest.items()
         for d in diagnostics
     }  # fmt: skip
@@ -84,3 +95,44 @@ def test_a_bad_case_gets_in_the_editor_what_check_reports(
     expected = _from_check(case, capsys)
     assert expected, "a bad case reports something"
     assert published == expected
+
+
+def _related(client: Client, case: Path) -> list[dict[str, Any]]:
+    """The related information of every diagnostic published for ``case``, opened alone."""
+    uri = case.as_uri()
+    client.notify("textDocument/didOpen", {"textDocument": {
+        "uri": uri, "languageId": "pbr", "version": 1, "text": case.read_text(encoding="utf-8"),
+    }})  # fmt: skip
+    client.request("textDocument/completion", {
+        "textDocument": {"uri": uri}, "position": {"line": 0, "character": 0},
+    })  # fmt: skip
+    found = [
+        related
+        for note in client.notifications
+        if note["method"] == "textDocument/publishDiagnostics"
+        for d in note["params"]["diagnostics"]
+        for related in d.get("relatedInformation") or []
+    ]
+    client.notifications.clear()
+    client.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
+    client.notifications.clear()
+    return found
+
+
+def test_a_duplicate_name_points_at_the_first_declaration(client: Client) -> None:
+    case = CASES / "names" / "bad" / "duplicate_term.pbr"
+    related = _related(client, case)
+    assert related == [{
+        "location": {"uri": case.as_uri(), "range": {
+            "start": {"line": 19, "character": 0}, "end": related[0]["location"]["range"]["end"],
+        }},
+        "message": "'reward' is first declared here",
+    }]  # fmt: skip
+
+
+def test_a_template_parameter_left_unset_points_into_the_template(client: Client) -> None:
+    case = CASES / "reuse" / "bad" / "parameter_not_supplied.pbr"
+    related = _related(client, case)
+    assert [r["message"] for r in related] == ["the template declares it here, without a value"]
+    assert related[0]["location"]["uri"] == (case.parent / "_template.pbr").as_uri()
+    assert related[0]["location"]["range"]["start"] == {"line": 4, "character": 0}

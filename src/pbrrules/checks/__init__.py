@@ -7,9 +7,11 @@ rounding), ``significance`` (levels, critical values, small samples), ``conditio
 column compared with a value of its kind), ``directions`` (terms whose trigger and amount
 want the outcome to move opposite ways, so they never pay), ``returns`` (caps on investors'
 return that cannot be worked out), ``estimates`` (the evaluator's impact estimates used where
-only a measure can be) and ``readings`` (warnings where the
-contract's meaning could surprise a lawyer). ``compile_contract`` runs them all and
-raises once with every error found; warnings travel with the compiled contract.
+only a measure can be), ``readings`` (warnings where the contract's meaning could surprise a
+lawyer) and ``drafting`` (warnings of likely slips: a parameter never used, an example
+expecting nothing, control figures for a cohort without a control group).
+``compile_contract`` runs them all and raises once with every error found (without the warnings
+that only follow from one: ``without_follow_ons``); warnings travel with the compiled contract.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from pbrrules import rules
 from pbrrules.checks import (
     conditions,
     directions,
+    drafting,
     estimates,
     examples,
     limits,
@@ -38,7 +41,28 @@ Section = tuple[rules.VariationStart | None, Sequence[rules.Declaration]]
 def check(
     contract: rules.Contract, source: rules.SourceFile, sections: Sequence[Section]
 ) -> Iterator[Diagnostic]:
-    """Every problem in the contract: names first, then types, then shape."""
+    """Every problem in the contract: names first, then types, then shape; then the drafting
+    warnings."""
+    yield from _errors_and_readings(contract, source, sections)
+    yield from drafting.check(contract, sections)
+
+
+#: Warnings that are only the shadow of an error when there is one: a parameter looks unused
+#: while its use is misspelt, or its line replaced by the figure an error is about.
+FOLLOW_ON_WARNINGS = frozenset({"PBR240"})
+
+
+def without_follow_ons(problems: Sequence[Diagnostic]) -> list[Diagnostic]:
+    """``problems`` without the warnings that follow from an error among them (one mistake,
+    one message)."""
+    if all(d.severity != "error" for d in problems):
+        return list(problems)
+    return [d for d in problems if d.code not in FOLLOW_ON_WARNINGS]
+
+
+def _errors_and_readings(
+    contract: rules.Contract, source: rules.SourceFile, sections: Sequence[Section]
+) -> Iterator[Diagnostic]:
     yield from names.check(contract, source, sections)
     yield from types.check(contract)
     yield from conditions.check(contract)

@@ -1,14 +1,16 @@
-"""Worked examples' figures that no cohort can have (PBR231): more reoffenders than offenders;
-and a measure's own figures given for a cohort it does not measure (PBR222).
+"""Worked examples' figures that no cohort can have (PBR231): more reoffenders than offenders,
+or fewer reoffences (reconviction events) than reoffenders; and a measure's own figures given
+for a cohort it does not measure (PBR222).
 
 The pay stage refuses such figures too (``figures.GroupFigures``), for an example whose figures
 are parameters and for a calling service; written as numbers, they are found at check time, at
-the line that gives them.
+the line that gives them. Fewer reoffences than reoffenders is found here only: a measure that
+counts no offences holds 0 of them, so the pay stage cannot tell it from a slip.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from pbrrules import rules
 from pbrrules.errors import Diagnostic
@@ -69,14 +71,30 @@ def check(contract: rules.Contract) -> Iterator[Diagnostic]:
             offenders, reoffenders = figures.get("offenders"), figures.get("reoffenders")
             if offenders is None or reoffenders is None:
                 continue
-            problem = impossible(offenders, reoffenders)
+            problem = impossible(offenders, reoffenders) or _too_few_offences(
+                reoffenders, figures)
             if problem is not None:
                 yield Diagnostic(
                     "PBR231",
                     f"the example '{example.name}' gives impossible figures for "
                     f"'{given.period}': {problem}",
                     given.span,
-                    help="a reoffender is one of the cohort's offenders: check the figures "
-                    "against the published ones",
+                    help="a reoffender is one of the cohort's offenders, with at least one "
+                    "reoffence: check the figures against the published ones",
                     clause=example.clause,
                 )
+
+
+def _too_few_offences(
+    reoffenders: int, figures: Mapping[rules.FigureName, int | None]
+) -> str | None:
+    """Why fewer reoffences (or reconviction events) than reoffenders cannot be, or None: each
+    reoffender has at least one."""
+    names: tuple[rules.FigureName, ...] = ("reoffences", "events")
+    for name in names:
+        counted = figures.get(name)
+        if counted is not None and counted < reoffenders:
+            what = "reoffences" if name == "reoffences" else "reconviction events"
+            return (f"{counted:,} {what} among {reoffenders:,} reoffenders (each reoffender has "
+                    "at least one)")
+    return None

@@ -1,18 +1,24 @@
 """Name checks: every name used is declared (with "did you mean"), none is declared twice,
-hurdles do not go round in a circle, and a lot file supplies every template parameter."""
+hurdles do not go round in a circle, and a lot file supplies every template parameter.
+
+One mistake is one error: an unknown name used in five places is one PBR101 at its first use,
+with the other places as notes ("also used here"); a duplicate, a wrong kind, a circle and a
+template parameter left unset each point at the other declaration concerned as a note.
+"""
 
 from __future__ import annotations
 
 import datetime
 import difflib
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import assert_never
 
 import attrs
 from attrs import frozen
 
 from pbrrules import rules
-from pbrrules.errors import Diagnostic, Span
+from pbrrules.errors import Diagnostic, Related, Span
 
 Section = tuple[rules.VariationStart | None, Sequence[rules.Declaration]]
 
@@ -53,13 +59,20 @@ def check(
 ) -> Iterator[Diagnostic]:
     """Unknown and duplicate names, cycles, removals, and template parameters left unset."""
     yield from _duplicates(sections)
+    yield from _one_per_name(_resolved(contract, sections))
+    yield from _settings(contract, source, sections)
+
+
+def _resolved(contract: rules.Contract, sections: Sequence[Section]) -> Iterator[Diagnostic]:
+    """Each use of a name that is unknown or of the wrong kind, and each circle, by version."""
     previous: rules.Rules | None = None
     for version, (marker, declarations) in zip(contract.versions, _ordered(sections),
                                                strict=False):
         table = declared(version.rules)
+        places = _declarations(version.rules)
         removed = {d.name for d in declarations if isinstance(d, rules.Removal)}
         for use in uses(version.rules):
-            for problem in _resolve(use, table):
+            for problem in _resolve(use, table, places):
                 if use.name in removed and marker is not None:
                     problem = attrs.evolve(problem, help=(
                         f"the variation '{marker.name}' removes '{use.name}'; re-declare this "
@@ -75,10 +88,41 @@ def check(
                 )
         previous = version.rules
     all_names = {name: kind for v in contract.versions for name, kind in declared(v.rules).items()}
+    all_places = {n: sp for v in reversed(contract.versions)
+                  for n, sp in _declarations(v.rules).items()}
     for example in contract.examples:
         for use in _example_uses(example):
-            yield from _resolve(use, all_names)
-    yield from _settings(contract, source, sections)
+            yield from _resolve(use, all_names, all_places)
+
+
+def _one_per_name(problems: Iterator[Diagnostic]) -> Iterator[Diagnostic]:
+    """Unknown names reported once each, at the first use, the other uses as notes; every
+    other problem once (a version repeating the original's declaration repeats its problems)."""
+    unknown: dict[str, Diagnostic] = {}
+    others: dict[Diagnostic, None] = {}
+    for problem in problems:
+        name = problem.message.rsplit("'", 2)[-2] if problem.code == "PBR101" else None
+        if name is None:
+            others.setdefault(problem)
+            continue
+        first = unknown.get(name)
+        if first is None:
+            unknown[name] = problem
+        elif problem.span != first.span and all(r.span != problem.span for r in first.related):
+            note = Related(f"'{name}' is also used here", problem.span)
+            unknown[name] = attrs.evolve(first, related=(*first.related, note))
+    yield from unknown.values()
+    yield from others
+
+
+def _declarations(version: rules.Rules) -> dict[str, Span]:
+    """Name -> where it is declared, in one version of the rules (the first declaration)."""
+    table: dict[str, Span] = {}
+    for group in (version.parameters, version.cohorts, version.measures, version.comparisons,
+                  version.targets, version.terms, version.limits):
+        for declaration in group:
+            table.setdefault(declaration.name, declaration.span)
+    return table
 
 
 def _ordered(sections: Sequence[Section]) -> list[Section]:
@@ -91,33 +135,47 @@ def _removal_kind(removal: rules.Removal) -> str:
     return removal.kind
 
 
-def _resolve(use: Use, table: dict[str, str]) -> Iterator[Diagnostic]:
+def _resolve(
+    use: Use, table: dict[str, str], places: dict[str, Span] | None = None
+) -> Iterator[Diagnostic]:
     kind = table.get(use.name)
     if kind in use.kinds:
         return
     wanted = " or ".join(use.kinds)
     if kind is not None:
+        place = (places or {}).get(use.name)
         yield Diagnostic(
             "PBR102",
             f"'{use.name}' is a {kind}, but a {wanted} is needed here",
             use.span,
             help=_suggest(use, table) or f"name a {wanted}",
             clause=use.clause,
+            related=(Related(f"the {kind} '{use.name}' is declared here", place),)
+            if place is not None else (),
         )
         return
+    close = _closest(use, table)
+    place = (places or {}).get(close) if close else None
     yield Diagnostic(
         "PBR101",
         f"unknown {wanted} '{use.name}'",
         use.span,
         help=_suggest(use, table) or f"declare the {use.kinds[0]} '{use.name}' first",
         clause=use.clause,
+        related=(Related(f"'{close}' is declared here", place),) if place else (),
     )
 
 
 def _suggest(use: Use, table: dict[str, str]) -> str | None:
+    close = _closest(use, table)
+    return f"did you mean '{close}'?" if close else None
+
+
+def _closest(use: Use, table: dict[str, str]) -> str | None:
+    """The declared name of a kind that fits ``use`` spelt most like it, if one is close."""
     candidates = sorted(name for name, kind in table.items() if kind in use.kinds)
     close = difflib.get_close_matches(use.name, candidates, n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?" if close else None
+    return close[0] if close else None
 
 
 def uses(version: rules.Rules) -> Iterator[Use]:
@@ -255,6 +313,7 @@ def _duplicates(sections: Sequence[Section]) -> Iterator[Diagnostic]:
                 + (f" of {first.span.source}" if first.span.source != declaration.span.source
                    else "")
                 + "; give this one another name, or change a template's value with 'set'",
+                related=(Related(f"'{name}' is first declared here", first.span),),
             )
 
 
@@ -262,17 +321,22 @@ def _cycles(version: rules.Rules) -> Iterator[Diagnostic]:
     """``term a: when term b pays`` and ``term b: when term a pays`` can never be decided."""
     edges = {term.name: [u.name for u in _trigger_uses(term.when, None) if u.kinds == ("term",)]
              for term in version.terms}
+    waits = {term.name: {u.name: u.span for u in _trigger_uses(term.when, None)
+                         if u.kinds == ("term",)} for term in version.terms}
     reported: set[str] = set()
     for term in version.terms:
         path = _find_cycle(term.name, edges, [])
         if path and term.name not in reported:
             reported.update(path)
+            steps = list(zip(path, [*path[1:], path[0]], strict=True))
             yield Diagnostic(
                 "PBR104",
                 "terms depend on each other in a circle: " + " -> ".join([*path, path[0]]),
                 term.span,
                 help="a hurdle must lead to a term that does not depend on this one",
                 clause=term.clause,
+                related=tuple(Related(f"'{a}' waits for '{b}' here", waits[a][b])
+                              for a, b in steps if b in waits.get(a, {})),
             )
 
 
@@ -286,15 +350,25 @@ def _find_cycle(name: str, edges: dict[str, list[str]], path: list[str]) -> list
     return None
 
 
+def _template_note(source: rules.SourceFile, name: str) -> tuple[Related, ...]:
+    """A note at the top of the template a lot file is based on, which declares no ``name``."""
+    template = source.header.based_on
+    if template is None:
+        return ()
+    path = str(Path(source.path).parent / template) if source.path else template
+    return (Related(f"the template '{template}' declares no parameter '{name}'",
+                    Span(1, 1, 1, 1, path)),)
+
+
 def _settings(
     contract: rules.Contract, source: rules.SourceFile, sections: Sequence[Section]
 ) -> Iterator[Diagnostic]:
     """``set`` names a declared parameter; a contract leaves no parameter without a value."""
-    params_so_far: set[str] = set()
+    params_so_far: dict[str, Span] = {}
     for _, declarations in sections:
         for declaration in declarations:
             if isinstance(declaration, rules.Parameter):
-                params_so_far.add(declaration.name)
+                params_so_far.setdefault(declaration.name, declaration.span)
             elif isinstance(declaration, rules.SetValue) and declaration.name not in params_so_far:
                 close = difflib.get_close_matches(declaration.name, sorted(params_so_far), n=1)
                 yield Diagnostic(
@@ -303,6 +377,9 @@ def _settings(
                     declaration.span,
                     help=f"did you mean '{close[0]}'?" if close else
                     "declare it with 'parameter NAME: TYPE', or check the template",
+                    related=(Related(f"the parameter '{close[0]}' is declared here",
+                                     params_so_far[close[0]]),) if close else
+                    _template_note(source, declaration.name),
                 )
     if source.header.kind != "contract":
         return
@@ -315,6 +392,8 @@ def _settings(
                 source.header.span,
                 help=f"add: set {parameter.name} = ... ({parameter.type})",
                 clause=parameter.clause,
+                related=(Related("the template declares it here, without a value",
+                                 parameter.span),),
             )
         if missing:
             return

@@ -1,5 +1,13 @@
 """Type and unit checks: money is money (in the contract's currency), a rate is a rate, and
-percentage points never stand where a relative percent is meant, nor the other way round."""
+percentage points never stand where a relative percent is meant, nor the other way round.
+
+A comparison in a unit that does not suit its measure (PBR205) is one mistake: the thresholds,
+bands, caps and prices read in its unit are not reported again (they would be wrong only because
+the comparison is); the PBR205 points at them as notes instead. Likewise a parameter whose own
+value disagrees with its declared type is reported there, not again at every use; and one
+problem found in several places (the rows of a table, the expected values of five examples) is
+one diagnostic, at the first, with the others as notes.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +16,10 @@ import itertools
 from collections.abc import Iterator
 from typing import assert_never
 
+import attrs
+
 from pbrrules import rules
-from pbrrules.errors import Diagnostic, Span
+from pbrrules.errors import Diagnostic, Related, Span
 from pbrrules.values import Duration, Quantity, Unit, Value
 
 PARAM_UNITS: dict[str, Unit] = {
@@ -61,6 +71,18 @@ class _Checker:
     def __init__(self, contract: rules.Contract, version: rules.Rules) -> None:
         self.currency = contract.header.currency
         self.rules = version
+        #: Comparisons in a unit that does not suit their measure (PBR205): what is read in
+        #: their unit is not checked again.
+        self.broken: set[str] = set()
+        #: Parameters whose own values disagree with their declared type: their uses are not
+        #: checked against that type again.
+        self.broken_parameters: set[str] = set()
+
+    def sound(self, comparison: rules.Comparison | None) -> rules.Comparison | None:
+        """``comparison``, or None when it is missing or in the wrong unit (reported)."""
+        if comparison is None or comparison.name in self.broken:
+            return None
+        return comparison
 
     def unit_of(self, ref: rules.ValueRef) -> tuple[Unit | str, str | None] | None:
         """A reference's unit and currency; None when the name is unknown (reported already)."""
@@ -78,15 +100,20 @@ class _Checker:
 
     def expect(
         self, ref: rules.ValueRef | None, wanted: tuple[Unit, ...], what: str,
-        clause: str | None,
+        clause: str | None, related: tuple[Related, ...] = (),
     ) -> Iterator[Diagnostic]:
+        """A problem when ``ref`` is not of a ``wanted`` unit; ``related`` says where the unit
+        wanted comes from (the comparison a threshold is read on)."""
         if ref is None:
+            return
+        if isinstance(ref, rules.Name) and ref.name in self.broken_parameters:
             return
         found = self.unit_of(ref)
         if found is None:
             return
         kind, currency = found
-        yield from mismatch(kind, currency, wanted, what, ref.span, clause, self.currency)
+        for problem in mismatch(kind, currency, wanted, what, ref.span, clause, self.currency):
+            yield attrs.evolve(problem, related=related) if related else problem
 
 
 def mismatch(
@@ -128,12 +155,29 @@ def check(contract: rules.Contract) -> Iterator[Diagnostic]:
     seen: set[tuple[str, int, int, str]] = set()
     checkers = [_Checker(contract, version.rules) for version in contract.versions]
     examples = (d for example in contract.examples for d in _example(checkers[0], example))
+    found: list[Diagnostic] = []
     for diagnostic in itertools.chain((d for c in checkers for d in _version(c)), examples):
         key = (diagnostic.span.source, diagnostic.span.line, diagnostic.span.column,
                diagnostic.code)
         if key not in seen:
             seen.add(key)
-            yield diagnostic
+            found.append(diagnostic)
+    yield from _grouped(found)
+
+
+def _grouped(found: list[Diagnostic]) -> Iterator[Diagnostic]:
+    """One diagnostic per problem: those saying the same thing (code and message) are the first
+    of them, with the places of the others as notes."""
+    groups: dict[tuple[str, str], Diagnostic] = {}
+    for diagnostic in found:
+        key = (diagnostic.code, diagnostic.message)
+        first = groups.get(key)
+        if first is None:
+            groups[key] = diagnostic
+        else:
+            note = Related("the same here", diagnostic.span)
+            groups[key] = attrs.evolve(first, related=(*first.related, note))
+    yield from groups.values()
 
 
 def _version(c: _Checker) -> Iterator[Diagnostic]:
@@ -162,7 +206,7 @@ def _example(c: _Checker, example: rules.Example) -> Iterator[Diagnostic]:
         if not isinstance(given, rules.GivenValue):
             continue
         wanted = _units_of_name(c, given.name)
-        if wanted:
+        if wanted and given.name not in c.broken_parameters:
             currency = given.value.currency if isinstance(given.value, Quantity) else None
             yield from mismatch(kind_of(given.value), currency, wanted,
                                 f"the value given for '{given.name}'", given.span,
@@ -187,7 +231,7 @@ def _units_of_name(c: _Checker, name: str) -> tuple[Unit, ...]:
     measure = c.rules.measure(name)
     if measure is not None:
         return comparator_units(measure)
-    comparison = c.rules.comparison(name)
+    comparison = c.sound(c.rules.comparison(name))
     if comparison is not None:
         return improvement_units(comparison)
     return ()
@@ -198,7 +242,9 @@ def _parameters(c: _Checker) -> Iterator[Diagnostic]:
         values = [(parameter.value, parameter.span)] if parameter.value is not None else []
         values += [(row.value, row.span) for row in parameter.rows]
         for value, span in values:
-            yield from _declared(c, parameter, value, span)
+            for problem in _declared(c, parameter, value, span):
+                c.broken_parameters.add(parameter.name)
+                yield problem
 
 
 def _declared(
@@ -248,7 +294,11 @@ def _comparison(c: _Checker, comparison: rules.Comparison) -> Iterator[Diagnosti
     if not isinstance(comparison.comparator, rules.ControlGroup):
         yield from c.expect(comparison.comparator, comparator_units(measure),
                             f"the comparator of '{comparison.name}'", comparison.clause)
-    if comparison.unit == "points" and measure.kind != "binary":
+    if (comparison.unit == "points") == (measure.kind == "binary") or comparison.unit == "percent":
+        return
+    c.broken.add(comparison.name)
+    related = _readers(c, comparison)
+    if comparison.unit == "points":
         yield Diagnostic(
             "PBR205",
             f"'{comparison.name}' compares the frequency measure '{measure.name}' in percentage "
@@ -257,23 +307,53 @@ def _comparison(c: _Checker, comparison: rules.Comparison) -> Iterator[Diagnosti
             help="percentage points compare rates; compare a frequency 'in relative percent' or "
             "'in absolute terms'",
             clause=comparison.clause,
+            related=related,
         )
-    if comparison.unit == "absolute" and measure.kind == "binary":
+    else:
         yield Diagnostic(
             "PBR205",
             f"'{comparison.name}' compares the binary rate '{measure.name}' in absolute terms",
             comparison.span,
             help="a difference of two rates is measured 'in percentage points'",
             clause=comparison.clause,
+            related=related,
         )
+
+
+_UNIT_WORDS = {"points": "in percentage points", "percent": "in relative percent",
+               "absolute": "in absolute terms"}
+
+
+def _unit_from(comparison: rules.Comparison) -> tuple[Related, ...]:
+    """A note pointing at the comparison whose unit a threshold, bound or cap must have."""
+    return (Related(f"'{comparison.name}' is measured {_UNIT_WORDS[comparison.unit]} here",
+                    comparison.span),)
+
+
+def _readers(c: _Checker, comparison: rules.Comparison) -> tuple[Related, ...]:
+    """The targets and terms that read ``comparison`` in its unit: where a wrong unit shows."""
+    found = [
+        Related(f"the target '{t.name}' reads its threshold in that unit",
+                t.threshold.span if t.threshold is not None else t.span)
+        for t in c.rules.targets if t.comparison == comparison.name
+    ]
+    found += [
+        Related(f"the term '{term.name}' pays on it", term.amount.span)
+        for term in c.rules.terms
+        if (found_comparison := _comparison_of(c, term.amount)) is not None
+        and found_comparison.name == comparison.name
+    ]
+    return tuple(found)
 
 
 def _target(c: _Checker, target: rules.Target) -> Iterator[Diagnostic]:
     comparison = c.rules.comparison(target.comparison)
     if comparison is None:
         return
-    yield from c.expect(target.threshold, improvement_units(comparison),
-                        f"the threshold of '{target.name}'", target.clause)
+    if c.sound(comparison) is not None:
+        yield from c.expect(target.threshold, improvement_units(comparison),
+                            f"the threshold of '{target.name}'", target.clause,
+                            _unit_from(comparison))
     if target.significance is not None:
         yield from c.expect(target.significance.level, (Unit.PERCENT,),
                             "the significance level", target.clause)
@@ -283,10 +363,11 @@ def _target(c: _Checker, target: rules.Target) -> Iterator[Diagnostic]:
 
 def _term(c: _Checker, term: rules.Term) -> Iterator[Diagnostic]:
     yield from _amount(c, term, term.amount)
-    comparison = _comparison_of(c, term.amount)
+    comparison = c.sound(_comparison_of(c, term.amount))
     if comparison is not None:
         yield from c.expect(term.improvement_cap, improvement_units(comparison),
-                            f"the improvement cap of '{term.name}'", term.clause)
+                            f"the improvement cap of '{term.name}'", term.clause,
+                            _unit_from(comparison))
 
 
 def _comparison_of(c: _Checker, amount: rules.Amount) -> rules.Comparison | None:
@@ -317,24 +398,26 @@ def _amount(c: _Checker, term: rules.Term, amount: rules.Amount) -> Iterator[Dia
             yield from c.expect(rules.Name(of, amount.span), (Unit.MONEY,),
                                 f"'{of}' (the value shared in '{term.name}')", term.clause)
         case rules.Banded(bands=bands):
-            comparison = _comparison_of(c, amount)
+            comparison = c.sound(_comparison_of(c, amount))
             for band in bands:
                 if comparison is not None:
                     for bound in (band.lower, band.upper):
                         yield from c.expect(bound, improvement_units(comparison),
-                                            f"a band bound of '{term.name}'", term.clause)
+                                            f"a band bound of '{term.name}'", term.clause,
+                                            _unit_from(comparison))
                 yield from _amount(c, term, band.amount)
         case rules.SavingsShare(valued_at=valued_at, shares=shares):
             yield from c.expect(valued_at, (Unit.MONEY,), f"the savings value of '{term.name}'",
                                 term.clause)
-            comparison = _comparison_of(c, amount)
+            comparison = c.sound(_comparison_of(c, amount))
             for share_band in shares:
                 yield from c.expect(share_band.share, (Unit.PERCENT,),
                                     f"a share of savings in '{term.name}'", term.clause)
                 if comparison is not None:
                     for bound in (share_band.lower, share_band.upper):
                         yield from c.expect(bound, improvement_units(comparison),
-                                            f"a savings bound of '{term.name}'", term.clause)
+                                            f"a savings bound of '{term.name}'", term.clause,
+                                            _unit_from(comparison))
         case _:
             assert_never(amount)
 
@@ -344,7 +427,7 @@ _PER_WORDS = {"point": "percentage point", "percent": "percent", "reoffender": "
 
 
 def _per_unit(c: _Checker, term: rules.Term, amount: rules.PerUnitOf) -> Iterator[Diagnostic]:
-    comparison = c.rules.comparison(amount.comparison)
+    comparison = c.sound(c.rules.comparison(amount.comparison))
     measure = c.rules.measure(comparison.measure) if comparison else None
     if comparison is None or measure is None:
         return
@@ -371,4 +454,6 @@ def _per_unit(c: _Checker, term: rules.Term, amount: rules.PerUnitOf) -> Iterato
             "per percent (relative), per reoffender avoided (binary), per reoffence or event "
             "avoided (frequency)",
             clause=term.clause,
+            related=(*_unit_from(comparison),
+                     Related(f"the measure '{measure.name}' is declared here", measure.span)),
         )

@@ -37,9 +37,10 @@ def register(sub: Any) -> None:
         "what-if",
         help="tabulate what a contract pays as one value or figure varies",
         description="Vary a parameter, a measure's value or a cohort figure (offenders, "
-        "reoffenders, reoffences) of a worked example over a range, and tabulate what each "
-        "term and the total pay; edges (a target met, a term paying, a cap binding) are "
-        "marked, and --solve finds the value that pays an amount.",
+        "reoffenders, reoffences, events; control_offenders, control_reoffenders, ... for the "
+        "control group) of a worked example over a range, and tabulate what each term and the "
+        "total pay; edges (a target met, a term paying, a band entered, a cap binding) are "
+        "marked, in two-way tables too, and --solve finds the value that pays an amount.",
     )
     command.add_argument("contract", metavar="CONTRACT", help="the contract file (.pbr)")
     command.add_argument("--vary", nargs="+", action="append", required=True,
@@ -138,12 +139,15 @@ def _range(vary: list[str], step: str | None) -> tuple[str, Quantity, Quantity, 
 
 def _grid_text(grid: Grid, format: str) -> str:
     """The two-way table: a row per value of the first thing, a column per value of the other;
-    each cell what the total (or --term) pays."""
+    each cell what the total (or --term) pays, marked ``*`` where an edge lies between it and
+    the cell above (each edge listed under the table)."""
     subject = grid.term or "total"
     header = [f"{grid.name} \\ {grid.across}", *(show(c) for c in grid.columns)]
     rows = [
-        [show(row[0].value), *(_money(p.amount(grid.term), grid.currency) for p in row)]
-        for row in grid.rows
+        [show(row[0].value), *(
+            ("* " if grid.edge_below(i, j) else "") + _money(p.amount(grid.term), grid.currency)
+            for j, p in enumerate(row))]
+        for i, row in enumerate(grid.rows)
     ]
     match format:
         case "json":
@@ -153,6 +157,8 @@ def _grid_text(grid: Grid, format: str) -> str:
                 "rows": {"name": grid.name, "values": [_value(r[0].value) for r in grid.rows]},
                 "columns": {"name": grid.across, "values": [_value(c) for c in grid.columns]},
                 "amounts": [[f"{p.amount(grid.term):f}" for p in row] for row in grid.rows],
+                "edges": [{"column": _value(grid.columns[c]), **_edge_json(e, _value)}
+                          for c, e in grid.edges],
             }, indent=2, ensure_ascii=False) + "\n"  # fmt: skip
         case "csv":
             out = io.StringIO()
@@ -171,6 +177,14 @@ def _grid_text(grid: Grid, format: str) -> str:
             ]
             lines += ["  ".join(c.rjust(w) for c, w in zip(r, widths, strict=True))
                       for r in [header, *rows]]
+            if grid.edges:
+                lines += ["", f"* an edge between the row and the one above, down the column "
+                          f"(narrowed as {grid.name} varies):"]
+                lines += [
+                    f"  -- at {grid.across} = {show(grid.columns[c])}, {e.subject}: {e.before} "
+                    f"at {show(e.last.value)}, {e.after} from {show(e.first.value)}"
+                    for c, e in grid.edges
+                ]
             return "\n".join(lines) + "\n"
 
 

@@ -9,13 +9,14 @@ known when the contract is compiled, so later stages only ever see plain values.
 from __future__ import annotations
 
 import difflib
+import itertools
 from fractions import Fraction
 from typing import Literal, assert_never
 
 import attrs
 
 from pbrrules import rules
-from pbrrules.errors import Diagnostic, Span
+from pbrrules.errors import Diagnostic, Related, Span
 from pbrrules.values import Quantity, Unit, Value
 
 _UNITS = {"money": Unit.MONEY, "count": Unit.COUNT, "rate": Unit.RATE,
@@ -44,10 +45,13 @@ class _Folder:
         if declared is None or not declared.formula:
             return declared
         if name in chain:
-            self.circular.update(chain[chain.index(name):])
+            circle = [*chain[chain.index(name):], name]
+            self.circular.update(circle)
             self._problem("PBR104", "parameters are worked out from each other in a circle: "
-                          + " -> ".join([*chain[chain.index(name):], name]), declared.span,
-                          "a formula must lead to values given in the contract", declared.clause)
+                          + " -> ".join(circle), declared.span,
+                          "a formula must lead to values given in the contract", declared.clause,
+                          tuple(Related(f"'{a}' is worked out from '{b}' here", self.params[a].span)
+                                for a, b in itertools.pairwise(circle[1:])))
             return None
         worked = self._work_out(declared, (*chain, name))
         if worked is not None:
@@ -166,8 +170,9 @@ class _Folder:
                       f"declare the parameter '{name}' first", clause)
 
     def _problem(self, code: str, message: str, span: Span, help: str | None,
-                 clause: str | None) -> None:
-        self.problems.append(Diagnostic(code, message, span, help=help, clause=clause))
+                 clause: str | None, related: tuple[Related, ...] = ()) -> None:
+        self.problems.append(Diagnostic(code, message, span, help=help, clause=clause,
+                                        related=related))
 
 
 def _currency(

@@ -21,7 +21,7 @@ from typing import Any, assert_never
 import attrs
 
 from pbrrules import rules
-from pbrrules.checks import check
+from pbrrules.checks import check, without_follow_ons
 from pbrrules.compiler.build import build
 from pbrrules.compiler.fold import fold
 from pbrrules.errors import ContractError, Diagnostic, Span
@@ -93,7 +93,7 @@ def compile_contract(
     contract = session.compile(text, path)
     errors = [d for d in session.problems if d.severity == "error"]
     if errors or contract is None:
-        raise ContractError(_sorted(session.problems), session.sources)
+        raise ContractError(_sorted(without_follow_ons(session.problems)), session.sources)
     return attrs.evolve(contract, warnings=tuple(_sorted(session.problems)))
 
 

@@ -94,7 +94,8 @@ class PbrLanguageServer(LanguageServer):
         found: dict[str, list[types.Diagnostic]] = {}
         for file, diagnostics in checked.diagnostics.items():
             text = checked.texts.get(file, "")
-            found[uri_of(file)] = [to_lsp(d, text, self.encoding) for d in diagnostics]
+            found[uri_of(file)] = [to_lsp(d, text, self.encoding, checked.texts, file)
+                                  for d in diagnostics]
         previous = self.found.get(uri, {})
         self.found[uri] = found
         for target in sorted(set(previous) | set(found)):

@@ -5,6 +5,7 @@ paid by the pay stage itself."""
 from __future__ import annotations
 
 import difflib
+import re
 from decimal import Decimal
 from typing import Literal
 
@@ -19,8 +20,10 @@ from pbrrules.values import Quantity, Value
 from pbrrules.what_if.quantities import WhatIfProblem, show
 from pbrrules.worked_examples import ExampleProblem, example_figures
 
-#: The cohort figures that can be varied, and the count each one changes.
-FIGURES = ("offenders", "reoffenders", "reoffences", "events")
+#: The cohort figures that can be varied, and the count each one changes: the treatment
+#: group's, or (``control_...``) the control group's of a cohort with one.
+TREATMENT_FIGURES = ("offenders", "reoffenders", "reoffences", "events")
+FIGURES = (*TREATMENT_FIGURES, *(f"control_{name}" for name in TREATMENT_FIGURES))
 
 
 @frozen
@@ -31,7 +34,7 @@ class Point:
     #: Each term's amount, summed over the scenario's cohorts, in the order the contract lists.
     terms: tuple[tuple[str, Decimal], ...]
     total: Decimal
-    #: Each target's verdict, term's status and limit's effect ("binds" or "free"), by name.
+    #: Each target's verdict, term's status (and band), limit's effect ("binds" or "free").
     states: tuple[tuple[str, str], ...]
 
     def state(self, key: str) -> str | None:
@@ -92,15 +95,23 @@ class Scenario:
     def _varied(self, unit: CohortFigures, name: str, count: int) -> CohortFigures:
         if self.period is not None and unit.period != self.period:
             return unit
-        group = unit.treatment
+        control = name.startswith("control_")
+        figure = name.removeprefix("control_")
+        group = unit.control if control else unit.treatment
+        if group is None:
+            raise WhatIfProblem(
+                f'the example gives no control-group figures for "{unit.period}" (vary '
+                f"{name} in a cohort with a control group, from an example with "
+                f'given control "{unit.period}": ...; or choose the period with --period)')
         try:
-            if name == "offenders":
+            if figure == "offenders":
                 changed = attrs.evolve(group, offenders=count)
             else:
-                changed = _with_counts(group, name, count)
+                changed = _with_counts(group, figure, count)
         except ValueError as exc:  # figures no cohort can have (more reoffenders than offenders)
             raise WhatIfProblem(f"{name} = {count:,} in \"{unit.period}\": {exc}") from None
-        return attrs.evolve(unit, treatment=changed)
+        return attrs.evolve(unit, control=changed) if control else attrs.evolve(
+            unit, treatment=changed)
 
     def point(self, value: Quantity) -> Point:
         """What is paid at ``value``."""
@@ -151,8 +162,13 @@ def _example(contract: Contract, wanted: str | None, *, needed: bool) -> Example
     return Example("what-if", (), ())
 
 
+#: The band a banded line was paid in, as its derivation says (pay/amounts.py): "falls in the
+#: band from 8.5% (relative) below 10% (relative): ..." or "falls in no band".
+_BAND = re.compile(r" falls in (the band [^:]*|no band):")
+
+
 def point(value: Quantity, statement: Statement) -> Point:
-    """The amounts and states of one statement."""
+    """The amounts and states of one statement (a banded term's band among them)."""
     several = len(statement.units) > 1
     terms: dict[str, Decimal] = {}
     states: dict[str, str] = {}
@@ -163,6 +179,9 @@ def point(value: Quantity, statement: Statement) -> Point:
         for line in unit.lines:
             terms[line.term] = terms.get(line.term, Decimal(0)) + line.amount.amount
             states[f"term {line.term}{where}"] = line.status
+            band = _BAND.search(line.derivation)
+            if band is not None:
+                states[f"band {line.term}{where}"] = band.group(1)
             for applied in line.limits:
                 states[f"{applied.kind} {applied.limit}{where}"] = "binds"
     return Point(value, tuple(terms.items()), statement.total.amount, tuple(states.items()))

@@ -106,6 +106,13 @@ class Grid:
     example: str | None
     columns: tuple[Quantity, ...]
     rows: tuple[tuple[Point, ...], ...]
+    #: The edges down each column, as ``(column index, edge)``: ``edge.after_point`` is the
+    #: row the edge follows.
+    edges: tuple[tuple[int, Edge], ...] = ()
+
+    def edge_below(self, row: int, column: int) -> bool:
+        """Whether an edge lies between row ``row`` and the one before it, in ``column``."""
+        return any(c == column and e.after_point == row - 1 for c, e in self.edges)
 
 
 def what_if_grid(
@@ -126,10 +133,13 @@ def what_if_grid(
     if len(row_values) * len(column_values) > MAX_POINTS:
         raise WhatIfProblem(f"{len(row_values) * len(column_values):,} points: use larger steps "
                             f"(at most {MAX_POINTS:,})")
-    by_column = [
-        [Scenario(contract, name, example, period, ((across, c),)).point(r) for r in row_values]
-        for c in column_values
-    ]
+    scenarios = [Scenario(contract, name, example, period, ((across, c),)) for c in column_values]
+    by_column = [[scenario.point(r) for r in row_values] for scenario in scenarios]
+    edges = tuple(
+        (index, edge)
+        for index, (scenario, column) in enumerate(zip(scenarios, by_column, strict=True))
+        for edge in _edges(scenario, tuple(column))
+    )
     first = Scenario(contract, name, example, period)
     return Grid(
         contract.header.name,
@@ -140,6 +150,7 @@ def what_if_grid(
         first.example.name if first.example.givens else None,
         tuple(column_values),
         tuple(tuple(column[i] for column in by_column) for i in range(len(row_values))),
+        edges,
     )
 
 
@@ -149,19 +160,30 @@ def _all_terms(points: tuple[Point, ...]) -> Iterator[tuple[str, Decimal]]:
 
 
 def _edges(scenario: Scenario, points: tuple[Point, ...]) -> Iterator[Edge]:
-    """Each change of a state between neighbouring points, narrowed."""
+    """Each change of a state between neighbouring points, narrowed; several changes of one
+    state between two points (bands crossed in one step) are each found."""
     whole = scenario.kind == "figure"
     for index, (a, b) in enumerate(pairwise(points)):
         keys = dict.fromkeys([k for k, _ in a.states] + [k for k, _ in b.states])
         for key in keys:
-            before, after = a.state(key) or "free", b.state(key) or "free"
-            if before != after:
+            yield from _changes(scenario, key, a, b, index, whole=whole)
 
-                def same(p: Point, key: str = key, before: str = before) -> bool:
-                    return (p.state(key) or "free") == before
 
-                last, first = _narrow(scenario.point, same, a, b, whole=whole)
-                yield Edge(key, before, after, last, first, index)
+def _changes(
+    scenario: Scenario, key: str, a: Point, b: Point, index: int, *, whole: bool
+) -> Iterator[Edge]:
+    """The changes of ``key``'s state from ``a`` to ``b``, in order, each narrowed."""
+    after = b.state(key) or "free"
+    while (before := a.state(key) or "free") != after:
+
+        def same(p: Point, key: str = key, before: str = before) -> bool:
+            return (p.state(key) or "free") == before
+
+        last, first = _narrow(scenario.point, same, a, b, whole=whole)
+        yield Edge(key, before, first.state(key) or "free", last, first, index)
+        if first.value == b.value or first.value == last.value:
+            return
+        a = first
 
 
 def _narrow(
