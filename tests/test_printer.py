@@ -90,3 +90,38 @@ def test_pooled_so_far_and_an_examples_as_of_date_keep_their_form_and_meaning() 
     assert compile_contract(long_form) == compile_contract(text)
     example = compile_contract(text).examples[0]
     assert str(example.as_of) == "2016-06-30"
+
+
+# Comments the printer moves within a cohort's body (hypothesis's mutants of Doncaster): a
+# second fmt must leave the first one's output as it is.
+COHORT_WITH_MOVED_COMMENTS = """\
+contract "c"
+
+cohort discharges:
+// a comment right under the heading
+  exclude when deported because "deported"
+  period "year 1" from 2011-10-01 to 2012-09-30
+
+// --- a section heading inside the body
+
+  eligible when disposal is "custody_release"
+"""
+
+COMMENT_BETWEEN_BODY_LINES = """\
+contract "c"
+
+cohort discharges:
+  eligible when disposal is "custody_release"
+// a note hanging from the line above
+
+  exclude when deported because "deported"
+  period "year 1" from 2011-10-01 to 2012-09-30
+"""
+
+
+def test_formatting_is_idempotent_when_comments_move_within_a_body() -> None:
+    for text in (COHORT_WITH_MOVED_COMMENTS, COMMENT_BETWEEN_BODY_LINES):
+        once = format_text(text)
+        assert format_text(once) == once, once
+        kept = sorted(line.strip() for line in once.splitlines() if "//" in line)
+        assert kept == sorted(line.strip() for line in text.splitlines() if "//" in line)

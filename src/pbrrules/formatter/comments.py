@@ -79,7 +79,8 @@ def place_comments(lines: list[Line], comments: list[Comment]) -> str:
             group = [first]
         previous = [i for i, ln in enumerate(lines) if ln.text and ln.last < first.line]
         following = [i for i, ln in enumerate(lines) if ln.text and ln.first > last.line]
-        if previous and following and not first.blank_before and last.blank_after:
+        if (previous and following and not first.blank_before and last.blank_after
+                and _apart(lines, previous[-1], following[0])):
             hanging.setdefault(previous[-1], []).extend(group)
         elif following:
             before.setdefault(following[0], []).extend(group)
@@ -88,8 +89,11 @@ def place_comments(lines: list[Line], comments: list[Comment]) -> str:
     out: list[str] = []
     for index, line in enumerate(lines):
         indent = line.text[: len(line.text) - len(line.text.lstrip())]
+        # A run set apart by a blank line, right under a printed line, would be read back as
+        # hanging from that line: the runs placed before one line stay together there.
+        right_under = bool(out and out[-1])
         for i, comment in enumerate(before.get(index, [])):
-            if i > 0 and comment.blank_before and out and out[-1]:
+            if i > 0 and comment.blank_before and out and out[-1] and not right_under:
                 out.append("")
             out.append(indent + comment.text if line.text else comment.text)
             # A comment set apart from what follows it reads as a heading: keep it apart.
@@ -102,6 +106,12 @@ def place_comments(lines: list[Line], comments: list[Comment]) -> str:
             out.append("")
         out.append(comment.text)
     return "\n".join(out).rstrip() + "\n"
+
+
+def _apart(lines: list[Line], previous: int, following: int) -> bool:
+    """Whether a blank line stands between two printed lines (so that a comment hanging from
+    the first is printed, and read back, with a blank line below it)."""
+    return any(not lines[i].text for i in range(previous + 1, following))
 
 
 def _runs(comments: list[Comment]) -> list[list[Comment]]:
