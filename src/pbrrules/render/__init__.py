@@ -10,7 +10,7 @@ from typing import Literal, assert_never
 
 from pbrrules.render.csv import render_csv
 from pbrrules.render.markdown import render_markdown
-from pbrrules.render.table import render_table
+from pbrrules.render.table import DEFAULT_WIDTH, Selection, render_table
 from pbrrules.statement import Statement
 
 Format = Literal["table", "json", "csv", "markdown", "html"]
@@ -25,11 +25,22 @@ def render_html(statement: Statement) -> str:
     return page(statement)
 
 
-def render(statement: Statement, format: Format, *, colour: bool = False, width: int = 100) -> str:
-    """``statement`` as text in ``format``."""
+def render(
+    statement: Statement,
+    format: Format,
+    *,
+    colour: bool = False,
+    width: int = DEFAULT_WIDTH,
+    summary: bool = False,
+    selection: Selection | None = None,
+) -> str:
+    """``statement`` as text in ``format`` (``width``, ``summary`` and ``selection``: the table's
+    options, see ``render.table``)."""
     match format:
         case "table":
-            return render_table(statement, colour=colour, width=width)
+            return render_table(
+                statement, colour=colour, width=width, summary=summary, selection=selection
+            )
         case "json":
             return statement.to_json()
         case "csv":
@@ -43,8 +54,10 @@ def render(statement: Statement, format: Format, *, colour: bool = False, width:
 
 
 __all__ = [
+    "DEFAULT_WIDTH",
     "FORMATS",
     "Format",
+    "Selection",
     "render",
     "render_csv",
     "render_html",

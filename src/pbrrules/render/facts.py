@@ -121,3 +121,17 @@ class Derivations:
     def line(self, line: Line) -> str:
         """A payment line's derivation, its targets summarised."""
         return self.shown(line.derivation.removeprefix("not due: "), None)
+
+
+def folded(empty: Sequence[UnitResult]) -> str:
+    """The one line that stands for the empty units (``split_empty``), saying which are not yet
+    final (a quarter whose windows are still open may yet have records)."""
+    waiting = [unit for unit in empty if not unit.maturity.final]
+    if waiting and len(waiting) == len(empty):
+        names = ", ".join(unit.label for unit in empty)
+        final = "not final" if len(empty) == 1 else "none final"
+        return f"No records and nothing to pay in {len(empty)} cohort unit(s), {final}: {names}"
+    names = ", ".join(
+        unit.label + ("" if unit.maturity.final else " (not final yet)") for unit in empty
+    )
+    return f"No records and nothing to pay in {len(empty)} cohort unit(s): {names}"

@@ -16,6 +16,7 @@ from pbrrules.render.accounting import accounting_lines
 from pbrrules.render.facts import (
     Derivations,
     extract,
+    folded,
     humanise,
     label,
     party,
@@ -46,9 +47,7 @@ def render_markdown(statement: Statement) -> str:
     for unit in shown:
         out += _unit(unit, several_versions=unit.version != contract.name)
     if empty:
-        names = ", ".join(unit.label for unit in empty)
-        out += [f"No records and nothing paid in {len(empty)} further cohort unit(s): {names}.",
-                ""]
+        out += [f"{folded(empty)}.", ""]
     if statement.data is not None and statement.data.accounting:
         out += ["## Records", ""]
         out += [f"- {line}" for line in accounting_lines(statement.data.accounting)]
