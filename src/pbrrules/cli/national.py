@@ -102,4 +102,6 @@ def _lots(folder: Path) -> list[tuple[Path, Contract]] | None:
 def _text(statement: Statement, args: argparse.Namespace) -> str | bytes:
     if args.format == "pdf":
         return render_pdf(statement)
-    return render(statement, args.format, width=args.width or DEFAULT_WIDTH)
+    return render(
+        statement, args.format, width=args.width or DEFAULT_WIDTH, bom=not args.csv_no_bom
+    )

@@ -38,9 +38,10 @@ def register(subparsers: Any) -> None:
     run.add_argument("data", type=Path, metavar="DATA", help="folder of outcome record files")
     run.add_argument(
         "--format", choices=(*FORMATS, "pdf"), default="table",
-        help="table for people (default), json (schema pbr.statement/2), csv (one row per "
-        "payment line), markdown (a narrative statement), html (one self-contained page to sign "
-        "and send) or pdf (that page as PDF, with --output; needs the pdf extra)",
+        help="table for people (default), json (schema pbr.statement/2), csv (for spreadsheets: "
+        "a row per figure, payment line and total), markdown (a statement to send), html (one "
+        "self-contained page to sign and send) or pdf (that page as PDF, with --output; needs "
+        "the pdf extra)",
     )  # fmt: skip
     run.add_argument(
         "--output", type=Path, metavar="FILE",
@@ -66,6 +67,11 @@ def register(subparsers: Any) -> None:
         "--previous", type=Path, metavar="STATEMENT.json",
         help="the JSON statement paid before (same contract): show per line what it stated, "
         "what is stated now and the difference, and what is due now or owed back",
+    )  # fmt: skip
+    run.add_argument(
+        "--csv-no-bom", action="store_true",
+        help="with --format csv: leave out the UTF-8 byte order mark (by default it is written, "
+        "so that Excel reads £ and ≥ as such; a program that does not expect it may want this)",
     )  # fmt: skip
     _table_options(run)
     run.set_defaults(func=run_command)
@@ -282,6 +288,7 @@ def _emit(args: argparse.Namespace, statement: Any) -> None:
         width=table_width(args),
         summary=args.summary,
         selection=Selection(tuple(args.period), tuple(args.area)),
+        bom=not args.csv_no_bom,
     )
     if args.output is None:
         sys.stdout.write(text)

@@ -1,4 +1,5 @@
-"""Statement -> text: a terminal table, JSON, CSV (one row per payment line), Markdown, HTML.
+"""Statement -> text: a terminal table, JSON, CSV (a row per figure, line and total), Markdown,
+HTML.
 
 ``render(statement, "table")`` and friends; each format has its own module. Rendering is pure:
 the same statement always gives the same text (colour only when asked for, on a terminal).
@@ -33,9 +34,10 @@ def render(
     width: int = DEFAULT_WIDTH,
     summary: bool = False,
     selection: Selection | None = None,
+    bom: bool = True,
 ) -> str:
     """``statement`` as text in ``format`` (``width``, ``summary`` and ``selection``: the table's
-    options, see ``render.table``)."""
+    options, see ``render.table``; ``bom``: whether CSV starts with a byte order mark)."""
     match format:
         case "table":
             return render_table(
@@ -44,7 +46,7 @@ def render(
         case "json":
             return statement.to_json()
         case "csv":
-            return render_csv(statement)
+            return render_csv(statement, bom=bom)
         case "markdown":
             return render_markdown(statement)
         case "html":
