@@ -185,7 +185,8 @@ def test_a_data_folder_states_its_extract_date_in_extract_json(tmp_path: Path) -
                                                               "extract file")  # fmt: skip
     assert statement.to_dict()["as_of_source"] == "extract file"
     assert statement.as_of.extracted_by == "test"
-    assert "extracted by test)." in api.render(statement, "markdown")
+    assert "**Extract date:** 2014-04-15 (stated by" in api.render(statement, "markdown")
+    assert "extracted by test)" in api.render(statement, "markdown")
 
 
 @pytest.mark.parametrize(

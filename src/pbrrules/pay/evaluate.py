@@ -109,7 +109,8 @@ def evaluate(
     drafted = [
         _unit(contract, unit, final, dict(overrides or {}), currency, states) for unit in units
     ]
-    results = _limited(drafted, LimitLedger(currency))
+    ledger = LimitLedger(currency)
+    results = _limited(drafted, ledger)
     return Statement(
         contract=ContractInfo(
             contract.header.name,
@@ -127,6 +128,7 @@ def evaluate(
         total=Money(_sum((r.total.amount for r in results), currency), currency),
         data=data,
         as_of=as_of,
+        limits=ledger.standing(),
     )
 
 

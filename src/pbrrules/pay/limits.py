@@ -22,7 +22,7 @@ from attrs import frozen
 from pbrrules.pay.params import NotAssessable, Resolver
 from pbrrules.pay.rounding import minor_digits, payment_places, to_decimal
 from pbrrules.rules import Limit, Term
-from pbrrules.statement import LimitApplied, wording
+from pbrrules.statement import LimitApplied, LimitStanding, wording
 
 ScopeKey = tuple[object, ...]
 
@@ -67,6 +67,24 @@ class LimitLedger:
     def __init__(self, currency: str) -> None:
         self.currency = currency
         self._used: dict[tuple[str, ScopeKey], Fraction] = {}
+        #: Each limit in each scope a line has met: the limit, the scope in words, its bound.
+        self._met: dict[tuple[str, ScopeKey], tuple[Limit, str, Fraction]] = {}
+
+    def standing(self) -> tuple[LimitStanding, ...]:
+        """Every limit in every scope a line has met, in the order first met: its bound, what
+        the lines drew on it, and (``left``) what remains under it."""
+        digits = minor_digits(self.currency)
+        minor = Fraction(1, 10**digits)
+        return tuple(
+            LimitStanding(
+                limit.name, limit.kind, limit.scope, where, limit.clause,
+                # a bound between two minor units: what can be drawn is the one below it
+                to_decimal(_down(bound, minor), digits),
+                to_decimal(_down(self._used.get(key, Fraction(0)), minor), digits),
+                self.currency,
+            )
+            for key, (limit, where, bound) in self._met.items()
+        )
 
     def apply_period(self, lines: Sequence[Asked]) -> list[Limited | NotAssessable]:
         """Trim the lines of one period (in cohort order, then term order) and record what
@@ -111,7 +129,10 @@ class LimitLedger:
         for limit in rules.limits:
             if limit.kind == kind and covers(limit, line.term.name):
                 key = self._key(limit, line.resolver, line.year)
-                opened.bounds[limit.name] = (limit, key, line.resolver.money(limit.amount))
+                bound = line.resolver.money(limit.amount)
+                opened.bounds[limit.name] = (limit, key, bound)
+                _, where, known = self._met.get(key, (limit, _where(limit, line), bound))
+                self._met[key] = (limit, where, min(known, bound))
         return opened
 
     def _trim(self, lines: list[_Open], name: str, key: tuple[str, ScopeKey]) -> None:
@@ -177,6 +198,20 @@ class LimitLedger:
                 return limit.name, ("contract",)
             case _:
                 assert_never(limit.scope)
+
+
+def _where(limit: Limit, line: Asked) -> str:
+    """A limit's scope in words: ``contract year 1``, ``the contract``, ``2016-Q1 in Essex``."""
+    match limit.scope:
+        case "contract year":
+            return f"contract year {line.year}"
+        case "contract":
+            return "the contract"
+        case "cohort":
+            unit = line.resolver.unit
+            return f"{unit.period} in {unit.area}" if unit.area else unit.period
+        case _:
+            assert_never(limit.scope)
 
 
 def _down(value: Fraction, step: Fraction) -> Fraction:

@@ -52,11 +52,17 @@ def humanise(text: str) -> str:
     return _IDENTIFIER.sub(lambda match: label(match.group(0)), text)
 
 
-def extract(statement: Statement) -> str:
+def extract_sentence(statement: Statement) -> str:
     """The extract date and where it came from, as a sentence (no full stop)."""
     if statement.as_of is None:
         return "No extract date: every cohort was taken as final"
     return statement.as_of.sentence()
+
+
+def extract(statement: Statement) -> str:
+    """The extract date as the value of an "Extract date" heading: ``2014-08-31 (given with the
+    run)``, or ``No extract date was given; the records run to 2019-06-28``."""
+    return extract_sentence(statement).removeprefix("Extract date ")
 
 
 def party(name: str | None) -> str:

@@ -83,6 +83,7 @@ def render_html(statement: Statement) -> str:
         count=wording.count,
         status_words=_status_words,
         label=label,
+        money=wording.money,
         humanise=humanise,
         extract=extract(statement),
         party=party,

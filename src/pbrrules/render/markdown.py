@@ -48,6 +48,10 @@ def render_markdown(statement: Statement) -> str:
         out += _unit(unit, several_versions=unit.version != contract.name)
     if empty:
         out += [f"{folded(empty)}.", ""]
+    if statement.limits:
+        out += ["## What is left under each cap", ""]
+        out += [f"- {humanise(standing.describe())}." for standing in statement.limits]
+        out.append("")
     if statement.data is not None and statement.data.accounting:
         out += ["## Records", ""]
         out += [f"- {line}" for line in accounting_lines(statement.data.accounting)]

@@ -22,7 +22,7 @@ from attrs import frozen
 from pbrrules.figures import GroupFigures
 from pbrrules.render.accounting import accounting_lines
 from pbrrules.render.facts import (
-    extract,
+    extract_sentence,
     folded,
     humanise,
     label,
@@ -189,7 +189,7 @@ def _header(statement: Statement, units: Sequence[UnitResult], out: _Writer) -> 
             rows = f"{wording.count(file.rows)} rows" if file.rows is not None else "rows unknown"
             digest = f" · sha256 {file.sha256[:16]}…" if file.sha256 else ""
             out.wrapped(f"Data {file.path}: {rows}{digest}", 0, "", 2)
-    out.wrapped(extract(statement), 0, "", 2)
+    out.wrapped(extract_sentence(statement), 0, "", 2)
     if contract.illustrative:
         out.wrapped("Illustrative values (assumed, not taken from the contract as signed):", 0,
                     "bold", 2)  # fmt: skip

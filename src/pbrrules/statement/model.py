@@ -13,6 +13,7 @@ the currency, exact values as fractions beside their display. Same inputs, same 
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
@@ -58,6 +59,53 @@ class LimitApplied:
         share = f": {self.share}" if self.share else ""
         return f"{verb} from {before} to {after} by {self.kind} {self.limit}{clause}{share}"
 
+
+
+@frozen
+class LimitStanding:
+    """A cap or collar in one of its scopes (a contract year, the contract, a cohort unit) after
+    every line of the statement met it: what it allows, what the lines drew on it, what is left.
+    """
+
+    limit: str
+    kind: str
+    scope: str
+    #: The scope in words: ``contract year 1``, ``the contract``, ``2016-Q1 in Essex``.
+    where: str
+    clause: str | None
+    bound: Decimal
+    used: Decimal
+    currency: str
+
+    @property
+    def left(self) -> Decimal:
+        """What the lines may still draw in this scope (never below zero)."""
+        left = self.bound - self.used
+        return left if left > 0 else abs(left * 0)  # zero at the currency's places
+
+    def describe(self) -> str:
+        """``cap pot (contract year 1): £10,000,000.00 allowed; £2,500,000.00 paid under it;
+        £7,500,000.00 left``."""
+        verb = "paid" if self.kind == "cap" else "deducted"
+        money = functools.partial(wording.money, currency=self.currency)
+        return (
+            f"{self.kind} {self.limit} ({self.where}): {money(self.bound)} allowed; "
+            f"{money(self.used)} {verb} under it; {money(self.left)} left"
+        )
+
+    def to_json(self) -> JSON:
+        """JSON form."""
+        return {
+            "limit": self.limit,
+            "kind": self.kind,
+            "scope": self.scope,
+            "where": self.where,
+            "clause": self.clause,
+            "allowed": Money(self.bound, self.currency).to_json(),
+            "used": Money(self.used, self.currency).to_json(),
+            "left": Money(self.left, self.currency).to_json(),
+            "description": self.describe(),
+        }
 
 
 @frozen
@@ -461,6 +509,8 @@ class Statement:
     as_of: AsOf | None = None
     #: Given the statement paid before: what it stated and what is due now (``reconcile``).
     reconciliation: Reconciliation | None = None
+    #: Every cap and collar a line met, per scope: allowed, drawn, left (``LimitStanding``).
+    limits: tuple[LimitStanding, ...] = ()
 
     @property
     def currency(self) -> str:
@@ -513,6 +563,7 @@ class Statement:
             "as_of_stated_by": self.as_of.stated_by if self.as_of else None,
             "as_of_extracted_by": self.as_of.extracted_by if self.as_of else None,
             "reconciliation": self.reconciliation.to_json() if self.reconciliation else None,
+            "limits": [standing.to_json() for standing in self.limits],
             "units": [unit.to_json() for unit in self.units],
             "totals": {
                 "by_contract_year": [
