@@ -24,7 +24,16 @@ from markupsafe import Markup
 
 from pbrrules.render.accounting import accounting_lines
 from pbrrules.render.charts import comparison_charts, render_svg
-from pbrrules.render.facts import extract, humanise, label, party, period, reference, split_empty
+from pbrrules.render.facts import (
+    extract,
+    folded,
+    humanise,
+    label,
+    party,
+    period,
+    reference,
+    split_empty,
+)
 from pbrrules.statement import SCHEMA, Line, Statement, wording
 
 
@@ -83,6 +92,7 @@ def render_html(statement: Statement) -> str:
         count=wording.count,
         status_words=_status_words,
         label=label,
+        folded=folded,
         money=wording.money,
         humanise=humanise,
         extract=extract(statement),
