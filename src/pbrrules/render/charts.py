@@ -23,6 +23,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
+from pbrrules.render.facts import label
 from pbrrules.statement import ComparisonResult, TargetResult, UnitResult
 
 #: matplotlib's RDF block (creator, format): nothing a reader needs, so not kept in the page.
@@ -138,13 +139,13 @@ def _draw(axes: Axes, chart: Chart) -> None:
     measure = [float(p.measure) for p in chart.points]  # drawing only
     comparator = [float(p.comparator) for p in chart.points]  # drawing only
     axes.plot(xs, comparator, color=_COMPARATOR, marker="s", linestyle="-", linewidth=1,
-              label=f"comparator ({_plain(chart.comparison)})")
+              label=f"comparator ({_plain(label(chart.comparison))})")
     axes.plot(xs, measure, color=_MEASURE, marker="o", linestyle="none",
-              label=f"{_plain(chart.measure)} (cohort)")
+              label=f"{_plain(label(chart.measure))} (cohort)")
     for target in sorted({name for p in chart.points for name, _ in p.thresholds}):
         levels = [_level(p, target) for p in chart.points]
         axes.plot(xs, levels, color=_THRESHOLD, linestyle="--", linewidth=1, drawstyle="steps-mid",
-                  label=f"target {_plain(target)} is met at or beyond")
+                  label=f"target {_plain(label(target))} is met at or beyond")
     axes.set_xticks(xs, [_plain(p.label) for p in chart.points], rotation=45 if len(xs) > 8 else 0,
                     ha="right" if len(xs) > 8 else "center")
     values = measure + comparator
