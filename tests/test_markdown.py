@@ -87,3 +87,29 @@ def test_a_cohort_shows_each_derivation_once() -> None:
     year2 = text.split("## year 2", 1)[1].split("## ", 1)[0]
     assert year2.count("547 / 1,000") == 1
     assert "deducts **£2,000,000.00**: target five points not met; 10% of core contract" in year2
+
+
+def test_contract_text_shows_as_written_never_as_markup() -> None:
+    """A name, party or clause holding markup is escaped: no raw HTML, emphasis or link."""
+    from pbrrules import api
+    from pbrrules.render import render
+    from pbrrules.statement import ContractInfo, Statement
+
+    root = Path(__file__).parents[1]
+    statement = api.evaluate_folder(
+        api.load_contract(root / "contracts/doncaster.pbr"), root / "examples/doncaster"
+    )
+    hostile = '<script>alert("x")</script> *bold* _it_ [link](http://evil.example) `code`'
+    contract = statement.contract
+    changed = Statement(
+        ContractInfo(hostile, contract.version, contract.source_hash, contract.sources,
+                     contract.currency, (("parameter", "p", hostile),), hostile, hostile),
+        statement.engine_version, statement.units, statement.years, statement.total,
+        statement.data,
+    )  # fmt: skip
+    tokens = MarkdownIt("commonmark").parse(render(changed, "markdown"))
+    children = [c for t in tokens if t.type == "inline" for c in t.children or []]
+    kinds = {c.type for c in children} | {t.type for t in tokens}
+    assert not kinds & {"html_inline", "html_block", "link_open", "em_open"}  # code: hashes
+    texts = "".join(c.content for c in children if c.type == "text")
+    assert '<script>alert("x")</script> *bold* _it_ [link](http://evil.example) `code`' in texts

@@ -111,7 +111,8 @@ class Derivations:
         """A measure's derivation (its name, which the statement prints before it, left out)."""
         group = " (control group)" if measure.group == "control" else ""
         summary = f"{label(measure.name)}{group} {measure.display}" if measure.display else None
-        return self.shown(measure.derivation, summary).removeprefix(measure.name + ": ")
+        text = self.shown(measure.derivation, summary)
+        return text.removeprefix(f"{measure.name}: ").removeprefix(f"{measure.name}{group}: ")
 
     def comparison(self, comparison: ComparisonResult) -> str:
         """A comparison's derivation, its measure summarised."""

@@ -10,6 +10,7 @@ each derivation is shown once per cohort (``facts.Derivations``); a deduction re
 
 from __future__ import annotations
 
+import re
 from typing import assert_never
 
 from pbrrules.render.accounting import accounting_lines
@@ -26,20 +27,37 @@ from pbrrules.render.facts import (
 )
 from pbrrules.statement import Line, Money, Statement, UnitResult, wording
 
+#: What would become markup if contract text held it: emphasis, code, links, backslashes.
+_MARKUP = re.compile(r"([\\`*_\[\]])")
+#: A "<" that would open raw HTML (a tag, a comment, a declaration).
+_TAG = re.compile(r"<(?=[A-Za-z/!?])")
+
+
+def _text(text: str) -> str:
+    """Contract or data text as Markdown that shows it as written: what would be read as
+    emphasis, code, a link or raw HTML is escaped (``<b>`` stays the three characters)."""
+    return _TAG.sub(r"\\<", _MARKUP.sub(r"\\\1", text))
+
+
+def _words(text: str) -> str:
+    """A derivation or description: names as words (``facts.humanise``), then escaped."""
+    return _text(humanise(text))
+
 
 def _clause(clause: str | None) -> str:
-    return f" ({clause})" if clause else ""
+    return f" ({_text(clause)})" if clause else ""
 
 
 def render_markdown(statement: Statement) -> str:
     """The statement as a document: its facts, totals, each cohort, then the records."""
     contract = statement.contract
-    out = [f"# Payment statement: {contract.name}", ""]
+    out = [f"# Payment statement: {_text(contract.name)}", ""]
     out += _facts(statement)
     if contract.illustrative:
         out += ["**Illustrative values** (assumed, not taken from the contract as signed):", ""]
         out += [
-            f"- {kind} **{label(name)}**: {reason}" for kind, name, reason in contract.illustrative
+            f"- {kind} **{label(name)}**: {_text(reason)}"
+            for kind, name, reason in contract.illustrative
         ]
         out.append("")
     out += _totals(statement)
@@ -50,11 +68,11 @@ def render_markdown(statement: Statement) -> str:
         out += [f"{folded(empty)}.", ""]
     if statement.limits:
         out += ["## What is left under each cap", ""]
-        out += [f"- {humanise(standing.describe())}." for standing in statement.limits]
+        out += [f"- {_words(standing.describe())}." for standing in statement.limits]
         out.append("")
     if statement.data is not None and statement.data.accounting:
         out += ["## Records", ""]
-        out += [f"- {line}" for line in accounting_lines(statement.data.accounting)]
+        out += [f"- {_text(line)}" for line in accounting_lines(statement.data.accounting)]
         out.append("")
     out += _receipt(statement)
     return "\n".join(out).rstrip("\n") + "\n"
@@ -66,11 +84,11 @@ def _facts(statement: Statement) -> list[str]:
     version = f", version {contract.version}" if contract.version else ""
     covered = period(statement) or "no cohort units"
     return [
-        f"- **Payer:** {party(contract.payer)}",
-        f"- **Provider:** {party(contract.provider)}",
+        f"- **Payer:** {_text(party(contract.payer))}",
+        f"- **Provider:** {_text(party(contract.provider))}",
         f"- **Reference:** {reference(statement)}",
         "- **Statement date:** the date it is signed",
-        f"- **Contract:** {contract.name}{version}",
+        f"- **Contract:** {_text(contract.name + version)}",
         f"- **Contract hash:** `{contract.source_hash or 'not recorded'}`",
         f"- **Period covered:** {covered} (index dates of the cohort units)",
         f"- **Extract date:** {extract(statement)}",
@@ -116,22 +134,23 @@ def _unit(unit: UnitResult, several_versions: bool) -> list[str]:
     figures = unit.figures
     year = f", contract year {unit.contract_year}" if unit.contract_year is not None else ""
     out = [
-        f"## {unit.label} (cohort {label(figures.cohort)})",
+        f"## {_text(unit.label)} (cohort {label(figures.cohort)})",
         "",
         f"Index dates {figures.start.isoformat()} to {figures.end.isoformat()}{year}"
         + (f"; rules as varied by {unit.version}." if several_versions else "."),
         "",
     ]
     if figures.cancelled is not None:
-        return [*out, f"This period was cancelled: {figures.cancelled}. Nothing is paid.", ""]
+        cancelled = _text(figures.cancelled)
+        return [*out, f"This period was cancelled: {cancelled}. Nothing is paid.", ""]
     interim = unit.maturity.interim(figures)
     if interim is not None:
-        out += [f"**Not final.** {interim[0].upper()}{interim[1:]}.", ""]
+        out += [f"**Not final.** {_text(interim[0].upper() + interim[1:])}.", ""]
     out.append(f"- {wording.count(figures.treatment.offenders)} offenders in the cohort.")
     if figures.control is not None:
         out.append(f"- {wording.count(figures.control.offenders)} offenders in the control group.")
     out += [
-        f"- {wording.count(count)} index events excluded: {reason}."
+        f"- {wording.count(count)} index events excluded: {_text(reason)}."
         for reason, count in figures.excluded
         if count
     ]
@@ -140,17 +159,17 @@ def _unit(unit: UnitResult, several_versions: bool) -> list[str]:
     for measure in unit.measures:
         group_words = " (control group)" if measure.group == "control" else ""
         out.append(f"- Measure **{label(measure.name)}**{group_words}{_clause(measure.clause)}: "
-                   f"{humanise(derivations.measure(measure))}.")
+                   f"{_words(derivations.measure(measure))}.")
     for comparison in unit.comparisons:
         out.append(f"- Comparison **{label(comparison.name)}**{_clause(comparison.clause)}: "
-                   f"{humanise(derivations.comparison(comparison))}.")
+                   f"{_words(derivations.comparison(comparison))}.")
     for target in unit.targets:
         out.append(f"- Target **{label(target.name)}**{_clause(target.clause)} is "
-                   f"**{target.verdict}**: {humanise(derivations.target(target))}.")
+                   f"**{target.verdict}**: {_words(derivations.target(target))}.")
     out += ["", "Payment lines:", ""]
     for line in unit.lines:
         out += _line(line, derivations)
-    out += ["", f"Total for {unit.label}: **{unit.total}**.", ""]
+    out += ["", f"Total for {_text(unit.label)}: **{unit.total}**.", ""]
     return out
 
 
@@ -170,8 +189,8 @@ def _line(line: Line, derivations: Derivations) -> list[str]:
         case _:
             assert_never(line.status)
     out = [f"- **Term {label(line.term)}**{_clause(line.clause)} {verb} **{amount}**: "
-           f"{humanise(derivations.line(line))}."]
-    out += [f"  - The amount was {humanise(applied.describe())}." for applied in line.limits]
+           f"{_words(derivations.line(line))}."]
+    out += [f"  - The amount was {_words(applied.describe())}." for applied in line.limits]
     if line.previous is not None:
         out.append(f"  - Stated before: {line.previous}; difference {line.difference}.")
     return out
