@@ -81,10 +81,13 @@ def _fixed(units: int, places: int) -> str:
 
 
 def _money(money: Money | None) -> str:
+    """An amount as a plain decimal in minor units (empty for none)."""
     return "" if money is None else f"{money.amount:f}"
 
 
 def _rows(statement: Statement) -> Iterator[Row]:
+    """Every row after the header, in order: per unit its figures, lines and total; then the
+    year totals and the overall total."""
     for unit in statement.units:
         where = _where(unit)
         yield from (where | row for row in _figures(unit))
@@ -121,6 +124,7 @@ def _where(unit: UnitResult) -> Row:
 
 
 def _maturity(unit: UnitResult) -> str:
+    """A unit total's status: final or provisional."""
     return "final" if unit.maturity.final else "provisional"
 
 
@@ -182,6 +186,7 @@ def line_status(unit: UnitResult, line: Line) -> str:
 
 
 def _line(unit: UnitResult, line: Line) -> Row:
+    """A payment line's row: its status, amount, unrounded amount and limits."""
     unrounded, unrounded_exact = decimal(line.unrounded, least=2)
     return {
         "record": "line", "name": line.term, "label": label(line.term),

@@ -45,6 +45,7 @@ def _words(text: str) -> str:
 
 
 def _clause(clause: str | None) -> str:
+    """`` (clause 4.2)`` after a name, escaped; nothing without a clause."""
     return f" ({_text(clause)})" if clause else ""
 
 

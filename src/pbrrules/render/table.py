@@ -89,9 +89,11 @@ class _Writer:
         self.lines: list[str] = []
 
     def style(self, text: str, style: str) -> str:
+        """``text`` in ``style`` when colour is on (else as is)."""
         return f"{_STYLES[style]}{text}{_RESET}" if self.colour and style else text
 
     def add(self, text: str = "", style: str = "") -> None:
+        """One line as given (the caller keeps it within the width)."""
         self.lines.append(self.style(text, style))
 
     def wrapped(self, text: str, indent: int, style: str = "dim", hanging: int = 0) -> None:
@@ -314,6 +316,7 @@ def _unit(out: _Writer, unit: UnitResult, several_versions: bool) -> None:
 
 
 def _group(group: GroupFigures) -> str:
+    """A group's figures in a line: offenders, then per measure its reoffenders and counts."""
     counted = "; ".join(
         f"{label(name)}: {wording.count(c.reoffenders)} reoffenders, "
         f"{wording.count(c.reoffences)} counted"
