@@ -103,6 +103,11 @@ def test_the_command_writes_a_statement_per_lot_and_the_national_summary(
     assert summary["total"]["display"] == "£1,649,966.67"
     lot_totals = sum(Decimal(lot["total"]["amount"]) for lot in summary["lots"])
     assert str(lot_totals) == summary["total"]["amount"]
+    areas = {row["file"]: row for row in summary["by_area"]}
+    assert len(areas) == 21
+    assert (areas["northumbria"]["offenders"], areas["northumbria"]["total"]["display"]) == (
+        1600, "£383,500.00"
+    )
     northumbria = json.loads((tmp_path / "northumbria.json").read_text(encoding="utf-8"))
     assert northumbria["totals"]["overall"]["display"] == "£383,500.00"
     out = capsys.readouterr()

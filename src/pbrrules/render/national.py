@@ -66,6 +66,16 @@ def national_json(
             for y in years
         ],
         "total": _sum([s.total for s in statements], currency).to_json(),
+        "by_area": [
+            {
+                "area": area,
+                "file": lot,
+                "units": units,
+                "offenders": offenders,
+                "total": Money(total, currency).to_json(),
+            }
+            for (area, lot), (units, offenders, total) in _area_totals(lots).items()
+        ],
         "data": {
             "files": [
                 {"path": f.path, "rows": f.rows, "sha256": f.sha256}
@@ -148,9 +158,11 @@ def _lots_table(lots: Sequence[tuple[str, Statement]], currency: str) -> list[st
     return [*out, ""]
 
 
-def _areas(lots: Sequence[tuple[str, Statement]], currency: str) -> list[str]:
-    """The totals per area: the units' own area, or the lot's name for a lot whose cohorts are
-    not grouped by area (a TR lot is let for one area)."""
+def _area_totals(
+    lots: Sequence[tuple[str, Statement]],
+) -> dict[tuple[str, str], tuple[int, int, Decimal]]:
+    """Per (area, lot file): cohort units, offenders and total. The area is the units' own, or
+    the lot's name for a lot whose cohorts are not grouped by area (a TR lot is let for one)."""
     areas: dict[tuple[str, str], tuple[int, int, Decimal]] = {}
     for name, s in lots:
         for unit in s.units:
@@ -158,9 +170,14 @@ def _areas(lots: Sequence[tuple[str, Statement]], currency: str) -> list[str]:
             units, offenders, total = areas.get(key, (0, 0, Decimal("0.00")))
             areas[key] = (units + 1, offenders + unit.figures.treatment.offenders,
                           total + unit.total.amount)  # fmt: skip
+    return dict(sorted(areas.items()))
+
+
+def _areas(lots: Sequence[tuple[str, Statement]], currency: str) -> list[str]:
+    """The totals per area as a table."""
     out = ["## Totals per area", "", "| Area | Lot | Cohort units | Offenders | Total |",
            "|---|---|---:|---:|---:|"]  # fmt: skip
-    for (area, lot), (units, offenders, total) in sorted(areas.items()):
+    for (area, lot), (units, offenders, total) in _area_totals(lots).items():
         cells = [_cell(area), _cell(lot), str(units), wording.count(offenders)]
         out.append("| " + " | ".join(cells) + f" | {Money(total, currency)} |")
     return [*out, ""]
