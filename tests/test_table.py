@@ -147,3 +147,12 @@ def test_the_table_options_are_refused_with_a_reason(
 def test_a_width_below_forty_is_misuse(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["run", "contracts/doncaster.pbr", "examples/doncaster", "--width", "20"]) == 2
     assert "not a number of columns of at least 40" in capsys.readouterr().err
+
+
+def test_colour_codes_take_no_column() -> None:
+    """On a terminal the table is coloured; the codes are not counted in the width."""
+    statement = _statement("tr-northumbria")
+    coloured = render_table(statement, width=80, colour=True)
+    assert "\033[" in coloured
+    plain = re.sub(r"\033\[\d+m", "", coloured)
+    assert plain == render_table(statement, width=80)
