@@ -21,7 +21,8 @@ ROOT = Path(__file__).parents[1]
 GOLDEN = Path(__file__).parent / "statements"
 STATEMENTS = sorted(GOLDEN.glob("*.csv"))
 NUMERIC = ("amount", "unrounded", "value", "comparator", "improvement", "threshold", "offenders",
-           "reoffenders", "reoffences", "previous", "difference")  # fmt: skip
+           "reoffenders", "reoffences", "previous", "difference",
+           "significance_boundary")  # fmt: skip
 STATUSES = {
     "line": {"paid", "deducted", "capped", "provisional", "not met", "not assessable",
              "not yet due"},
@@ -92,6 +93,13 @@ def test_the_characters_read_back_as_written() -> None:
     assert (target["status"], target["threshold"], target["scale"]) == ("not met", "0.05", "points")
 
 
+def test_a_significance_target_has_its_boundary_as_a_number() -> None:
+    rows = _rows(GOLDEN / "tr-northumbria.csv")
+    target = next(r for r in rows if r["record"] == "target" and r["name"] == "binary_target")
+    assert (target["period"], target["significance_boundary"]) == ("2015-Q4", "0.0258680217")
+    assert target["threshold"] == ""
+
+
 def test_a_not_assessable_figure_is_flagged_not_a_bare_zero() -> None:
     rows = _rows(GOLDEN / "doncaster.csv")
     year3 = [r for r in rows if r["period"] == "year 3"]
@@ -108,7 +116,9 @@ def test_duckdb_reads_the_numeric_columns_as_numbers() -> None:
     with duckdb.connect() as db:
         described = db.execute(f"DESCRIBE SELECT * FROM read_csv('{path}', header = true)")
         types = {row[0]: row[1] for row in described.fetchall()}
-        for column in ("amount", "unrounded", "value", "comparator", "improvement", "offenders"):
+        columns = ("amount", "unrounded", "value", "comparator", "improvement", "offenders",
+                   "significance_boundary")  # fmt: skip
+        for column in columns:
             assert types[column] in ("DOUBLE", "BIGINT"), (column, types[column])
         query = f"SELECT sum(amount) FROM read_csv('{path}', header = true) WHERE record = 'line'"
         [(paid,)] = db.execute(query).fetchall()

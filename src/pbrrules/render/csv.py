@@ -32,8 +32,8 @@ COLUMNS = (
     "contract_year", "name", "label", "group", "clause", "status", "final", "mature_on",
     "amount", "currency", "unrounded", "unrounded_exact", "value", "value_exact", "comparator",
     "comparator_exact", "improvement", "improvement_exact", "threshold", "threshold_exact",
-    "scale", "shown", "offenders", "reoffenders", "reoffences", "capped", "limits", "previous",
-    "difference", "derivation", "as_of",
+    "significance_boundary", "scale", "shown", "offenders", "reoffenders", "reoffences",
+    "capped", "limits", "previous", "difference", "derivation", "as_of",
 )  # fmt: skip
 
 Row = dict[str, str]
@@ -73,6 +73,14 @@ def decimal(value: Fraction | None, least: int = 0) -> tuple[str, str]:
     shifted = abs(value) * 10**PLACES
     rounded = int(shifted + Fraction(1, 2)) * (-1 if value < 0 else 1)  # half away from zero
     return _fixed(rounded, PLACES), f"{value.numerator}/{value.denominator}"
+
+
+def _approximately(value: Fraction | None) -> str:
+    """An irrational value held as an approximation (a significance boundary): ``PLACES``
+    places, with no exact column (there is no exact fraction to give)."""
+    if value is None:
+        return ""
+    return _fixed(int(abs(value) * 10**PLACES + Fraction(1, 2)) * (-1 if value < 0 else 1), PLACES)
 
 
 def _fixed(units: int, places: int) -> str:
@@ -163,6 +171,7 @@ def _figures(unit: UnitResult) -> Iterator[Row]:
             "record": "target", "name": target.name, "label": label(target.name),
             "clause": target.clause or "", "status": target.verdict,
             "threshold": threshold, "threshold_exact": threshold_exact,
+            "significance_boundary": _approximately(target.boundary),
             "scale": scales.get(target.comparison, ""),
             "shown": target.threshold_display or "", "derivation": target.derivation,
         }  # fmt: skip

@@ -46,6 +46,8 @@ class ChartView:
     svg: Markup
     #: Whether some target of the comparison states a threshold (drawn as a dashed line).
     thresholds: bool
+    #: Whether some line is where a significance test is just passed (approximate, per cohort).
+    significance: bool = False
 
 
 @frozen
@@ -107,6 +109,12 @@ def _charts(statement: Statement) -> list[ChartView]:
             chart.measure,
             Markup(render_svg(chart, f"chart{n}")),
             any(point.thresholds for point in chart.points),
+            any(
+                target.boundary is not None
+                for unit in statement.units
+                for target in unit.targets
+                if target.comparison == chart.comparison and not target.pooled
+            ),
         )
         for n, chart in enumerate(comparison_charts(statement.units), start=1)
     ]

@@ -205,9 +205,18 @@ class TargetResult:
     #: threshold could not be worked out. Charts draw it; the verdict is in ``verdict``.
     threshold: Fraction | None = None
     threshold_display: str | None = None
+    #: For a target decided by a one-proportion significance test: the change that is just
+    #: significant in this cohort (critical value × standard error: irrational, so approximate,
+    #: about 6 significant digits), for charts; None otherwise. The verdict never reads it.
+    boundary: Fraction | None = None
+    boundary_display: str | None = None
 
     def to_json(self) -> JSON:
         """JSON form."""
+        boundary = None
+        if self.boundary is not None:
+            places = Decimal(self.boundary.numerator) / Decimal(self.boundary.denominator)
+            boundary = {"approximately": f"{places:.12f}", "display": self.boundary_display}
         return {
             "name": self.name,
             "comparison": self.comparison,
@@ -216,6 +225,7 @@ class TargetResult:
             "pooled": self.pooled,
             "direction": self.direction,
             "threshold": exact(self.threshold, self.threshold_display),
+            "significance_boundary": boundary,
             "derivation": self.derivation,
         }
 
