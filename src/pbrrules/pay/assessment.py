@@ -21,11 +21,13 @@ from pbrrules.pay.measures import show_improvement as _show_improvement
 from pbrrules.pay.params import NotAssessable, Resolver
 from pbrrules.pay.triggers import Truth, assess_target, evaluate_trigger
 from pbrrules.rules import (
+    OFFENCE_COUNTING,
     Amount,
     Banded,
     Comparison,
     ControlGroup,
     Fixed,
+    Measure,
     Name,
     PerOffender,
     PerUnitOf,
@@ -34,6 +36,7 @@ from pbrrules.rules import (
     ShareOfValue,
     Target,
     Term,
+    unit_names,
 )
 from pbrrules.statement import ComparisonResult, MeasureResult, TargetResult
 from pbrrules.values import Quantity
@@ -296,6 +299,7 @@ class UnitAssessment:
                             None,
                             None,
                             f"not assessable: {problem.reason}",
+                            _counted(measure),
                         )
                     )
                 else:
@@ -307,6 +311,7 @@ class UnitAssessment:
                             value.value,
                             value.text(),
                             value.derivation,
+                            _counted(measure),
                         )
                     )
         ours = {m.name for m in self.rules.measures if m.cohort == cohort}
@@ -453,3 +458,9 @@ def _unit_words(figures: CohortFigures) -> str:
 
 def _pooled_words(figures: CohortFigures) -> str:
     return f"pooled over {figures.period}"
+
+
+def _counted(measure: Measure) -> tuple[str, str] | None:
+    """What the statement says ``measure`` counts, for outcomes beyond offences (None for
+    proven offences and reconviction events, whose statements stay as they were)."""
+    return None if measure.counting in OFFENCE_COUNTING else unit_names(measure)

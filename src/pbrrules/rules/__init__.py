@@ -59,9 +59,13 @@ from pbrrules.rules.contract import (
     Version,
 )
 from pbrrules.rules.measures import (
+    COUNTING_WORDS,
     CRITICAL_VALUES,
     FOLLOW_UP,
+    NO_WAITING,
+    OFFENCE_COUNTING,
     STANDARD_DISPOSAL_TYPES,
+    UNIT_NAMES,
     WAITING,
     Adjustment,
     Comparator,
@@ -75,6 +79,12 @@ from pbrrules.rules.measures import (
     Sides,
     Significance,
     Target,
+    default_waiting,
+    quarter_start,
+    unit_names,
+    window_closes,
+    window_end,
+    window_start,
 )
 from pbrrules.rules.terms import (
     Amount,
@@ -104,11 +114,15 @@ from pbrrules.rules.terms import (
 )
 
 __all__ = [
+    "COUNTING_WORDS",
     "CRITICAL_VALUES",
     "FOLLOW_UP",
     "NAMED_DECLARATIONS",
+    "NO_WAITING",
+    "OFFENCE_COUNTING",
     "STANDARD_DISPOSAL_TYPES",
     "STANDARD_INDEX_EVENT_KINDS",
+    "UNIT_NAMES",
     "WAITING",
     "Adjustment",
     "AllOf",
@@ -187,4 +201,10 @@ __all__ = [
     "VariationStart",
     "Version",
     "column_tests",
+    "default_waiting",
+    "quarter_start",
+    "unit_names",
+    "window_closes",
+    "window_end",
+    "window_start",
 ]
