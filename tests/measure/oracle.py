@@ -421,15 +421,15 @@ def measure(
     }
     for table, records in others.items():
         counted_set = other_counted.get(table, set())
-        excluded: Counter[str] = Counter()
+        left: Counter[str] = Counter()
         for k, record in enumerate(records, start=1):
             if k in counted_set:
                 continue
             if table == "employment" and not record["employed"]:
-                excluded["a quarter without employment (employed is no)"] += 1
+                left["a quarter without employment (employed is no)"] += 1
             else:
-                excluded["not within the window of any counted index event"] += 1
-        accounting[table] = (len(counted_set), dict(excluded))
+                left["not within the window of any counted index event"] += 1
+        accounting[table] = (len(counted_set), dict(left))
     return figures, accounting
 
 

@@ -81,7 +81,13 @@ def check(
                 _write_csv(Path(tmp) / f"{table}.csv", written, COLUMNS[table])
             data = load_outcomes(tmp)
         else:
-            data = load_outcomes(index_events=events, offences=offs, **read)
+            data = load_outcomes(
+                index_events=events,
+                offences=offs,
+                arrests=read.get("arrests"),
+                custody=read.get("custody"),
+                employment=read.get("employment"),
+            )
         if not events or expected is None:
             with pytest.raises(OutcomeRecordsError):
                 measure(contract, data)
@@ -119,7 +125,7 @@ QUARTERS_2016 = rules.Quarterly(D(2016, 1, 1), D(2016, 12, 31))
 #: One cohort of 2016 quarters, each outcome measured, with windows starting after the index
 #: date (in months and in calendar quarters).
 EVERY = rules.Contract(
-    rules.Header("outcomes", "test"),
+    rules.Header("contract", "outcomes"),
     (
         rules.Version(
             "original",
@@ -188,7 +194,13 @@ def test_edge_cases_by_hand() -> None:
     (2016-12-31 to 2017-03-30) is all open spell (90 days, to the extract date 2017-09-01);
     c's window (2017-05-31 to 2017-08-30) holds one day."""
     events, others = EDGES["spells at the window's edges"]
-    data = load_outcomes(index_events=events, offences=[], **others)
+    data = load_outcomes(
+        index_events=events,
+        offences=[],
+        arrests=others["arrests"],
+        custody=others["custody"],
+        employment=others["employment"],
+    )
     result = measure(EVERY, data)
     days = {f.period: f.treatment.counts["days"] for f in result.figures}
     assert days["2016-Q1"].reoffences == 5 + 90

@@ -123,7 +123,7 @@ def _group(group: GroupFigures, named: Mapping[str, tuple[str, str]]) -> str:
     """A group's figures: offenders, then per measure the people with at least one and the
     units counted, in the measure's own words for outcomes beyond offences (``named``)."""
     counted = "; ".join(
-        f"{name}: {wording.count(c.reoffenders)} {named[name][1]}, "
+        f"{name}: {wording.count(c.reoffenders)} {_people(named[name][1], c.reoffenders)}, "
         f"{wording.count(c.reoffences)} {named[name][0]}"
         if name in named
         else f"{name}: {wording.count(c.reoffenders)} reoffenders, "
@@ -131,6 +131,12 @@ def _group(group: GroupFigures, named: Mapping[str, tuple[str, str]]) -> str:
         for name, c in sorted(group.counts.items())
     )
     return f"{wording.count(group.offenders)} offenders" + (f"; {counted}" if counted else "")
+
+
+def _people(noun: str, count: int) -> str:
+    """``people in custody``, or ``person in custody`` for one."""
+    return "person" + noun.removeprefix("people") if count == 1 and noun.startswith("people") \
+        else noun
 
 
 def _line(out: _Writer, line: Line) -> None:
