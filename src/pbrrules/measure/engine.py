@@ -261,7 +261,7 @@ def _run(run: _Run, contract: rules.Contract, data: OutcomeData, reject: bool) -
     _check_offences(run, off, known, early, findings)
     off.typed_view(run.con, findings, reject)
     for other in others:
-        _check_outcome(run, other, known, findings, reject)
+        outcomes.check_outcome(run.con, other, known, findings, reject, run.ordered, run.need_order)
     partial = convictions_without_sittings(run.con, off) if reject else ()
     findings.merge(formed.ties)
     if findings.total and not reject:
@@ -415,20 +415,6 @@ class _Counts(NamedTuple):
 
     per_unit: list[Row]
     offence_ranks: list[tuple[int, int]]
-
-
-def _check_outcome(
-    run: _Run, check: TableCheck, known: str, findings: validation.Findings, reject: bool
-) -> None:
-    """Phase 4b: an outcome table's checks (values, repeated rows, records of people ``known``
-    does not hold, a spell ending before it starts), then its typed view."""
-    check.read_text(run.con, run.ordered)
-    offender = '"offender_id"' if check.read else check.column("offender_id").expr
-    counts = check.quick_counts(run.con, unknown_offender(offender, known))
-    if check.read is not None:
-        run.need_order(*counts)
-    check.report(run.con, counts, findings, known)
-    check.typed_view(run.con, findings, reject)
 
 
 def _count(con: duckdb.DuckDBPyConnection, the_plan: Plan) -> _Counts:

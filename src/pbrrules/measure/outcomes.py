@@ -11,7 +11,7 @@ custody, a spell that ends before it starts (PBR312). Nothing here decides when 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import duckdb
@@ -20,7 +20,7 @@ from pbrrules import rules
 from pbrrules.figures import AsOf
 from pbrrules.measure import maturity, outcome_sql, validation
 from pbrrules.measure.accounting import TableAccounting, rejected_by_reason, table_accounting
-from pbrrules.measure.checking import RowCheck, TableCheck
+from pbrrules.measure.checking import RowCheck, TableCheck, unknown_offender
 from pbrrules.measure.plan import Plan
 from pbrrules.measure.problems import DataProblem, Unusable
 from pbrrules.measure.schema import (
@@ -102,6 +102,28 @@ def _row_checks(table: OutcomeTable, columns: list[TypedColumn]) -> list[RowChec
             "an end_date on or after the start_date (or empty: still in custody)",
         )
     ]
+
+
+def check_outcome(
+    con: duckdb.DuckDBPyConnection,
+    check: TableCheck,
+    known: str,
+    findings: validation.Findings,
+    reject: bool,
+    ordered: bool,
+    need_order: Callable[..., None],
+) -> None:
+    """An outcome table's checks (values, repeated rows, records of people ``known`` does not
+    hold, a spell ending before it starts), then its typed view. A text file read out of order
+    (``ordered`` false) calls ``need_order`` with the counts, to start again in order when a
+    problem must be reported by row."""
+    check.read_text(con, ordered)
+    offender = '"offender_id"' if check.read else check.column("offender_id").expr
+    counts = check.quick_counts(con, unknown_offender(offender, known))
+    if check.read is not None:
+        need_order(*counts)
+    check.report(con, counts, findings, known)
+    check.typed_view(con, findings, reject)
 
 
 def latest_dates(con: duckdb.DuckDBPyConnection, checks: Sequence[TableCheck]) -> list[Any]:
