@@ -441,9 +441,11 @@ def _per_unit(c: _Checker, term: rules.Term, amount: rules.PerUnitOf) -> Iterato
     elif amount.unit in ("reoffence", "event") and measure.kind == "binary":
         problem = f"{amount.unit}s avoided need a frequency, and '{measure.name}' is a binary rate"
     elif amount.unit == "event" and measure.counting != "events":
-        problem = f"'{measure.name}' counts proven offences, not reconviction events"
+        counted = rules.COUNTING_WORDS[measure.counting]
+        problem = f"'{measure.name}' counts {counted}, not reconviction events"
     elif amount.unit == "reoffence" and measure.counting != "offences":
-        problem = f"'{measure.name}' counts reconviction events, not offences"
+        counted = rules.COUNTING_WORDS[measure.counting]
+        problem = f"'{measure.name}' counts {counted}, not offences"
     if problem is not None:
         yield Diagnostic(
             "PBR206",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Mapping
 
 from pbrrules.figures import GroupFigures
 from pbrrules.render.accounting import accounting_lines
@@ -121,9 +122,10 @@ def _unit(out: _Writer, unit: UnitResult, several_versions: bool) -> None:
     interim = unit.maturity.interim(figures)
     if interim is not None:
         out.wrapped(interim, 2, "yellow", 4)
-    out.wrapped(f"figures: {_group(figures.treatment)}", 2)
+    named = {m.name: m.counted for m in unit.measures if m.counted is not None}
+    out.wrapped(f"figures: {_group(figures.treatment, named)}", 2)
     if figures.control is not None:
-        out.wrapped(f"control group: {_group(figures.control)}", 2)
+        out.wrapped(f"control group: {_group(figures.control, named)}", 2)
     for reason, count in figures.excluded:
         if count == 0:
             continue
@@ -141,12 +143,24 @@ def _unit(out: _Writer, unit: UnitResult, several_versions: bool) -> None:
     out.add(f"  {'cohort total':<58}{unit.total!s:>20}")
 
 
-def _group(group: GroupFigures) -> str:
+def _group(group: GroupFigures, named: Mapping[str, tuple[str, str]]) -> str:
+    """A group's figures: offenders, then per measure the people with at least one and the
+    units counted, in the measure's own words for outcomes beyond offences (``named``)."""
     counted = "; ".join(
-        f"{name}: {wording.count(c.reoffenders)} reoffenders, {wording.count(c.reoffences)} counted"
+        f"{name}: {wording.count(c.reoffenders)} {_people(named[name][1], c.reoffenders)}, "
+        f"{wording.count(c.reoffences)} {named[name][0]}"
+        if name in named
+        else f"{name}: {wording.count(c.reoffenders)} reoffenders, "
+        f"{wording.count(c.reoffences)} counted"
         for name, c in sorted(group.counts.items())
     )
     return f"{wording.count(group.offenders)} offenders" + (f"; {counted}" if counted else "")
+
+
+def _people(noun: str, count: int) -> str:
+    """``people in custody``, or ``person in custody`` for one."""
+    return "person" + noun.removeprefix("people") if count == 1 and noun.startswith("people") \
+        else noun
 
 
 def _line(out: _Writer, line: Line) -> None:

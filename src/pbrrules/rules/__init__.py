@@ -60,9 +60,13 @@ from pbrrules.rules.contract import (
     Version,
 )
 from pbrrules.rules.measures import (
+    COUNTING_WORDS,
     CRITICAL_VALUES,
     FOLLOW_UP,
+    NO_WAITING,
+    OFFENCE_COUNTING,
     STANDARD_DISPOSAL_TYPES,
+    UNIT_NAMES,
     WAITING,
     Adjustment,
     Comparator,
@@ -80,6 +84,12 @@ from pbrrules.rules.measures import (
     Significance,
     Target,
     wants_improvement,
+    default_waiting,
+    quarter_start,
+    unit_names,
+    window_closes,
+    window_end,
+    window_start,
 )
 from pbrrules.rules.terms import (
     Amount,
@@ -112,11 +122,15 @@ from pbrrules.rules.terms import (
 )
 
 __all__ = [
+    "COUNTING_WORDS",
     "CRITICAL_VALUES",
     "FOLLOW_UP",
     "NAMED_DECLARATIONS",
+    "NO_WAITING",
+    "OFFENCE_COUNTING",
     "STANDARD_DISPOSAL_TYPES",
     "STANDARD_INDEX_EVENT_KINDS",
+    "UNIT_NAMES",
     "WAITING",
     "Adjustment",
     "AllOf",
@@ -203,4 +217,10 @@ __all__ = [
     "Version",
     "column_tests",
     "wants_improvement",
+    "default_waiting",
+    "quarter_start",
+    "unit_names",
+    "window_closes",
+    "window_end",
+    "window_start",
 ]
