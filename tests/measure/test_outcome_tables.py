@@ -142,6 +142,18 @@ def test_a_missing_column_is_reported(contract: rules.Contract, tmp_path: Path) 
     assert [(p[0], p[1], p[3]) for p in problems] == [("PBR302", "employment", "employed")]
 
 
+def test_a_custody_file_without_its_end_date_column_is_refused(
+    contract: rules.Contract, tmp_path: Path
+) -> None:
+    """Empty end dates are open spells; a file with no end_date column at all would make every
+    spell open and pay on days never spent in custody: refused, never a crash (the fuzzer's
+    header ``offender_id,start_date,;end_date``)."""
+    for header in ("offender_id,start_date", "offender_id,start_date,;end_date"):
+        folder = _folder(tmp_path, custody=f"{header}\na,2018-11-20,\n")
+        problems = _problems(contract, folder)
+        assert [(p[0], p[1], p[3]) for p in problems] == [("PBR302", "custody", "end_date")]
+
+
 def test_records_after_a_stated_extract_date_are_invalid(
     contract: rules.Contract, tmp_path: Path
 ) -> None:

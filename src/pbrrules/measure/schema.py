@@ -47,6 +47,10 @@ class Column:
     #: An open category (``disposal_type``): any text is allowed except a near miss of one of
     #: these (the types a measure counts), which is a typo that would silently count nothing.
     near_miss_of: tuple[str, ...] = ()
+    #: The column must be in the file even though a value may be empty (a custody spell's
+    #: ``end_date``: empty means still in custody, so a file without the column would make every
+    #: spell open and count every day to the extract date).
+    present: bool = False
 
     @property
     def expected(self) -> str:
@@ -106,7 +110,7 @@ ARREST_COLUMNS = (
 CUSTODY_COLUMNS = (
     Column("offender_id", "text", required=True),
     Column("start_date", "date", required=True),
-    Column("end_date", "date"),
+    Column("end_date", "date", present=True),
 )
 
 EMPLOYMENT_COLUMNS = (
@@ -244,6 +248,9 @@ def outcome_tables(contract: rules.Contract) -> tuple[OutcomeTable, ...]:
 
 
 def outcome_schema(table: OutcomeTable, present: tuple[str, ...]) -> TableSchema:
-    """An outcome table's columns: the required ones, and the optional ones it has."""
+    """An outcome table's columns: the required ones (and those that must be present though a
+    value may be empty), and the optional ones it has."""
     columns = OUTCOME_COLUMNS[table]
-    return TableSchema(table, tuple(c for c in columns if c.required or c.name in present))
+    return TableSchema(
+        table, tuple(c for c in columns if c.required or c.present or c.name in present)
+    )
