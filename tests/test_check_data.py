@@ -57,3 +57,24 @@ def test_a_column_the_standard_requires_is_placed_at_the_files_header(
     assert "the data standard requires the column 'index_date'" in problem["message"]
     assert problem["file"].endswith("index_events.csv")
     assert problem["line"] == 1
+
+
+def test_outcome_tables_a_measure_counts_from_are_checked_too(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A table a measure counts from and the data lacks is reported at the measure; a required
+    column an outcome table lacks, at the file's header."""
+    folder = tmp_path / "outcomes"
+    shutil.copytree(ROOT / "examples" / "outcomes", folder)
+    (folder / "custody.csv").unlink()
+    employment = folder / "employment.csv"
+    employment.write_text(
+        employment.read_text(encoding="utf-8").replace("employed", "works", 1), encoding="utf-8"
+    )
+    contract = str(ROOT / "tests" / "pay" / "contracts" / "outcomes.pbr")
+    assert main(["check", contract, "--data", str(folder)]) == 1
+    captured = capsys.readouterr()
+    out = captured.out + captured.err
+    assert "[PBR301]: measure 'bed_days' counts custody days, but the data has no custody" in out
+    assert "[PBR302]: the data standard requires the column 'employed' of employment" in out
+    assert main(["check", contract, "--data", str(ROOT / "examples" / "outcomes")]) == 0

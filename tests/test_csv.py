@@ -21,7 +21,7 @@ ROOT = Path(__file__).parents[1]
 GOLDEN = Path(__file__).parent / "statements"
 STATEMENTS = sorted(GOLDEN.glob("*.csv"))
 NUMERIC = ("amount", "unrounded", "value", "comparator", "improvement", "threshold", "offenders",
-           "reoffenders", "reoffences", "previous", "difference",
+           "people_counted", "units_counted", "previous", "difference",
            "significance_boundary")  # fmt: skip
 STATUSES = {
     "line": {"paid", "deducted", "capped", "provisional", "not met", "not assessable",

@@ -70,7 +70,9 @@ class MeasureCounts:
 
     ``reoffenders`` (R) is the number of offenders with at least one proven reoffence under the
     measure's rules; ``reoffences`` (O) is the number of proven reoffences, or of reconviction
-    events when the measure counts events.
+    events when the measure counts events. Generically, for every counting unit: R is the people
+    with at least one unit counted and O the units (arrests, custody days, quarters employed,
+    quarters without arrest: docs/data.md, "Other outcomes"); the names stay those of offences.
     """
 
     reoffenders: int = field(validator=_count)

@@ -171,12 +171,15 @@ def measure(
     offences: list[Record],
     has_predicted: bool | None = None,
     as_of: datetime.date | None = None,
+    others: dict[str, list[Record]] | None = None,
 ) -> tuple[list[CohortFigures], dict[str, Any]]:
     """Cohort figures, sorted as the engine sorts them, and the accounting of both tables.
     ``has_predicted``: whether the data has a ``predicted_rate`` column (default: whether any
     record has one). ``as_of``: the extract date (default: the latest date in the records);
-    each unit's ``closed`` counts its treated offenders whose every window has closed by it."""
-    as_of = as_of or latest_date(events, offences)
+    each unit's ``closed`` counts its treated offenders whose every window has closed by it.
+    ``others``: the outcome tables beyond offences (arrests, custody, employment) by name."""
+    others = others or {}
+    as_of = as_of or latest_date(events, offences, others)
     names: list[str] = []
     for v in contract.versions:
         names += [c.name for c in v.rules.cohorts if c.name not in names]
@@ -296,6 +299,7 @@ def measure(
     for k, o in enumerate(offences, start=1):
         by_offender[o["offender_id"]].append((k, o))
     offence_rank: dict[int, int] = {}
+    other_counted: dict[str, set[int]] = {}
     figures = []
     for u in units:
         version = contract.versions[version_of(contract, u["start"])].rules
@@ -309,6 +313,13 @@ def measure(
             tallies = {}
             for m in ms:
                 r = o_count = 0
+                if m.counting in OUTCOMES:
+                    for e in group_members:
+                        n = outcome_count(m, e, others, as_of)
+                        r += n > 0
+                        o_count += n
+                    tallies[m.name] = MeasureCounts(r, o_count)
+                    continue
                 for e in group_members:
                     hits = [
                         o for _, o in by_offender[e["offender_id"]] if proven(o, e["index_date"], m)
@@ -325,15 +336,24 @@ def measure(
             if has_predicted and all(e.get("predicted_rate") is not None for e in group_members):
                 predicted = sum((Fraction(e["predicted_rate"]) for e in group_members), Fraction(0))
             groups.append(GroupFigures(len(group_members), tallies, predicted))
+        offence_ms = [m for m in all_ms if m.counting not in OUTCOMES]
         for e in u["counted"]:
+            for table, records in others.items():
+                for k, record in enumerate(records, start=1):
+                    if record["offender_id"] == e["offender_id"] and any(
+                        record_counts(table, record, m, e, as_of) for m in all_ms
+                    ):
+                        other_counted.setdefault(table, set()).add(k)
+            if not offence_ms:
+                continue
             for k, o in by_offender[e["offender_id"]]:
                 if (
                     not e["index_date"]
                     <= o["offence_date"]
-                    < max(plus(e["index_date"], m.follow_up) for m in all_ms)
+                    < max(plus(e["index_date"], m.follow_up) for m in offence_ms)
                 ):
                     continue
-                offence_rank[k] = min(offence_rank.get(k, 9), _offence_rank(o, e, all_ms))
+                offence_rank[k] = min(offence_rank.get(k, 9), _offence_rank(o, e, offence_ms))
         treated = [e for e in u["counted"] if not applies(u["rule"].control_group, e, False)]
         # a first-N series takes the measures in force on its start date
         series_start = next(
@@ -344,7 +364,7 @@ def measure(
         ].rules.measures
         unit_ms = [m for m in in_force if m.cohort == u["cohort"]]
         closed = sum(
-            all(plus_both(e["index_date"], m.follow_up, m.waiting) <= day for m in unit_ms)
+            all(window_closes(e["index_date"], m) <= day for m in unit_ms)
             for e in treated
             for day in [as_of]
             if day is not None
@@ -399,13 +419,143 @@ def measure(
         "index_events": (counted_rows, dict(ie_acc)),
         "offences": (off_counted, dict(off_acc)),
     }
+    for table, records in others.items():
+        counted_set = other_counted.get(table, set())
+        left: Counter[str] = Counter()
+        for k, record in enumerate(records, start=1):
+            if k in counted_set:
+                continue
+            if table == "employment" and not record["employed"]:
+                left["a quarter without employment (employed is no)"] += 1
+            else:
+                left["not within the window of any counted index event"] += 1
+        accounting[table] = (len(counted_set), dict(left))
     return figures, accounting
 
 
-def latest_date(events: list[Record], offences: list[Record]) -> datetime.date | None:
-    """The as-of date taken from the records: their latest index, offence or disposal date."""
+# ------------------------------------------------------------------------------------------------
+# outcomes beyond offences, naively: day by day, quarter by quarter
+
+OUTCOMES = ("arrests", "custody_days", "quarters_employed", "quarters_without_arrest")
+READS = {
+    "arrests": "arrests",
+    "quarters_without_arrest": "arrests",
+    "custody_days": "custody",
+    "quarters_employed": "employment",
+}
+
+
+def _months(d: Duration) -> int | None:
+    return None if d.unit == "days" else d.amount * (12 if d.unit == "years" else 1)
+
+
+def _add_all(day: datetime.date, parts: list[Duration]) -> datetime.date:
+    """``day`` plus each part: at once when every part is in months, else one by one."""
+    months = [_months(p) for p in parts]
+    if all(m is not None for m in months):
+        return add_months(day, sum(m or 0 for m in months))
+    for part in parts:
+        day = plus(day, part)
+    return day
+
+
+def _quarter_of(day: datetime.date) -> datetime.date:
+    return datetime.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+def window(day: datetime.date, m: rules.Measure) -> tuple[datetime.date, datetime.date]:
+    """[start, end) of the window of an index event on ``day``."""
+    anchor = _quarter_of(day) if m.quarters else day
+    first = [m.starts_after] if m.starts_after is not None else []
+    return _add_all(anchor, first) if first else day, _add_all(anchor, [*first, m.follow_up])
+
+
+def window_closes(day: datetime.date, m: rules.Measure) -> datetime.date:
+    anchor = _quarter_of(day) if m.quarters else day
+    first = [m.starts_after] if m.starts_after is not None else []
+    return _add_all(anchor, [*first, m.follow_up, m.waiting])
+
+
+def full_quarters(start: datetime.date, end: datetime.date) -> list[datetime.date]:
+    """The first days of the calendar quarters lying wholly in [start, end)."""
+    q = _quarter_of(start)
+    if q < start:
+        q = add_months(q, 3)
+    found = []
+    while add_months(q, 3) <= end:
+        found.append(q)
+        q = add_months(q, 3)
+    return found
+
+
+def _days(spell: Record, as_of: datetime.date | None) -> list[datetime.date]:
+    last = spell["end_date"] if spell["end_date"] is not None else as_of
+    if last is None:
+        return []
+    out, day = [], spell["start_date"]
+    while day <= last:
+        out.append(day)
+        day += datetime.timedelta(days=1)
+    return out
+
+
+def outcome_count(
+    m: rules.Measure, e: Record, others: dict[str, list[Record]], as_of: datetime.date | None
+) -> int:
+    """The units ``m`` counts in the window of index event ``e``."""
+    start, end = window(e["index_date"], m)
+    mine = [r for r in others.get(READS[m.counting], []) if r["offender_id"] == e["offender_id"]]
+    if m.counting == "arrests":
+        ids = {
+            r["arrest_id"] if r.get("arrest_id") is not None else ("row", k)
+            for k, r in enumerate(mine)
+            if start <= r["arrest_date"] < end
+        }
+        return len(ids)
+    if m.counting == "custody_days":
+        days = {d for r in mine for d in _days(r, as_of) if start <= d < end}
+        return len(days)
+    if m.counting == "quarters_employed":
+        return len(
+            {r["quarter"] for r in mine if r["employed"] and start <= r["quarter"]
+             and add_months(r["quarter"], 3) <= end}
+        )
+    assert m.counting == "quarters_without_arrest"
+    return sum(
+        not any(q <= r["arrest_date"] < add_months(q, 3) for r in mine)
+        for q in full_quarters(start, end)
+    )
+
+
+def record_counts(
+    table: str, r: Record, m: rules.Measure, e: Record, as_of: datetime.date | None
+) -> bool:
+    """Whether record ``r`` of ``table`` counts in ``e``'s window under ``m``."""
+    if READS.get(m.counting) != table:
+        return False
+    start, end = window(e["index_date"], m)
+    if m.counting == "arrests":
+        return bool(start <= r["arrest_date"] < end)
+    if m.counting == "quarters_without_arrest":
+        return any(q <= r["arrest_date"] < add_months(q, 3) for q in full_quarters(start, end))
+    if m.counting == "custody_days":
+        return any(start <= d < end for d in _days(r, as_of))
+    return bool(r["employed"] and start <= r["quarter"] and add_months(r["quarter"], 3) <= end)
+
+
+def latest_date(
+    events: list[Record], offences: list[Record], others: dict[str, list[Record]] | None = None
+) -> datetime.date | None:
+    """The as-of date taken from the records: their latest index, offence or disposal date,
+    and the latest date of the outcome tables beyond offences."""
     days = [e["index_date"] for e in events]
     days += [o[c] for o in offences for c in ("offence_date", "disposal_date")]
+    for records in (others or {}).values():
+        for r in records:
+            days += [
+                r[c] for c in ("arrest_date", "start_date", "end_date", "quarter")
+                if r.get(c) is not None
+            ]
     return max(days, default=None)
 
 

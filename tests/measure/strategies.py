@@ -183,3 +183,132 @@ def offences(draw: st.DrawFn, events: list[dict[str, Any]]) -> list[dict[str, An
             }
         )
     return out
+
+
+# ------------------------------------------------------------------------------------------------
+# Outcomes beyond offences: measures counting them, and arrests, custody spells and wage records
+# crowding the windows' edges (a spell starting on a window's last day or ending on its first,
+# open spells, 29 February, the 31st of a month)
+
+COUNTINGS = ["arrests", "custody_days", "quarters_employed", "quarters_without_arrest"]
+#: (follow-up, starts after, in quarters): the windows the outcome measures are drawn with.
+WINDOWS = [
+    (Duration(12, "months"), None, False),
+    (Duration(365, "days"), None, False),
+    (Duration(3, "months"), Duration(9, "months"), False),
+    (Duration(30, "days"), Duration(1, "months"), False),
+    (Duration(3, "months"), Duration(12, "months"), True),  # quarter 4 after the index date
+    (Duration(12, "months"), Duration(3, "months"), True),  # quarters 1 to 4
+]
+
+
+@st.composite
+def outcome_measures(draw: st.DrawFn, cohort: str, name: str) -> rules.Measure:
+    follow_up, after, quarters = draw(st.sampled_from(WINDOWS))
+    return rules.Measure(
+        name,
+        draw(st.sampled_from(["binary", "per_reoffender", "per_offenders"])),
+        cohort,
+        per=draw(st.sampled_from([1, 100])),
+        counting=draw(st.sampled_from(COUNTINGS)),
+        follow_up=follow_up,
+        waiting=draw(st.sampled_from([Duration(0, "months"), Duration(3, "months")])),
+        starts_after=after,
+        quarters=quarters,
+    )
+
+
+@st.composite
+def outcome_contracts(draw: st.DrawFn) -> rules.Contract:
+    """``contracts()`` with two measures of outcomes beyond offences and one of offences."""
+    base = draw(contracts())
+    first = base.versions[0].rules
+    cohort = first.cohorts[0]
+    measures_ = (
+        draw(outcome_measures("c", "m1")),
+        draw(outcome_measures("c", "m2")),
+        *first.measures[:1],
+    )
+    versions = [rules.Version("original", None, rules.Rules(cohorts=(cohort,), measures=measures_))]
+    if len(base.versions) > 1:
+        varied = rules.Rules(cohorts=(cohort,), measures=(draw(outcome_measures("c", "m1")),))
+        versions.append(rules.Version("variation", D(2016, 1, 1), varied))
+    return rules.Contract(base.header, tuple(versions))
+
+
+def _edges(draw: st.DrawFn, day: datetime.date) -> datetime.date:
+    """A day near a window edge of an index event on ``day`` (3, 9, 12, 15 months on, the
+    quarter's ends), or anywhere in the next 500 days."""
+    quarter = datetime.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+    months = draw(st.sampled_from([0, 1, 3, 9, 12, 15, 18]))
+    edge = draw(st.sampled_from([add_months(day, months), add_months(quarter, months)]))
+    return edge + datetime.timedelta(days=draw(st.sampled_from([-1, 0, 0, 1, 30])))
+
+
+@st.composite
+def arrests(draw: st.DrawFn, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for i in range(draw(st.integers(0, 10) if events else st.just(0))):
+        base = draw(st.sampled_from(events))
+        kind = draw(st.sampled_from(["edge", "edge", "any", "fixed"]))
+        if kind == "edge":
+            day = _edges(draw, base["index_date"])
+        elif kind == "any":
+            day = base["index_date"] + datetime.timedelta(days=draw(st.integers(-30, 500)))
+        else:
+            day = draw(st.sampled_from([D(2016, 2, 29), D(2016, 3, 31), D(2016, 12, 31)]))
+        out.append(
+            {
+                "offender_id": base["offender_id"],
+                "arrest_date": day,
+                "arrest_id": draw(st.sampled_from([None, "x1", "x2", f"a{i}"])),
+                "ref": f"arrest {i}",
+            }
+        )
+    return out
+
+
+@st.composite
+def custody(draw: st.DrawFn, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for i in range(draw(st.integers(0, 8) if events else st.just(0))):
+        base = draw(st.sampled_from(events))
+        start = _edges(draw, base["index_date"])
+        end = draw(
+            st.sampled_from(
+                [
+                    None,
+                    start,
+                    start + datetime.timedelta(days=draw(st.integers(1, 400))),
+                    _edges(draw, base["index_date"]),
+                ]
+            )
+        )
+        if end is not None and end < start:
+            start, end = end, start
+        out.append(
+            {"offender_id": base["offender_id"], "start_date": start, "end_date": end,
+             "ref": f"spell {i}"}
+        )
+    return out
+
+
+@st.composite
+def employment(draw: st.DrawFn, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for i in range(draw(st.integers(0, 10) if events else st.just(0))):
+        base = draw(st.sampled_from(events))
+        d = base["index_date"]
+        quarter = add_months(
+            datetime.date(d.year, 3 * ((d.month - 1) // 3) + 1, 1), 3 * draw(st.integers(-1, 6))
+        )
+        out.append(
+            {
+                "offender_id": base["offender_id"],
+                "quarter": quarter,
+                "employed": draw(st.booleans()),
+                "earnings": draw(st.sampled_from([None, Decimal("0"), Decimal("1234.56")])),
+                "ref": f"wage {i}",
+            }
+        )
+    return out

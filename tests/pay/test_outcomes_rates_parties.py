@@ -470,3 +470,30 @@ def test_a_party_cap_per_cohort_reports_each_cohorts_standing() -> None:
         "cap federal_grant on what US Department of Labor pays (cohort 2): $150,000.00 allowed; "
         "$150,000.00 paid under it; $0.00 left",
     ]
+
+
+def test_every_format_gives_each_lines_parties_and_the_totals_per_party() -> None:
+    """CSV (a row per payer and payee total, adding up to the total), Markdown and HTML (a
+    table per payer and payee, and each line's parties) say who pays whom."""
+    import csv
+    import io
+
+    from pbrrules.render.csv import render_csv
+    from pbrrules.render.html import render_html
+    from pbrrules.render.markdown import render_markdown
+
+    statement = evaluate(contract(PARTIES), [unit(100, control_employed=None)])
+    rows = list(csv.DictReader(io.StringIO(render_csv(statement, bom=False))))
+    payers = {r["payer"]: Decimal(r["amount"]) for r in rows if r["record"] == "payer total"}
+    payees = {r["payee"]: Decimal(r["amount"]) for r in rows if r["record"] == "payee total"}
+    assert payers == {p.party: p.total.amount for p in statement.by_payer}
+    assert payees == {p.party: p.total.amount for p in statement.by_payee}
+    assert sum(payers.values()) == sum(payees.values()) == statement.total.amount
+    assert all(r["payer"] and r["payee"] for r in rows if r["record"] == "line")
+    markdown = render_markdown(statement)
+    assert "## Totals per payer" in markdown
+    assert "## Totals per payee" in markdown
+    assert "  - Paid by US Department of Labor to Re-Entry Fund." in markdown
+    html = render_html(statement)
+    assert "<h2>Totals per payer</h2>" in html
+    assert "paid by US Department of Labor to Re-Entry Fund" in html

@@ -206,6 +206,19 @@ def contracts(draw: st.DrawFn) -> str:
         direction,
         f"measure {freq}: frequency per {draw(st.sampled_from(['reoffender', '100 offenders']))}"
         f" of {cohort}",
+        draw(
+            st.sampled_from(
+                [
+                    "",
+                    "  counting arrests\n"
+                    "  follow-up 3 months starting 9 months after the index date",
+                    '  counting custody days\n  unit "bed days"',
+                    "  counting quarters employed\n  follow-up quarter 4 after the index date",
+                    "  counting quarters without arrest\n"
+                    "  follow-up quarters 1 to 4 after the index date\n  waiting period 3 months",
+                ]
+            )
+        ),
         f"comparison {change}: {binary} against {baseline} in percentage points",
         f"comparison {freq_change}: {freq} against {_decimal(draw, 1, 9, 2)} in relative percent",
         draw(st.sampled_from(ESTIMATES)).format(name=fresh(), cohort=cohort),

@@ -192,6 +192,7 @@ def _measures(version: rules.Rules) -> Iterator[Diagnostic]:
                     "PBR211", f"the {what} of '{measure.name}' is longer than ten years",
                     measure.span, help="follow-up and waiting periods are counted in months; "
                     "check the number", clause=measure.clause)
+        yield from _outcome_lines(measure)
         if measure.kind == "per_offenders" and measure.per <= 0:
             yield _diagnostic("PBR201", f"'{measure.name}' counts per {measure.per} offenders",
                               measure.span, help="write, e.g., frequency per 100 offenders",
@@ -206,6 +207,35 @@ def _measures(version: rules.Rules) -> Iterator[Diagnostic]:
                               target.significance.span,
                               help="the significance test is defined for binary rates "
                               "(docs/significance.md)", clause=target.clause)
+
+
+def _outcome_lines(measure: rules.Measure) -> Iterator[Diagnostic]:
+    """Lines that do not apply to what a measure counts (PBR232): proof by disposal and breaches
+    belong to offences; a window starting after the index date to the other outcomes (an
+    offence's window, waiting period and accounting start on the index date). A window in
+    quarters starts with the first quarter after the index date's own (PBR211)."""
+    counted = rules.COUNTING_WORDS[measure.counting]
+    if measure.counting in rules.OFFENCE_COUNTING:
+        if measure.starts_after is not None:
+            yield _diagnostic(
+                "PBR232", f"'{measure.name}' counts {counted} in a window that starts after the "
+                "index date", measure.span, help="a window starting after the index date is for "
+                "arrests, custody days and quarters; proven offences are counted from the index "
+                "date (write, e.g., follow-up 12 months)", clause=measure.clause)  # fmt: skip
+    else:
+        for line, words in (("proven_by", "proven by"), ("breaches", "breaches")):
+            if line in measure.written:
+                yield _diagnostic(
+                    "PBR232", f"'{measure.name}' counts {counted}: '{words}' applies to proven "
+                    "offences only", measure.span, help=f"remove the '{words}' line: {counted} "
+                    "need no disposal to prove them", clause=measure.clause)  # fmt: skip
+    if measure.quarters and measure.starts_after is not None and \
+            (measure.starts_after.months() or 0) < 3:
+        yield _diagnostic(
+            "PBR211", f"the window of '{measure.name}' starts with quarter 0, the index date's "
+            "own quarter", measure.span, help="quarters are counted from the first full quarter "
+            "after the index date's: write, e.g., follow-up quarters 1 to 4 after the index date",
+            clause=measure.clause)  # fmt: skip
 
 
 def _disposals(measure: rules.Measure) -> Iterator[Diagnostic]:

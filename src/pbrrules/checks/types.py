@@ -423,7 +423,7 @@ def _amount(c: _Checker, term: rules.Term, amount: rules.Amount) -> Iterator[Dia
 
 
 _PER_WORDS = {"point": "percentage point", "percent": "percent", "reoffender": "reoffender avoided",
-              "reoffence": "reoffence avoided", "event": "event avoided"}
+              "reoffence": "reoffence avoided", "event": "event avoided", "unit": "unit avoided"}
 
 
 def _per_unit(c: _Checker, term: rules.Term, amount: rules.PerUnitOf) -> Iterator[Diagnostic]:
@@ -438,12 +438,14 @@ def _per_unit(c: _Checker, term: rules.Term, amount: rules.PerUnitOf) -> Iterato
         problem = f"'{comparison.name}' is not measured in relative percent"
     elif amount.unit == "reoffender" and measure.kind != "binary":
         problem = f"reoffenders avoided need a binary rate, and '{measure.name}' is a frequency"
-    elif amount.unit in ("reoffence", "event") and measure.kind == "binary":
+    elif amount.unit in ("reoffence", "event", "unit") and measure.kind == "binary":
         problem = f"{amount.unit}s avoided need a frequency, and '{measure.name}' is a binary rate"
     elif amount.unit == "event" and measure.counting != "events":
-        problem = f"'{measure.name}' counts proven offences, not reconviction events"
+        counted = rules.COUNTING_WORDS[measure.counting]
+        problem = f"'{measure.name}' counts {counted}, not reconviction events"
     elif amount.unit == "reoffence" and measure.counting != "offences":
-        problem = f"'{measure.name}' counts reconviction events, not offences"
+        counted = rules.COUNTING_WORDS[measure.counting]
+        problem = f"'{measure.name}' counts {counted}, not offences"
     if problem is not None:
         yield Diagnostic(
             "PBR206",
@@ -451,8 +453,8 @@ def _per_unit(c: _Checker, term: rules.Term, amount: rules.PerUnitOf) -> Iterato
             f"{problem}",
             amount.span,
             help="choose the unit that matches the comparison: per percentage point (points), "
-            "per percent (relative), per reoffender avoided (binary), per reoffence or event "
-            "avoided (frequency)",
+            "per percent (relative), per reoffender avoided (binary), per reoffence, event or "
+            "unit avoided (frequency; a unit is whatever the measure counts)",
             clause=term.clause,
             related=(*_unit_from(comparison),
                      Related(f"the measure '{measure.name}' is declared here", measure.span)),

@@ -9,15 +9,26 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
+from attrs import frozen
 from lark import Token, v_args
 from lark.tree import Meta
 
 from pbrrules import rules
 from pbrrules.compiler.build_values import BaseBuild, Item
 from pbrrules.errors import Span
-from pbrrules.rules.measures import default_proven_by
+from pbrrules.rules.measures import default_proven_by, default_waiting
 from pbrrules.syntax import limits, literals
 from pbrrules.values import Duration, Value
+
+
+@frozen
+class _Window:
+    """A measure's follow-up line: its length, and when it starts after the index date (after
+    the index date's quarter's first day, for a window in quarters)."""
+
+    length: Duration
+    starts_after: Duration | None = None
+    quarters: bool = False
 
 
 @v_args(inline=True, meta=True)
@@ -161,7 +172,7 @@ class CohortBuild(BaseBuild):
         owner = f"measure '{name}'"
         span = self._span(meta)
         allowed = {"kind", "counting", "follow_up", "waiting", "proven_by", "breaches",
-                   "adjusted", "illustrative", "direction"}
+                   "adjusted", "illustrative", "direction", "unit"}
         self._unexpected_items(items, allowed, owner)
         kind = self._single(items, "kind", "what it measures", owner)
         if kind is None:
@@ -175,14 +186,18 @@ class CohortBuild(BaseBuild):
         proven_by = self._single(items, "proven_by", "proven by", owner)
         breaches = self._single(items, "breaches", "breaches", owner)
         direction = self._single(items, "direction", "higher or lower is better", owner)
+        window: _Window = follow_up or _Window(defaults.follow_up)
         return rules.Measure(
             name=str(name),
             kind=measure_kind,
             cohort=cohort,
             per=per,
             counting=counting or defaults.counting,
-            follow_up=follow_up or defaults.follow_up,
-            waiting=waiting or defaults.waiting,
+            follow_up=window.length,
+            waiting=waiting or default_waiting(counting or defaults.counting),
+            starts_after=window.starts_after,
+            quarters=window.quarters,
+            unit=self._single(items, "unit", "unit", owner),
             proven_by=proven_by or default_proven_by(counting or defaults.counting),
             exclude_breaches=defaults.exclude_breaches if breaches is None else breaches,
             adjustment=self._single(items, "adjusted", "adjusted for offender mix", owner),
@@ -218,7 +233,39 @@ class CohortBuild(BaseBuild):
         return Item("counting", "events", self._span(meta))
 
     def follow_up(self, meta: Meta, duration: Duration) -> Item:
-        return Item("follow_up", duration, self._span(meta))
+        return Item("follow_up", _Window(duration), self._span(meta))
+
+    def follow_up_from(self, meta: Meta, duration: Duration, after: Duration) -> Item:
+        return Item("follow_up", _Window(duration, after), self._span(meta))
+
+    def follow_up_quarter(self, meta: Meta, which: Token) -> Item:
+        return self._quarters(meta, which, which)
+
+    def follow_up_quarters(self, meta: Meta, first: Token, last: Token) -> Item:
+        return self._quarters(meta, first, last)
+
+    def _quarters(self, meta: Meta, first: Token, last: Token) -> Item:
+        """Quarters ``first`` to ``last`` after the index date's quarter: the window starts
+        3 × ``first`` months after that quarter's first day and lasts the quarters asked for
+        (a range written backwards is reported by the checks as an empty follow-up)."""
+        a, b = self._int(first), self._int(last)
+        window = _Window(Duration(3 * (b - a + 1), "months"), Duration(3 * a, "months"), True)
+        return Item("follow_up", window, self._span(meta))
+
+    def count_arrests(self, meta: Meta) -> Item:
+        return Item("counting", "arrests", self._span(meta))
+
+    def count_custody_days(self, meta: Meta) -> Item:
+        return Item("counting", "custody_days", self._span(meta))
+
+    def count_quarters_employed(self, meta: Meta) -> Item:
+        return Item("counting", "quarters_employed", self._span(meta))
+
+    def count_clean_quarters(self, meta: Meta) -> Item:
+        return Item("counting", "quarters_without_arrest", self._span(meta))
+
+    def unit_name(self, meta: Meta, name: Token) -> Item:
+        return Item("unit", literals.unquote(name), self._span(meta))
 
     def waiting(self, meta: Meta, duration: Duration) -> Item:
         return Item("waiting", duration, self._span(meta))

@@ -190,6 +190,9 @@ class RulesBuild(CohortBuild):
     def unit_event(self, meta: Meta) -> str:
         return "event"
 
+    def unit_unit(self, meta: Meta) -> str:
+        return "unit"
+
     # -- limits and rounding --------------------------------------------------------------------
 
     def limit(

@@ -18,7 +18,7 @@ from pbrrules import rules
 from pbrrules.compiler.resolve import load_source
 from pbrrules.errors import Span, source_lines
 from pbrrules.formatter.comments import Line, find_comments, place_comments
-from pbrrules.rules.measures import default_proven_by
+from pbrrules.rules.measures import default_proven_by, default_waiting
 from pbrrules.values import CURRENCY_SYMBOLS, Duration, Quantity, Unit, Value
 
 INDENT = "  "
@@ -260,7 +260,7 @@ _IMPROVEMENT = {"points": "percentage points", "percent": "relative percent",
 _SCOPE = {"cohort": "per cohort", "contract year": "per contract year",
           "contract": "over the contract"}
 _PER = {"point": "percentage point", "percent": "percent", "reoffender": "reoffender avoided",
-        "reoffence": "reoffence avoided", "event": "event avoided"}
+        "reoffence": "reoffence avoided", "event": "event avoided", "unit": "unit avoided"}
 
 
 def _impacts(estimate: rules.Estimate) -> str:
@@ -297,11 +297,10 @@ def _measure(m: rules.Measure) -> Iterator[Line]:
     kind = _KIND.get(m.kind, f"frequency per {m.per} offenders")
     yield _item(m.cohort_span, f"{kind} of {m.cohort}")
     if "counting" in written or m.counting != default.counting:
-        what = "proven offences" if m.counting == "offences" else "reconviction events"
-        yield Line(INDENT + f"counting {what}", line, line)
-    if "follow_up" in written or m.follow_up != default.follow_up:
-        yield Line(INDENT + f"follow-up {_duration(m.follow_up)}", line, line)
-    if "waiting" in written or m.waiting != default.waiting:
+        yield Line(INDENT + f"counting {rules.COUNTING_WORDS[m.counting]}", line, line)
+    if "follow_up" in written or m.follow_up != default.follow_up or m.starts_after is not None:
+        yield Line(INDENT + f"follow-up {_window(m)}", line, line)
+    if "waiting" in written or m.waiting != default_waiting(m.counting):
         yield Line(INDENT + f"waiting period {_duration(m.waiting)}", line, line)
     if "proven_by" in written or m.proven_by != default_proven_by(m.counting):
         yield Line(INDENT + "proven by " + ", ".join(m.proven_by), line, line)
@@ -313,6 +312,22 @@ def _measure(m: rules.Measure) -> Iterator[Line]:
     if m.adjustment is not None:
         yield _item(m.adjustment.span, f"adjusted for offender mix by {m.adjustment.form} "
                     f"against {_vref(m.adjustment.baseline_predicted)}")
+    if m.unit is not None:
+        yield Line(INDENT + f"unit {_q(m.unit)}", line, line)
+
+
+def _window(m: rules.Measure) -> str:
+    """A measure's follow-up line after ``follow-up``: ``12 months``, ``3 months starting 9
+    months after the index date``, ``quarter 4 after the index date`` or ``quarters 1 to 4
+    after the index date``."""
+    after = "after the index date"
+    if m.starts_after is None:
+        return _duration(m.follow_up)
+    if not m.quarters:
+        return f"{_duration(m.follow_up)} starting {_duration(m.starts_after)} {after}"
+    first = (m.starts_after.months() or 0) // 3
+    last = first + (m.follow_up.months() or 0) // 3 - 1
+    return f"quarter {first} {after}" if first == last else f"quarters {first} to {last} {after}"
 
 
 def _target(t: rules.Target) -> Iterator[Line]:

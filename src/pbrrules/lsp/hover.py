@@ -127,9 +127,13 @@ def _measure_unit(kind: rules.MeasureKind, per: int, counting: rules.CountingUni
         case "binary":
             return "rate (the share of the cohort who reoffend)"
         case "per_reoffender":
-            return f"{counting} per reoffender"
+            units, people = rules.UNIT_NAMES[counting]
+            return f"{counting} per reoffender" if counting in rules.OFFENCE_COUNTING else \
+                f"{units} per person among {people}"
         case "per_offenders":
-            return f"{counting} per {per:,} offenders"
+            units = counting if counting in rules.OFFENCE_COUNTING else \
+                rules.UNIT_NAMES[counting][0]
+            return f"{units} per {per:,} offenders"
         case _:
             assert_never(kind)
 

@@ -66,18 +66,29 @@ class RecordAccounting:
 
     index_events: TableAccounting
     offences: TableAccounting
+    #: The outcome tables beyond offences a measure counted from (arrests, custody, employment).
+    outcomes: tuple[TableAccounting, ...] = ()
 
     @property
     def reconciles(self) -> bool:
-        """True when both tables reconcile."""
-        return self.index_events.reconciles and self.offences.reconciles
+        """True when every table reconciles."""
+        tables = (self.index_events, self.offences, *self.outcomes)
+        return all(t.reconciles for t in tables)
 
     def to_json(self) -> dict[str, object]:
-        """The accounting as a JSON-ready mapping."""
-        return {
+        """The accounting as a JSON-ready mapping (an outcome table only when it was read)."""
+        out: dict[str, object] = {
             "index_events": self.index_events.to_json(),
             "offences": self.offences.to_json(),
         }
+        for table in self.outcomes:
+            out[table.table] = table.to_json()
+        return out
+
+    def table(self, name: str) -> TableAccounting | None:
+        """The accounting of the table called ``name``, if it was read."""
+        tables = (self.index_events, self.offences, *self.outcomes)
+        return next((t for t in tables if t.table == name), None)
 
 
 def rejected_by_reason(problems: Iterable[DataProblem], table: str) -> tuple[tuple[str, int], ...]:

@@ -13,16 +13,22 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator
 
+import duckdb
+
 from pbrrules import rules
 from pbrrules.errors import Diagnostic, Span
 from pbrrules.measure.database import connect
 from pbrrules.measure.problems import Unusable
 from pbrrules.measure.schema import (
+    COUNTING_TABLES,
     TableName,
     TableSchema,
     all_cohorts,
+    all_measures,
     index_event_schema,
     offence_schema,
+    outcome_schema,
+    outcome_tables,
 )
 from pbrrules.measure.sources import OutcomeData
 from pbrrules.measure.tables import register
@@ -50,7 +56,40 @@ def check_columns(contract: rules.Contract, data: OutcomeData) -> list[Diagnosti
             for column in schema.columns:
                 if column.name not in raw.types:
                     found.append(_missing(contract, table, raw.name, column.name, list(raw.types)))
+        found += _outcome_tables(con, contract, data)
     return found
+
+
+def _outcome_tables(
+    con: duckdb.DuckDBPyConnection, contract: rules.Contract, data: OutcomeData
+) -> Iterator[Diagnostic]:
+    """The outcome tables beyond offences a measure counts from: each one the data lacks
+    (PBR301, at the measure), and each required column a table lacks (PBR302)."""
+    for table in outcome_tables(contract):
+        source = data.optional(table)
+        if source is None:
+            measure = next(
+                m for m in all_measures(contract) if COUNTING_TABLES.get(m.counting) == table
+            )
+            counted = rules.COUNTING_WORDS[measure.counting]
+            yield Diagnostic(
+                "PBR301", f"measure '{measure.name}' counts {counted}, but the data has no "
+                f"{table} table", measure.span,
+                help=f"add a file {table}.csv, .jsonl or .parquet to the data folder "
+                "(docs/data.md, Other outcomes)",
+            )  # fmt: skip
+            continue
+        try:
+            raw = register(con, table, source)
+        except Unusable as exc:
+            yield from (
+                Diagnostic(p.code, p.message, _header_of(p.file), help=f"expected {p.expected}")
+                for p in exc.problems
+            )
+            continue
+        for column in outcome_schema(table, tuple(raw.types)).columns:
+            if column.name not in raw.types:
+                yield _missing(contract, table, raw.name, column.name, list(raw.types))
 
 
 def _schema(contract: rules.Contract, table: TableName, present: tuple[str, ...]) -> TableSchema:

@@ -25,7 +25,9 @@ _CONFIG: dict[str, str | bool | int | float | list[str]] = {
 def connect(data: OutcomeData | Iterable[FileSource] | None = None) -> duckdb.DuckDBPyConnection:
     """A fresh in-memory database that can read the files of ``data`` and nothing else."""
     sources = (
-        (data.index_events, data.offences) if isinstance(data, OutcomeData) else (data or ())
+        (data.index_events, data.offences, data.arrests, data.custody, data.employment)
+        if isinstance(data, OutcomeData)
+        else (data or ())
     )
     allowed: list[str] = []
     for source in sources:

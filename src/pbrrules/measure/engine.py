@@ -17,7 +17,7 @@ from attrs import frozen
 
 from pbrrules import rules
 from pbrrules.figures import AsOf, CohortFigures
-from pbrrules.measure import maturity, sqlgen, validation
+from pbrrules.measure import maturity, outcome_sql, outcomes, sqlgen, validation
 from pbrrules.measure.accounting import RecordAccounting, index_accounting, offence_accounting
 from pbrrules.measure.assemble import Row, assemble
 from pbrrules.measure.background import Background
@@ -35,7 +35,12 @@ from pbrrules.measure.problems import DataProblem, Unusable, data_error, first_l
 from pbrrules.measure.progress import Progress
 from pbrrules.measure.quote import quote_path
 from pbrrules.measure.rows import UnitStat
-from pbrrules.measure.schema import TableName, index_event_schema, offence_schema
+from pbrrules.measure.schema import (
+    OUTCOME_TABLES,
+    TableName,
+    index_event_schema,
+    offence_schema,
+)
 from pbrrules.measure.sources import DataFile, FileSource, OutcomeData, sha256_of
 from pbrrules.measure.tables import RawTable, drop_checks, drop_read, register, typed_columns
 
@@ -169,9 +174,12 @@ class _RowOrderNeeded(Exception):
 
 
 def _hash_files(data: OutcomeData) -> dict[str, str]:
-    """The SHA-256 of each table read from a file."""
+    """The SHA-256 of each table read from a file (an outcome table beyond offences, when the
+    data has one, whether or not a measure reads it: it is one file's hash)."""
     return {
-        t: sha256_of(s.path) for t in TABLES if isinstance(s := data.source(t), FileSource)
+        t: sha256_of(s.path)
+        for t in (*TABLES, *OUTCOME_TABLES)
+        if isinstance(s := data.optional(t), FileSource)
     }
 
 
@@ -213,10 +221,16 @@ def _run(run: _Run, contract: rules.Contract, data: OutcomeData, reject: bool) -
     # index event are cut in row order where dates and offenders tie: text must keep its order
     run.ordered = run.ordered or reject or _order_decides(the_plan)
     raws = _register(run.con, data)
+    outcome_raws, unusable, unusable_total = outcomes.register_outcomes(run.con, contract, data)
+    if unusable:
+        raise data_error(unusable, unusable_total)
 
     run.steps.step("checking records")
     findings = validation.Findings(keep_all=reject)
     ie, off = _check_columns(contract, raws, findings, reject, run.stated)
+    others, ok = outcomes.outcome_checks(outcome_raws, run.stated, findings)
+    if not ok:
+        raise data_error(findings.problems, findings.total)
     early = _check_index_events(run, data, ie, off, findings, reject)
     # Who has an index event (offences of anyone else are reported), before ties are rejected.
     # All that offences need of a text file's index events, whose copy is dropped before the
@@ -246,13 +260,19 @@ def _run(run: _Run, contract: rules.Contract, data: OutcomeData, reject: bool) -
 
     _check_offences(run, off, known, early, findings)
     off.typed_view(run.con, findings, reject)
+    for other in others:
+        outcomes.check_outcome(run.con, other, known, findings, reject, run.ordered, run.need_order)
     partial = convictions_without_sittings(run.con, off) if reject else ()
     findings.merge(formed.ties)
     if findings.total and not reject:
         raise data_error(findings.problems, findings.total)
     as_of = run.stated or maturity.records_as_of(
-        ie_latest, maturity.latest_date(run.con, "offences", ("offence_date", "disposal_date"))
+        ie_latest,
+        maturity.latest_date(run.con, "offences", ("offence_date", "disposal_date")),
+        *outcomes.latest_dates(run.con, others),
     )
+    if any(o.table == "custody" for o in others):
+        outcome_sql.merge_custody(run.con, as_of.day if as_of is not None else None)
     closed = maturity.closed_counts(run.con, the_plan, as_of.day) if as_of is not None else None
     if keep_known:
         run.con.execute("DROP TABLE known_offenders")
@@ -264,6 +284,10 @@ def _run(run: _Run, contract: rules.Contract, data: OutcomeData, reject: bool) -
 
     run.steps.step("counting reoffences")
     counts = _count(run.con, the_plan)
+    if others:
+        arrest_ids = any(c.column.name == "arrest_id" for o in others for c in o.columns)
+        counted = outcome_sql.count_outcomes(run.con, the_plan, arrest_ids)
+        counts = counts._replace(per_unit=outcomes.merge_counts(the_plan, counts.per_unit, counted))
 
     run.steps.step("accounting")
     rejected = tuple(findings.problems) if reject else ()
@@ -272,6 +296,14 @@ def _run(run: _Run, contract: rules.Contract, data: OutcomeData, reject: bool) -
     accounting = RecordAccounting(
         index_accounting(ie.raw, formed.ranks, codes, rejected),
         offence_accounting(off.raw, counts.offence_ranks, off_valid, rejected),
+        outcomes.outcome_accounting(
+            run.con,
+            the_plan,
+            others,
+            findings.rejected,
+            rejected,
+            as_of.day if as_of is not None else None,
+        ),
     )
 
     run.steps.step("assembling figures")
@@ -287,7 +319,7 @@ def _run(run: _Run, contract: rules.Contract, data: OutcomeData, reject: bool) -
         has_predicted,
         closed,
     )
-    files = _files(data, ie.raw, off.raw, run.hashes)
+    files = _files(data, [ie.raw, off.raw, *(o.raw for o in others)], run.hashes)
     return Measurement(figures, accounting, rejected, files, as_of, partial)
 
 
@@ -388,7 +420,8 @@ class _Counts(NamedTuple):
 def _count(con: duckdb.DuckDBPyConnection, the_plan: Plan) -> _Counts:
     """Phase 5, count: one pass over the (index event, offence) pairs (``sqlgen.counts_sql``),
     whose rows are of two kinds told apart by their first column."""
-    grouped = con.execute(sqlgen.counts_sql(the_plan)).fetchall() if the_plan.measures else []
+    offence_measures = sqlgen.offence_measures(the_plan)
+    grouped = con.execute(sqlgen.counts_sql(the_plan)).fetchall() if offence_measures else []
     per_unit = []
     offence_ranks = []
     for per_person, pid, block, area, control, rank, rows, *tallies in grouped:
@@ -408,7 +441,7 @@ def _areas(the_plan: Plan, unit_stats: Sequence[UnitStat]) -> list[tuple[int, st
 
 
 def _files(
-    data: OutcomeData, ie: RawTable, off: RawTable, hashes: Future[dict[str, str]]
+    data: OutcomeData, raws: list[RawTable], hashes: Future[dict[str, str]]
 ) -> tuple[DataFile, ...]:
     """The input files as the statement names them: table, name, format, rows and hash."""
     return tuple(
@@ -419,7 +452,8 @@ def _files(
             raw.rows,
             hashes.result().get(raw.table),
         )
-        for raw, source in ((ie, data.index_events), (off, data.offences))
+        for raw in raws
+        for source in [data.source(raw.table)]
     )
 
 

@@ -42,6 +42,7 @@ TITLES = {
     "PBR309": "duplicate index event",
     "PBR310": "dated after the extract date",
     "PBR311": "unreadable extract file",
+    "PBR312": "custody spell ends before it starts",
 }
 
 

@@ -15,8 +15,11 @@ from attrs import frozen
 from pbrrules import rules
 from pbrrules.values import Quantity
 
-ColumnKind = Literal["text", "date", "number", "yes/no", "category"]
-TableName = Literal["index_events", "offences"]
+ColumnKind = Literal["text", "date", "number", "yes/no", "category", "quarter"]
+TableName = Literal["index_events", "offences", "arrests", "custody", "employment"]
+#: The optional tables of outcomes beyond offences (docs/data.md, "Other outcomes").
+OutcomeTable = Literal["arrests", "custody", "employment"]
+OUTCOME_TABLES: tuple[OutcomeTable, ...] = ("arrests", "custody", "employment")
 
 #: Decimal places kept for numbers; predicted rates keep more (they are summed exactly).
 NUMBER_PLACES = 6
@@ -44,6 +47,10 @@ class Column:
     #: An open category (``disposal_type``): any text is allowed except a near miss of one of
     #: these (the types a measure counts), which is a typo that would silently count nothing.
     near_miss_of: tuple[str, ...] = ()
+    #: The column must be in the file even though a value may be empty (a custody spell's
+    #: ``end_date``: empty means still in custody, so a file without the column would make every
+    #: spell open and count every day to the extract date).
+    present: bool = False
 
     @property
     def expected(self) -> str:
@@ -58,6 +65,8 @@ class Column:
                 return f"a decimal number{bounds} with at most {self.places} decimal places"
             case "yes/no":
                 return "yes or no"
+            case "quarter":
+                return "a calendar quarter written YYYY-Qn (2018-Q3) or its first day (2018-07-01)"
             case "category":
                 if self.near_miss_of:
                     return "a type written exactly as the contract counts it: " + ", ".join(
@@ -90,6 +99,45 @@ OFFENCE_COLUMNS = (
     Column("breach", "yes/no", required=True),
     Column("court_event_id", "text"),
 )
+
+
+ARREST_COLUMNS = (
+    Column("offender_id", "text", required=True),
+    Column("arrest_date", "date", required=True),
+    Column("arrest_id", "text"),
+)
+
+CUSTODY_COLUMNS = (
+    Column("offender_id", "text", required=True),
+    Column("start_date", "date", required=True),
+    Column("end_date", "date", present=True),
+)
+
+EMPLOYMENT_COLUMNS = (
+    Column("offender_id", "text", required=True),
+    Column("quarter", "quarter", required=True),
+    Column("employed", "yes/no", required=True),
+    Column("earnings", "number", places=2),
+)
+
+#: Each outcome table's columns, and its date columns (checked against the extract date).
+OUTCOME_COLUMNS: dict[str, tuple[Column, ...]] = {
+    "arrests": ARREST_COLUMNS,
+    "custody": CUSTODY_COLUMNS,
+    "employment": EMPLOYMENT_COLUMNS,
+}
+OUTCOME_DATES: dict[str, tuple[str, ...]] = {
+    "arrests": ("arrest_date",),
+    "custody": ("start_date", "end_date"),
+    "employment": ("quarter",),
+}
+#: Which table each counting unit beyond offences reads.
+COUNTING_TABLES: dict[str, OutcomeTable] = {
+    "arrests": "arrests",
+    "quarters_without_arrest": "arrests",
+    "custody_days": "custody",
+    "quarters_employed": "employment",
+}
 
 
 @frozen
@@ -189,3 +237,20 @@ def offence_schema(contract: rules.Contract) -> TableSchema:
     if any(m.counting == "events" for m in measures):
         columns.append(OFFENCE_COLUMNS[5])
     return TableSchema("offences", tuple(columns))
+
+
+def outcome_tables(contract: rules.Contract) -> tuple[OutcomeTable, ...]:
+    """The outcome tables beyond offences that some measure of ``contract`` reads, in the
+    standard's order (``arrests``, ``custody``, ``employment``)."""
+    read = {COUNTING_TABLES[m.counting] for m in all_measures(contract)
+            if m.counting in COUNTING_TABLES}
+    return tuple(t for t in OUTCOME_TABLES if t in read)
+
+
+def outcome_schema(table: OutcomeTable, present: tuple[str, ...]) -> TableSchema:
+    """An outcome table's columns: the required ones (and those that must be present though a
+    value may be empty), and the optional ones it has."""
+    columns = OUTCOME_COLUMNS[table]
+    return TableSchema(
+        table, tuple(c for c in columns if c.required or c.present or c.name in present)
+    )

@@ -13,7 +13,7 @@ import os
 import stat
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, TypeAlias
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias, assert_never
 
 from attrs import frozen
 
@@ -22,7 +22,13 @@ from pbrrules.figures import AsOf
 from pbrrules.measure.extract import read_extract_file
 from pbrrules.measure.impacts import ImpactRow, read_impacts
 from pbrrules.measure.problems import LISTED, DataProblem
-from pbrrules.measure.schema import INDEX_EVENT_COLUMNS, OFFENCE_COLUMNS, TableName
+from pbrrules.measure.schema import (
+    INDEX_EVENT_COLUMNS,
+    OFFENCE_COLUMNS,
+    OUTCOME_COLUMNS,
+    OUTCOME_TABLES,
+    TableName,
+)
 
 if TYPE_CHECKING:  # pyarrow is imported only when records come from memory (start-up time)
     import pyarrow as pa
@@ -70,12 +76,35 @@ class OutcomeData:
     index_events: Source
     offences: Source
     extract: AsOf | None = None
+    #: The optional tables of outcomes beyond offences (docs/data.md, "Other outcomes"): read
+    #: only when a measure counts from them.
+    arrests: Source | None = None
+    custody: Source | None = None
+    employment: Source | None = None
     #: The evaluator's impact estimates (the folder's impacts.csv), if it has any.
     impacts: tuple[ImpactRow, ...] = ()
 
     def source(self, table: TableName) -> Source:
-        """The source of ``table``."""
-        return self.index_events if table == "index_events" else self.offences
+        """The source of ``table`` (index events or offences)."""
+        found = self.optional(table)
+        assert found is not None, table
+        return found
+
+    def optional(self, table: TableName) -> Source | None:
+        """The source of ``table``, None for an outcome table the data does not have."""
+        match table:
+            case "index_events":
+                return self.index_events
+            case "offences":
+                return self.offences
+            case "arrests":
+                return self.arrests
+            case "custody":
+                return self.custody
+            case "employment":
+                return self.employment
+            case _:
+                assert_never(table)
 
 
 @frozen
@@ -97,10 +126,15 @@ def load_outcomes(
     *,
     index_events: TableInput | None = None,
     offences: TableInput | None = None,
+    arrests: TableInput | None = None,
+    custody: TableInput | None = None,
+    employment: TableInput | None = None,
 ) -> OutcomeData:
     """Find the outcome tables: ``folder/index_events.*`` and ``folder/offences.*``, or each given
     as a file path, an Arrow table, any object with ``__arrow_c_stream__`` (a pandas or Polars
-    DataFrame), or a sequence of mappings (one per record).
+    DataFrame), or a sequence of mappings (one per record). The tables of other outcomes
+    (``arrests``, ``custody``, ``employment``) are optional: found in the folder when there, or
+    given the same ways; a measurement reads one only when a measure counts from it.
 
     Raises ``OutcomeDataError`` when a file is missing, ambiguous or of an unknown format, or
     when the folder's ``extract.json`` cannot be read (PBR311).
@@ -129,10 +163,34 @@ def load_outcomes(
             source = _source_of(name, given, problems)
         if source is not None:
             found[name] = source
+    given_outcomes = {"arrests": arrests, "custody": custody, "employment": employment}
+    for outcome in OUTCOME_TABLES:
+        given = given_outcomes[outcome]
+        if given is not None:
+            source = _source_of(outcome, given, problems)
+        elif folder is not None and any(_candidates(Path(folder), outcome)):
+            source = _find_in_folder(Path(folder), outcome, problems)
+        else:
+            continue
+        if source is not None:
+            found[outcome] = source
     if problems:
         raise OutcomeDataError(problems, problems[0].render())
     impacts = read_impacts(Path(folder)) if folder is not None else ()
-    return OutcomeData(found["index_events"], found["offences"], extract, impacts)
+    return OutcomeData(
+        found["index_events"],
+        found["offences"],
+        extract,
+        arrests=found.get("arrests"),
+        custody=found.get("custody"),
+        employment=found.get("employment"),
+        impacts=impacts,
+    )
+
+
+def _candidates(folder: Path, table: TableName) -> list[Path]:
+    """The files of ``folder`` named ``table`` with a data file's suffix."""
+    return sorted(p for p in folder.glob(f"{table}.*") if p.suffix.lower() in SUFFIXES)
 
 
 def not_a_regular_file(path: Path) -> str | None:
@@ -166,7 +224,7 @@ def _file_source(
 
 
 def _find_in_folder(folder: Path, table: TableName, problems: list[DataProblem]) -> Source | None:
-    matches = sorted(p for p in folder.glob(f"{table}.*") if p.suffix.lower() in SUFFIXES)
+    matches = _candidates(folder, table)
     if len(matches) == 1:
         return _file_source(table, matches[0], SUFFIXES[matches[0].suffix.lower()], problems)
     where = str(folder / f"{table}.*")
@@ -226,7 +284,9 @@ def _source_of(table: TableName, given: TableInput, problems: list[DataProblem])
         return None
     arrow = records_to_arrow(records)
     if arrow.num_columns == 0:
-        standard = INDEX_EVENT_COLUMNS if table == "index_events" else OFFENCE_COLUMNS
+        standard = {"index_events": INDEX_EVENT_COLUMNS, "offences": OFFENCE_COLUMNS}.get(
+            table
+        ) or OUTCOME_COLUMNS[table]
         arrow = pa.table({c.name: pa.array([], pa.string()) for c in standard})
     return ArrowSource(arrow, f"<{table} records>")
 

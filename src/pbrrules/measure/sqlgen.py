@@ -17,6 +17,7 @@ from pbrrules import rules
 from pbrrules.measure.conditions import holds_sql
 from pbrrules.measure.plan import MeasureSpec, Plan
 from pbrrules.measure.quote import quote_ident, quote_text
+from pbrrules.measure.windows import closes_sql
 from pbrrules.values import Duration
 
 CANDIDATE = 0
@@ -200,7 +201,7 @@ def _ends(plan: Plan) -> list[str]:
     """Every window end (a date computed from ``index_date``) the measures of ``plan`` use;
     ``counted`` holds the i-th as ``_end<i>``."""
     ends: list[str] = []
-    for s in plan.measures:
+    for s in offence_measures(plan):
         m = s.measure
         for end in (
             _plus("index_date", m.follow_up),
@@ -219,9 +220,16 @@ def _use_ends(plan: Plan, sql: str) -> str:
 
 
 def window_end_sql(measure: rules.Measure) -> str:
-    """The day an index event's window has closed under ``measure`` (index date + follow-up +
-    waiting period): a disposal on or after it is not counted (``pay/maturity.py`` agrees)."""
-    return _plus_both("index_date", measure.follow_up, measure.waiting)
+    """The day an index event's window has closed under ``measure`` (index date, or the time
+    its window starts after it, + follow-up + waiting period): a disposal on or after it is not
+    counted (``pay/maturity.py`` agrees)."""
+    return closes_sql(measure, "index_date")
+
+
+def offence_measures(plan: Plan) -> list[MeasureSpec]:
+    """The measures that count proven offences or reconviction events (from ``offences``);
+    the others count from the outcome tables beyond offences (``outcome_sql``)."""
+    return [s for s in plan.measures if s.measure.counting in rules.OFFENCE_COUNTING]
 
 
 def _plus(column: str, duration: Duration) -> str:
@@ -249,7 +257,7 @@ def proven_types(measure: rules.Measure) -> tuple[str, ...]:
 def _flag(plan: Plan, spec: MeasureSpec) -> str:
     """The name of the pair flag of ``spec``: that of the first measure with the same SQL."""
     sql = proven_sql(spec)
-    return f"p{next(s.mid for s in plan.measures if proven_sql(s) == sql)}"
+    return f"p{next(s.mid for s in offence_measures(plan) if proven_sql(s) == sql)}"
 
 
 def proven_sql(spec: MeasureSpec) -> str:
@@ -283,13 +291,13 @@ NO_PAIR = 5
 
 def _offence_rank(plan: Plan) -> str:
     """Why a pair is not a proven reoffence under any measure of its cohort (0 when it is)."""
-    flags = sorted({_flag(plan, s) for s in plan.measures})
+    flags = sorted({_flag(plan, s) for s in offence_measures(plan)})
     breach: list[str] = []
     types: list[str] = []
     sittings: list[str] = []
     window: list[str] = []
     for ci in range(len(plan.cohort_names)):
-        specs = [s for s in plan.measures if s.cohort == ci]
+        specs = [s for s in offence_measures(plan) if s.cohort == ci]
         if not specs:
             continue
         all_exclude = all(s.measure.exclude_breaches for s in specs)
@@ -319,7 +327,11 @@ def pairs_sql(plan: Plan) -> str:
     bounds: list[str] = []
     for ci in range(len(plan.cohort_names)):
         ends = sorted(
-            {_plus("c.index_date", s.measure.follow_up) for s in plan.measures if s.cohort == ci}
+            {
+                _plus("c.index_date", s.measure.follow_up)
+                for s in offence_measures(plan)
+                if s.cohort == ci
+            }
         )
         if ends:
             end = ends[0] if len(ends) == 1 else f"GREATEST({', '.join(ends)})"
@@ -330,7 +342,7 @@ def pairs_sql(plan: Plan) -> str:
         else f"CASE c.cohort {' '.join(bounds)} END"
     )
     # measures with the same rules share one flag (e.g. a binary rate and a frequency)
-    distinct = {_flag(plan, s): proven_sql(s) for s in plan.measures}
+    distinct = {_flag(plan, s): proven_sql(s) for s in offence_measures(plan)}
     flags = ", ".join(f"{sql} AS {name}" for name, sql in sorted(distinct.items()))
     event = "o.court_event_id" if _counts_events(plan) else "CAST(NULL AS VARCHAR)"
     return _use_ends(
@@ -343,7 +355,7 @@ def pairs_sql(plan: Plan) -> str:
 
 
 def _counts_events(plan: Plan) -> bool:
-    return any(s.measure.counting == "events" for s in plan.measures)
+    return any(s.measure.counting == "events" for s in offence_measures(plan))
 
 
 def counts_sql(plan: Plan) -> str:
@@ -353,6 +365,10 @@ def counts_sql(plan: Plan) -> str:
     per_person: list[str] = []
     per_unit: list[str] = []
     for s in plan.measures:
+        if s.measure.counting not in rules.OFFENCE_COUNTING:
+            # counted from its own table (``outcome_sql``); its place in the row kept
+            per_unit.append(f"0 AS o{s.mid}, 0 AS r{s.mid}")
+            continue
         if s.measure.counting == "events":
             per_person.append(
                 f"count(DISTINCT CASE WHEN {_flag(plan, s)} THEN court_event_id END) AS o{s.mid}"

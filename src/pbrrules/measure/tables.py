@@ -29,8 +29,9 @@ from pbrrules.measure.text import (
 if TYPE_CHECKING:
     import pyarrow as pa
 
-RAW = {"index_events": "raw_index_events", "offences": "raw_offences"}
-TYPED = {"index_events": "index_events", "offences": "offences"}
+_TABLES = ("index_events", "offences", "arrests", "custody", "employment")
+RAW = {t: f"raw_{t}" for t in _TABLES}
+TYPED = {t: t for t in _TABLES}
 
 
 @frozen
@@ -315,6 +316,8 @@ def typed_column(column: Column, db_type: str, written: bool = True) -> TypedCol
                     f"CASE WHEN {lowered} IN ({yes}) THEN TRUE "
                     f"WHEN {lowered} IN ({no}) THEN FALSE END"
                 )
+        case "quarter":
+            expr = _quarter(raw if not _is_text(db_type) else text, db_type)
         case "text" | "category":
             # typed text that must be present (or one of a list): an empty value is reported
             # anyway, so the column is used as it is (no string copies on the hot path)
@@ -343,6 +346,24 @@ def typed_column(column: Column, db_type: str, written: bool = True) -> TypedCol
     return TypedColumn(column, expr, missing, unreadable, not_allowed, out_of_range)
 
 
+def _quarter(value: str, db_type: str) -> str:
+    """A calendar quarter as its first day: ``2018-Q3`` or ``2018-07-01`` (a date that is no
+    quarter's first day is unreadable: a wage record is for a whole quarter)."""
+    if db_type == "DATE":
+        day = value
+    elif db_type.startswith("TIMESTAMP"):
+        day = f"CAST({value} AS DATE)"
+    else:
+        text = value if _is_text(db_type) else f"CAST({value} AS VARCHAR)"
+        day = (
+            f"(CASE WHEN regexp_full_match({text}, '[0-9]{{4}}-Q[1-4]') THEN "
+            f"make_date(CAST(substr({text}, 1, 4) AS INTEGER), "
+            f"3 * CAST(substr({text}, 7, 1) AS INTEGER) - 2, 1) "
+            f"ELSE TRY_CAST({text} AS DATE) END)"
+        )
+    return f"(CASE WHEN day({day}) = 1 AND month({day}) IN (1, 4, 7, 10) THEN {day} END)"
+
+
 def near_miss_edits(word: str) -> int:
     """How many edits (Levenshtein) away from a counted type a value is taken for a typo of it:
     two from six letters on (``cautoin``), one for a shorter word, none (case only) under
@@ -369,7 +390,7 @@ def typed_columns(schema: TableSchema, raw: RawTable) -> list[TypedColumn]:
     ]
 
 
-READ = {"index_events": "read_index_events", "offences": "read_offences"}
+READ = {t: f"read_{t}" for t in _TABLES}
 
 
 def problem_condition(columns: list[TypedColumn], extra: list[str]) -> str:

@@ -277,15 +277,16 @@ def check_offenders(
         f"SELECT _row, {offender} FROM {table} WHERE {where} ORDER BY _row{limit}"
     ).fetchall()
     for number, value in rows:
+        what = "offence" if offences.table == "offences" else "record"
         findings.add(
             DataProblem(
                 "PBR307",
-                "offences",
+                offences.table,
                 offences.name,
                 int(number),
                 "offender_id",
                 str(value),
-                "offence for an offender with no index event",
+                f"{what} for an offender with no index event",
                 "an offender_id of the index events",
             ),
             count=False,

@@ -45,6 +45,7 @@ _PRICE_UNIT = {
     "reoffender": "reoffender avoided",
     "reoffence": "reoffence avoided",
     "event": "reconviction event avoided",
+    "unit": "unit avoided",
 }
 
 
@@ -169,7 +170,7 @@ class AmountCalculator:
                     )
                 units = improvement * 100
                 what = show_improvement(comparison, abs(improvement))
-            case "reoffender" | "reoffence" | "event":
+            case "reoffender" | "reoffence" | "event" | "unit":
                 units, what = _avoided(amount, value, improvement)
             case _:
                 assert_never(amount.unit)
@@ -306,6 +307,7 @@ def _avoided(
             )
         case _:
             assert_never(measure.kind)
-    noun = "reconviction events" if amount.unit == "event" else "reoffences"
+    noun = {"event": "reconviction events", "unit": counted_units(measure)}.get(
+        amount.unit, "reoffences")
     shown = _difference(wording.number(comparator), wording.number(treated.value), value)
     return units, f"({shown}) × {basis} = {wording.number(abs(units))} {noun}"

@@ -22,6 +22,7 @@ from pbrrules.pay.measures import show_improvement as _show_improvement
 from pbrrules.pay.params import NotAssessable, Resolver
 from pbrrules.pay.triggers import Truth, assess_target, evaluate_trigger
 from pbrrules.rules import (
+    OFFENCE_COUNTING,
     Amount,
     Banded,
     Comparison,
@@ -37,6 +38,7 @@ from pbrrules.rules import (
     ShareOfValue,
     Target,
     Term,
+    unit_names,
 )
 from pbrrules.statement import ComparisonResult, MeasureResult, TargetResult
 from pbrrules.values import Quantity
@@ -317,6 +319,7 @@ class UnitAssessment:
                             None,
                             None,
                             f"not assessable: {problem.reason}",
+                            _counted(measure),
                         )
                     )
                 else:
@@ -328,6 +331,7 @@ class UnitAssessment:
                             value.value,
                             value.text(),
                             value.derivation,
+                            _counted(measure),
                         )
                     )
         comparisons = []
@@ -486,3 +490,9 @@ def _unit_words(figures: CohortFigures) -> str:
 
 def _pooled_words(figures: CohortFigures) -> str:
     return f"pooled over {figures.period}"
+
+
+def _counted(measure: Measure) -> tuple[str, str] | None:
+    """What the statement says ``measure`` counts, for outcomes beyond offences (None for
+    proven offences and reconviction events, whose statements stay as they were)."""
+    return None if measure.counting in OFFENCE_COUNTING else unit_names(measure)

@@ -13,23 +13,16 @@ import datetime
 import re
 
 from pbrrules.figures import AsOf, CohortFigures
-from pbrrules.rules import Blocks, Contract, Measure, Rules
+from pbrrules.rules import Blocks, Contract, Measure, Rules, window_closes
 from pbrrules.statement import Maturity
-from pbrrules.values import Duration, add_duration, add_months
 
 
 def window_end(day: datetime.date, measure: Measure) -> datetime.date:
-    """The day the window of an index event on ``day`` has closed under ``measure``: ``day``
-    plus follow-up plus waiting period, reckoned as the measure stage reckons it (months added
-    at once, so 31 Aug + 18 months is 28 Feb, not 28 Feb + a day's drift)."""
-    return _plus_both(day, measure.follow_up, measure.waiting)
-
-
-def _plus_both(day: datetime.date, first: Duration, then: Duration) -> datetime.date:
-    a, b = first.months(), then.months()
-    if a is not None and b is not None:
-        return add_months(day, a + b)
-    return add_duration(add_duration(day, first), then)
+    """The day the window of an index event on ``day`` has closed under ``measure``: the
+    window's start (the index date, or a stated time after it) plus follow-up plus waiting
+    period, reckoned as the measure stage reckons it (months added at once, so 31 Aug + 18
+    months is 28 Feb, not 28 Feb + a day's drift)."""
+    return window_closes(day, measure)
 
 
 def last_index_date(rules: Rules, unit: CohortFigures) -> datetime.date | None:

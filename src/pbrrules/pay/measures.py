@@ -20,6 +20,7 @@ from pbrrules.figures import GroupFigures
 from pbrrules.pay.params import NotAssessable, Resolver, describe
 from pbrrules.pay.rounding import round_proportion
 from pbrrules.rules import (
+    OFFENCE_COUNTING,
     Comparison,
     ControlGroup,
     Direction,
@@ -28,6 +29,7 @@ from pbrrules.rules import (
     Name,
     Rounding,
     RoundingRule,
+    unit_names,
 )
 from pbrrules.statement import wording
 from pbrrules.values import Quantity
@@ -107,9 +109,16 @@ def show(measure: Measure, value: Fraction) -> str:
         case "binary":
             return wording.percent(value)
         case "per_reoffender":
-            return wording.number(value)
+            if measure.counting in OFFENCE_COUNTING:
+                return wording.number(value)
+            return f"{wording.number(value)} {_counted(measure)} per person with any"
         case "per_offenders":
-            return f"{wording.number(value)} per {wording.count(measure.per)} offenders"
+            if measure.counting in OFFENCE_COUNTING:
+                return f"{wording.number(value)} per {wording.count(measure.per)} offenders"
+            return (
+                f"{wording.number(value)} {_counted(measure)} per {wording.count(measure.per)} "
+                "offenders"
+            )
         case _:
             assert_never(measure.kind)
 
@@ -143,8 +152,13 @@ def improvement_words(comparison: Comparison, improvement: Fraction, direction: 
 
 
 def counted_units(measure: Measure) -> str:
-    """What a measure counts, in the statement's words ("reoffences")."""
-    return "reconviction events" if measure.counting == "events" else "reoffences"
+    """What the measure counts, as the statement names it (reoffences, custody days, ...)."""
+    return unit_names(measure)[0]
+
+
+def _people(measure: Measure) -> str:
+    """The people with at least one unit counted (reoffenders, people in custody, ...)."""
+    return unit_names(measure)[1]
 
 
 _counted = counted_units
@@ -185,12 +199,13 @@ def measure_value(
         case "per_reoffender":
             if r == 0:
                 raise NotAssessable(
-                    f"frequency {measure.name} is undefined: {where} has no reoffenders (R = 0)"
+                    f"frequency {measure.name} is undefined: {where} has no {_people(measure)} "
+                    "(R = 0)"
                 )
             value = Fraction(o, r)
             text = (
                 f"frequency {wording.number(value)} = {wording.count(o)} {_counted(measure)} / "
-                f"{wording.count(r)} reoffenders"
+                f"{wording.count(r)} {_people(measure)}"
             )
             rule = rounding.rule_for("frequencies") if rounding else None
         case "per_offenders":

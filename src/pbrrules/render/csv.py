@@ -1,7 +1,8 @@
 """Statement -> CSV for spreadsheets and ledgers: one row per figure, payment line and total.
 
 A row's ``record`` says what it is: ``measure``, ``comparison``, ``target``, ``line`` (a payment
-line), ``cohort total``, ``year total`` or ``total`` (the last row). Every figure has a numeric
+line), ``cohort total``, ``year total``, ``payer total`` and ``payee total`` (when the contract
+names parties) or ``total`` (the last row). Every figure has a numeric
 column written as a plain decimal (``0.523``, ``-2000000.00``; never ``9600000/533``): exact when
 the value has a terminating decimal form, else rounded half-up to ``PLACES`` places with the exact
 fraction beside it in its ``_exact`` column. Rates are proportions (0.523 is 52.3%); the
@@ -32,8 +33,9 @@ COLUMNS = (
     "contract_year", "name", "label", "group", "clause", "status", "final", "mature_on",
     "amount", "currency", "unrounded", "unrounded_exact", "value", "value_exact", "comparator",
     "comparator_exact", "improvement", "improvement_exact", "threshold", "threshold_exact",
-    "significance_boundary", "scale", "shown", "offenders", "reoffenders", "reoffences",
-    "capped", "limits", "previous", "difference", "derivation", "as_of",
+    "significance_boundary", "scale", "shown", "offenders", "people_counted", "units_counted",
+    "units",
+    "capped", "limits", "previous", "difference", "payer", "payee", "derivation", "as_of",
 )  # fmt: skip
 
 Row = dict[str, str]
@@ -113,6 +115,11 @@ def _rows(statement: Statement) -> Iterator[Row]:
             "name": "outside contract years" if year.year is None else f"contract year {year.year}",
             "amount": _money(year.total),
         }
+    for record, role, totals in (("payer total", "payer", statement.by_payer),
+                                 ("payee total", "payee", statement.by_payee)):
+        for party in totals:
+            yield {"record": record, "name": party.party or "", role: party.party or "",
+                   "amount": _money(party.total)}
     yield {"record": "total", "name": "overall", "amount": _money(statement.total)}
 
 
@@ -149,8 +156,9 @@ def _figures(unit: UnitResult) -> Iterator[Row]:
             "status": "measured" if measure.value is not None else "not assessable",
             "value": value, "value_exact": exact, "shown": measure.display or "",
             "offenders": str(group.offenders) if group is not None else "",
-            "reoffenders": str(counts.reoffenders) if counts is not None else "",
-            "reoffences": str(counts.reoffences) if counts is not None else "",
+            "people_counted": str(counts.reoffenders) if counts is not None else "",
+            "units_counted": str(counts.reoffences) if counts is not None else "",
+            "units": measure.counted[0] if measure.counted is not None else "",
             "derivation": measure.derivation,
         }  # fmt: skip
     for comparison in unit.comparisons:
@@ -204,5 +212,6 @@ def _line(unit: UnitResult, line: Line) -> Row:
         "unrounded_exact": unrounded_exact, "capped": "yes" if line.limits else "no",
         "limits": "; ".join(applied.describe() for applied in line.limits),
         "previous": _money(line.previous), "difference": _money(line.difference),
+        "payer": line.payer or "", "payee": line.payee or "",
         "derivation": line.derivation,
     }  # fmt: skip

@@ -113,6 +113,12 @@ def _totals(statement: Statement) -> list[str]:
         name = str(year.year) if year.year is not None else "outside contract years"
         out.append(f"| {name} | {year.total} |")
     out += [f"| **Overall** | **{statement.total}** |", ""]
+    for title, totals in (("payer", statement.by_payer), ("payee", statement.by_payee)):
+        if totals:
+            out += [f"## Totals per {title}", "", f"| {title.capitalize()} | Total |", "|---|---:|"]
+            out += [f"| {_text(party.party or 'no party named')} | {party.total} |"
+                    for party in totals]
+            out.append("")
     if statement.reconciliation is not None:
         out += [f"Against the statement paid before: {statement.reconciliation.describe()}.", ""]
     return out
@@ -191,6 +197,9 @@ def _line(line: Line, derivations: Derivations) -> list[str]:
             assert_never(line.status)
     out = [f"- **Term {label(line.term)}**{_clause(line.clause)} {verb} **{amount}**: "
            f"{_words(derivations.line(line))}."]
+    if line.payer is not None or line.payee is not None:
+        out.append(f"  - Paid by {_text(line.payer or 'the payer')} to "
+                   f"{_text(line.payee or 'the provider')}.")
     out += [f"  - The amount was {_words(applied.describe())}." for applied in line.limits]
     if line.previous is not None:
         out.append(f"  - Stated before: {line.previous}; difference {line.difference}.")

@@ -14,7 +14,7 @@ statement and the writer, so a new section is one more function in ``render_tabl
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 
 from attrs import frozen
@@ -325,12 +325,17 @@ def _unit(out: _Writer, unit: UnitResult, several_versions: bool) -> None:
     interim = unit.maturity.interim(figures)
     if interim is not None:
         out.wrapped(interim, 2, "yellow", 4)
-    out.wrapped(f"figures: {_group(figures.treatment)}", 2, "dim", 4)
+    named = {m.name: m.counted for m in unit.measures if m.counted is not None}
+    out.wrapped(f"figures: {_group(figures.treatment, named)}", 2, "dim", 4)
     if figures.control is not None:
-        out.wrapped(f"control group: {_group(figures.control)}", 2, "dim", 4)
+        out.wrapped(f"control group: {_group(figures.control, named)}", 2, "dim", 4)
     for reason, count in figures.excluded:
         if count:
             out.wrapped(f"excluded: {wording.count(count)} {reason}", 2, "dim", 4)
+    for impact in figures.impacts:
+        source = f" (source: {impact.source})" if impact.source else ""
+        out.wrapped(f"impact {label(impact.name)}: {wording.quantity(impact.value)}{source}", 2,
+                    "dim", 4)
     for target in unit.targets:
         colour = {"met": "green", "not met": "red", "not assessable": "yellow"}[target.verdict]
         clause = f" ({target.clause})" if target.clause else ""
@@ -341,14 +346,24 @@ def _unit(out: _Writer, unit: UnitResult, several_versions: bool) -> None:
     out.row("cohort total", "", str(unit.total), "bold")
 
 
-def _group(group: GroupFigures) -> str:
-    """A group's figures in a line: offenders, then per measure its reoffenders and counts."""
+def _group(group: GroupFigures, named: Mapping[str, tuple[str, str]]) -> str:
+    """A group's figures: offenders, then per measure the people with at least one and the
+    units counted, in the measure's own words for outcomes beyond offences (``named``)."""
     counted = "; ".join(
-        f"{label(name)}: {wording.count(c.reoffenders)} reoffenders, "
+        f"{label(name)}: {wording.count(c.reoffenders)} {_people(named[name][1], c.reoffenders)}, "
+        f"{wording.count(c.reoffences)} {named[name][0]}"
+        if name in named
+        else f"{label(name)}: {wording.count(c.reoffenders)} reoffenders, "
         f"{wording.count(c.reoffences)} counted"
         for name, c in sorted(group.counts.items())
     )
     return f"{wording.count(group.offenders)} offenders" + (f"; {counted}" if counted else "")
+
+
+def _people(noun: str, count: int) -> str:
+    """``people in custody``, or ``person in custody`` for one."""
+    return "person" + noun.removeprefix("people") if count == 1 and noun.startswith("people") \
+        else noun
 
 
 def _line(out: _Writer, line: Line) -> None:

@@ -60,9 +60,13 @@ from pbrrules.rules.contract import (
     Version,
 )
 from pbrrules.rules.measures import (
+    COUNTING_WORDS,
     CRITICAL_VALUES,
     FOLLOW_UP,
+    NO_WAITING,
+    OFFENCE_COUNTING,
     STANDARD_DISPOSAL_TYPES,
+    UNIT_NAMES,
     WAITING,
     Adjustment,
     Comparator,
@@ -79,7 +83,13 @@ from pbrrules.rules.measures import (
     Sides,
     Significance,
     Target,
+    default_waiting,
+    quarter_start,
+    unit_names,
     wants_improvement,
+    window_closes,
+    window_end,
+    window_start,
 )
 from pbrrules.rules.terms import (
     Amount,
@@ -112,11 +122,15 @@ from pbrrules.rules.terms import (
 )
 
 __all__ = [
+    "COUNTING_WORDS",
     "CRITICAL_VALUES",
     "FOLLOW_UP",
     "NAMED_DECLARATIONS",
+    "NO_WAITING",
+    "OFFENCE_COUNTING",
     "STANDARD_DISPOSAL_TYPES",
     "STANDARD_INDEX_EVENT_KINDS",
+    "UNIT_NAMES",
     "WAITING",
     "Adjustment",
     "AllOf",
@@ -202,5 +216,11 @@ __all__ = [
     "VariationStart",
     "Version",
     "column_tests",
+    "default_waiting",
+    "quarter_start",
+    "unit_names",
     "wants_improvement",
+    "window_closes",
+    "window_end",
+    "window_start",
 ]

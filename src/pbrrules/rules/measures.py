@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 from fractions import Fraction
 from typing import Literal
@@ -12,7 +13,7 @@ from pbrrules.errors import NOWHERE, Span
 from pbrrules.rules.common import (
     ValueRef,
 )
-from pbrrules.values import Duration
+from pbrrules.values import Duration, add_duration, add_months
 
 # ------------------------------------------------------------------------------------------------
 # Measures
@@ -25,7 +26,37 @@ STANDARD_DISPOSAL_TYPES = ("conviction", "caution", "reprimand", "warning")
 #: SPEC §4 defaults: 12 months' follow-up, then 6 months for the offence to be proven.
 FOLLOW_UP = Duration(12, "months")
 WAITING = Duration(6, "months")
-CountingUnit = Literal["offences", "events"]
+#: What a measure counts: proven offences and reconviction events (from ``offences``), arrests
+#: (``arrests``), days in custody (``custody``), calendar quarters with a wage record showing
+#: employment (``employment``), and calendar quarters without an arrest (``arrests``).
+CountingUnit = Literal[
+    "offences", "events", "arrests", "custody_days", "quarters_employed", "quarters_without_arrest"
+]
+#: The counting units read from the offences table (proven by a disposal, breaches, waiting).
+OFFENCE_COUNTING: tuple[CountingUnit, ...] = ("offences", "events")
+#: What the statement calls each counting unit's units, and the people with at least one:
+#: "26,800 custody days", "1,250 people in custody" (a measure's ``unit "bed days"`` overrides
+#: the first).
+UNIT_NAMES: dict[str, tuple[str, str]] = {
+    "offences": ("reoffences", "reoffenders"),
+    "events": ("reconviction events", "reoffenders"),
+    "arrests": ("arrests", "people arrested"),
+    "custody_days": ("custody days", "people in custody"),
+    "quarters_employed": ("quarters employed", "people employed"),
+    "quarters_without_arrest": ("quarters without arrest", "people with a quarter without arrest"),
+}
+#: The counting line of each counting unit, as written after ``counting``.
+COUNTING_WORDS: dict[str, str] = {
+    "offences": "proven offences",
+    "events": "reconviction events",
+    "arrests": "arrests",
+    "custody_days": "custody days",
+    "quarters_employed": "quarters employed",
+    "quarters_without_arrest": "quarters without arrest",
+}
+#: An arrest, a custody day or a wage record needs no time to be proven: no waiting period
+#: unless the contract states one.
+NO_WAITING = Duration(0, "months")
 #: ``higher is better`` (employment) or ``lower is better`` (reoffending, the default): which way
 #: the measured quantity moves when the outcome improves.
 Direction = Literal["lower", "higher"]
@@ -53,7 +84,11 @@ class Measure:
     offenders of c``; ``counting proven offences`` | ``counting reconviction events``;
     ``follow-up 12 months``; ``waiting period 6 months``; ``proven by conviction, caution``;
     ``breaches excluded``; ``adjusted for offender mix by ratio against B``; ``higher is
-    better`` (the improvement of a comparison is then measure minus comparator).
+    better`` (the improvement of a comparison is then measure minus comparator). Outcomes beyond
+    offences: ``counting arrests`` | ``counting custody days`` | ``counting quarters employed`` |
+    ``counting quarters without arrest``; ``follow-up 3 months starting 9 months after the
+    index date`` | ``follow-up quarter 4 after the index date`` | ``follow-up quarters 1 to 4
+    after the index date``; ``unit "bed days"``.
     """
 
     name: str
@@ -63,6 +98,15 @@ class Measure:
     counting: CountingUnit = "offences"
     follow_up: Duration = FOLLOW_UP
     waiting: Duration = WAITING
+    #: ``follow-up 3 months starting 9 months after the index date``: the window starts this
+    #: long after the index date (None: on it). With ``quarters``, after the first day of the
+    #: index date's calendar quarter.
+    starts_after: Duration | None = None
+    #: ``follow-up quarters 1 to 4 after the index date``: the window is whole calendar quarters
+    #: counted from the index date's quarter (``starts_after`` and ``follow_up`` in months).
+    quarters: bool = False
+    #: ``unit "bed days"``: what the statement calls the units counted (else ``UNIT_NAMES``).
+    unit: str | None = None
     proven_by: tuple[str, ...] = ("conviction", "caution")
     exclude_breaches: bool = True
     adjustment: Adjustment | None = None
@@ -214,3 +258,58 @@ def default_proven_by(counting: str) -> tuple[str, ...]:
     """Convictions and cautions prove an offence (SPEC §4); a reconviction event is a court
     sitting that convicts, so a measure counting events is proven by conviction only."""
     return ("conviction",) if counting == "events" else Measure("", "binary", "").proven_by
+
+
+def default_waiting(counting: str) -> Duration:
+    """Six months for an offence to be proven (SPEC §4); none for the other outcomes (an arrest,
+    a day in custody or a wage record is a fact on its date), unless the contract states one."""
+    return WAITING if counting in OFFENCE_COUNTING else NO_WAITING
+
+
+def unit_names(measure: Measure) -> tuple[str, str]:
+    """What the statement calls ``measure``'s units and the people with at least one:
+    ("reoffences", "reoffenders"), ("custody days", "people in custody"), or the contract's
+    own ``unit "bed days"`` beside the default people's noun."""
+    units, people = UNIT_NAMES[measure.counting]
+    return (measure.unit or units), people
+
+
+def quarter_start(day: datetime.date) -> datetime.date:
+    """The first day of ``day``'s calendar quarter."""
+    return datetime.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+def _anchor(day: datetime.date, measure: Measure) -> datetime.date:
+    return quarter_start(day) if measure.quarters else day
+
+
+def _after(day: datetime.date, parts: list[Duration]) -> datetime.date:
+    """``day`` plus each of ``parts``: months added at once when every part is in months (so
+    31 Aug + 18 months is 28 Feb, as SPEC §4 reckons), else one after the other."""
+    months = [p.months() for p in parts]
+    if all(m is not None for m in months):
+        return add_months(day, sum(m for m in months if m is not None))
+    for part in parts:
+        day = add_duration(day, part)
+    return day
+
+
+def window_start(day: datetime.date, measure: Measure) -> datetime.date:
+    """The first day of the window of an index event on ``day``: the index date, or a stated
+    time after it (or after its quarter's first day, for a window in quarters)."""
+    if measure.starts_after is None:
+        return day
+    return _after(_anchor(day, measure), [measure.starts_after])
+
+
+def window_end(day: datetime.date, measure: Measure) -> datetime.date:
+    """The day after the window of an index event on ``day``: its start plus the follow-up."""
+    parts = [measure.starts_after] if measure.starts_after is not None else []
+    return _after(_anchor(day, measure), [*parts, measure.follow_up])
+
+
+def window_closes(day: datetime.date, measure: Measure) -> datetime.date:
+    """The day the window of an index event on ``day`` has closed: its end plus the waiting
+    period (months added at once with the rest when all are in months)."""
+    parts = [measure.starts_after] if measure.starts_after is not None else []
+    return _after(_anchor(day, measure), [*parts, measure.follow_up, measure.waiting])

@@ -64,7 +64,8 @@ Trigger = TargetMet | TermPays | TriggerAll | TriggerAny | TriggerNot
 # ------------------------------------------------------------------------------------------------
 # Amounts
 
-PerUnit = Literal["point", "percent", "reoffender", "reoffence", "event"]
+#: ``unit`` avoided: one of whatever the measure counts (custody days, arrests; its unit name).
+PerUnit = Literal["point", "percent", "reoffender", "reoffence", "event", "unit"]
 
 
 @frozen

@@ -165,6 +165,9 @@ class MeasureResult:
     value: Fraction | None
     display: str | None
     derivation: str
+    #: What a measure of an outcome beyond offences counts, and the people with at least one
+    #: ("custody days", "people in custody"); None for proven offences and reconviction events.
+    counted: tuple[str, str] | None = None
 
     @property
     def assessable(self) -> bool:
@@ -172,8 +175,8 @@ class MeasureResult:
         return self.value is not None
 
     def to_json(self) -> JSON:
-        """JSON form."""
-        return {
+        """JSON form (``units`` and ``people`` only for outcomes beyond offences)."""
+        out: dict[str, object] = {
             "name": self.name,
             "group": self.group,
             "clause": self.clause,
@@ -181,6 +184,9 @@ class MeasureResult:
             "assessable": self.assessable,
             "derivation": self.derivation,
         }
+        if self.counted is not None:
+            out["units"], out["people"] = self.counted
+        return out
 
 
 @frozen

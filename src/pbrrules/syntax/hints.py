@@ -24,7 +24,7 @@ ITEM_KEYWORDS: dict[str, tuple[str, ...]] = {
     "cohort": ("eligible", "exclude", "quarterly", "contract", "period", "first", "cancel",
                "grouped", "control", "every", "illustrative"),
     "measure": ("binary", "frequency", "counting", "follow-up", "waiting", "proven", "breaches",
-                "adjusted", "illustrative"),
+                "adjusted", "illustrative", "unit"),
     "target": ("reduction", "increase", "significant", "pooled", "for", "illustrative"),
     "term": ("when", "unless", "pay", "deduct", "counting", "band", "share", "illustrative"),
     "example": ("given", "expect"),
