@@ -62,3 +62,23 @@ def test_extensions_are_never_installed_or_loaded_on_demand(data: Path) -> None:
         "autoload_known_extensions": "false",
         "enable_external_access": "false",
     }
+
+
+def test_what_duckdb_spills_goes_to_a_temporary_folder_removed_with_the_connection() -> None:
+    """Not ``.tmp`` in the working folder (DuckDB's default), where the lawyer's files are."""
+    import gc
+    import os
+    import tempfile
+
+    from pbrrules.measure.database import connect
+
+    con = connect()
+    spill = con.execute("SELECT current_setting('temp_directory')").fetchone()
+    assert spill is not None
+    folder = str(spill[0])
+    assert os.path.isdir(folder)
+    assert os.path.commonpath([folder, tempfile.gettempdir()]) == tempfile.gettempdir()
+    con.close()
+    del con
+    gc.collect()
+    assert not os.path.exists(folder)
