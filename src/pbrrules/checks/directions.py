@@ -19,14 +19,13 @@ pooled figures, while the amount is paid on the unit's own.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from fractions import Fraction
 from typing import assert_never
 
 from attrs import frozen
 
 from pbrrules import rules
+from pbrrules.checks.shape import stated_value
 from pbrrules.errors import Diagnostic
-from pbrrules.values import Quantity
 
 
 def check(contract: rules.Contract) -> Iterator[Diagnostic]:
@@ -123,7 +122,7 @@ def _priced_on(version: rules.Rules, term: rules.Term) -> str | None:
         case rules.Banded(comparison=name, bands=bands):
             if term.deduction:
                 return name  # a banded deduction with no deterioration deducts nothing
-            lowers = [_known(version, band.lower) for band in bands]
+            lowers = [stated_value(band.lower, version) for band in bands]
             if all(lower is not None and lower > 0 for lower in lowers):
                 return name
             return None
@@ -131,17 +130,6 @@ def _priced_on(version: rules.Rules, term: rules.Term) -> str | None:
             return None
         case _:
             assert_never(term.amount)
-
-
-def _known(version: rules.Rules, ref: rules.ValueRef | None) -> Fraction | None:
-    """A bound's value where the contract states it (a literal or a parameter's one value)."""
-    if isinstance(ref, rules.Literal_) and isinstance(ref.value, Quantity):
-        return ref.value.value
-    if isinstance(ref, rules.Name):
-        parameter = version.parameter(ref.name)
-        if parameter is not None and isinstance(parameter.value, Quantity):
-            return parameter.value.value
-    return None
 
 
 def _diagnostic(

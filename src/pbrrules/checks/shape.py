@@ -267,7 +267,9 @@ def _disposals(measure: rules.Measure) -> Iterator[Diagnostic]:
         )
 
 
-def _bound(ref: rules.ValueRef | None, version: rules.Rules) -> Fraction | None:
+def stated_value(ref: rules.ValueRef | None, version: rules.Rules) -> Fraction | None:
+    """A bound's value where the contract states it (a literal, or a parameter's one value);
+    None for a formula, a value by contract year or area, or no bound."""
     if isinstance(ref, rules.Literal_) and isinstance(ref.value, Quantity):
         return ref.value.value
     if isinstance(ref, rules.Name):
@@ -292,7 +294,10 @@ def _bands(term: rules.Term, version: rules.Rules) -> Iterator[Diagnostic]:
             return
         case _:
             assert_never(term.amount)
-    ranges = [(_bound(low, version), _bound(high, version), span) for low, high, span in bounds]
+    ranges = [
+        (stated_value(low, version), stated_value(high, version), span)
+        for low, high, span in bounds
+    ]
     if any((low is not None and lo is None) or (high is not None and hi is None)
            for (low, high, _), (lo, hi, _) in zip(bounds, ranges, strict=True)):
         return  # a bound without a known value (a template parameter): nothing to compare
