@@ -107,6 +107,21 @@ def test_a_page_shows_the_parties_reference_hash_and_receipt() -> None:
     assert "provisional: not yet due: cohort year 4 is final on 2017-03-30" in page
 
 
+def test_a_page_shows_what_is_left_under_each_cap_and_names_as_words() -> None:
+    page = render(_statement("tr-cumbria-lancashire"), "html")
+    section = page.split("<h2>What is left under each cap</h2>", 1)[1].split("</section>", 1)[0]
+    rows = re.findall(r"<tr><td>(.*?)</tr>", section, re.S)
+    assert len(rows) == 2
+    assert "contract year 1" in rows[0]
+    assert re.search(r"£1,000,000\.00</td>\s*<td class=\"money\">£755,000\.00</td>"
+                     r"<td class=\"money\">£245,000\.00", rows[0])
+    assert "cap <strong>pbr pot cap</strong>" in rows[0]
+    doncaster = render(_statement("doncaster"), "html")
+    assert "target <strong>five points</strong>" in doncaster
+    assert "five_points" not in re.sub(r"<svg.*?</svg>", "", doncaster, flags=re.S)
+    assert "What is left under each cap" not in doncaster  # no cap, no section
+
+
 def test_contract_text_is_escaped_not_read_as_markup() -> None:
     # GIVEN a statement whose contract text holds markup (names, parties, a clause)
     statement = _statement("doncaster")

@@ -103,6 +103,11 @@ def test_the_command_writes_a_statement_per_lot_and_the_national_summary(
     assert summary["total"]["display"] == "£1,649,966.67"
     lot_totals = sum(Decimal(lot["total"]["amount"]) for lot in summary["lots"])
     assert str(lot_totals) == summary["total"]["amount"]
+    areas = {row["file"]: row for row in summary["by_area"]}
+    assert len(areas) == 21
+    assert (areas["northumbria"]["offenders"], areas["northumbria"]["total"]["display"]) == (
+        1600, "£383,500.00"
+    )
     northumbria = json.loads((tmp_path / "northumbria.json").read_text(encoding="utf-8"))
     assert northumbria["totals"]["overall"]["display"] == "£383,500.00"
     out = capsys.readouterr()
@@ -125,3 +130,40 @@ def test_a_folder_of_lots_refuses_reject_invalid(
         capsys.readouterr().err
     )
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_lot_statement_carries_the_record_accounting_and_says_whose_it_is() -> None:
+    import jsonschema
+
+    from pbrrules.render import render
+    from pbrrules.statement import json_schema
+
+    lots = [_lot(path) for path in LOTS]
+    statements, national = api.measured_lots(lots, _data())
+    assert national is not None
+    northumbria = next(s for s in statements if s.contract.name == "Northumbria CRC")
+    assert northumbria.data is not None
+    accounting = northumbria.data.accounting
+    assert accounting is not None
+    assert accounting["index_events"] == national.accounting.to_json()["index_events"]
+    assert "measured once for the 21 lots" in str(accounting["shared"])
+    assert "this lot's cohort units hold 1,600 offenders" in str(accounting["shared"])
+    jsonschema.validate(json.loads(northumbria.to_json()), json_schema())
+    for fmt in ("table", "markdown", "html"):
+        assert "measured once for the 21 lots of a national run" in render(northumbria, fmt)
+
+
+def test_the_national_summary_has_a_summary_table_and_totals_per_area(tmp_path: Path) -> None:
+    from markdown_it import MarkdownIt
+
+    assert main(["run", str(TR), str(DATA), "--output-dir", str(tmp_path)]) == 0
+    text = (tmp_path / "national-summary.md").read_text(encoding="utf-8")
+    for heading in ("## Summary", "## Totals per contract year", "## Lots",
+                    "## Totals per area", "## Records"):  # fmt: skip
+        assert f"\n{heading}\n" in text
+    assert "| Lots paid | 3 | £1,649,966.67 |" in text
+    assert "| Lots with nothing to pay | 18 | |" in text
+    assert "| Northumbria CRC | northumbria | 18 | 1,600 | £383,500.00 |" in text
+    tokens = MarkdownIt("commonmark").enable("table").parse(text)
+    assert sum(t.type == "table_open" for t in tokens) == 4
+    assert not any(c.type == "softbreak" for t in tokens for c in t.children or [])

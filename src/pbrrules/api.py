@@ -18,6 +18,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import attrs
+
 from pbrrules.compiler import compile_contract as _compile_contract
 from pbrrules.compiler import compile_file
 from pbrrules.figures import AsOf, CohortFigures
@@ -25,7 +27,7 @@ from pbrrules.pay.evaluate import currency_of
 from pbrrules.pay.evaluate import evaluate as _evaluate
 from pbrrules.render import Format, render
 from pbrrules.rules import Contract
-from pbrrules.statement import DataFile, DataInfo, Statement
+from pbrrules.statement import DataFile, DataInfo, Statement, wording
 from pbrrules.statement.reconciliation import (
     PreviousStatement,
     PreviousStatementError,
@@ -178,6 +180,15 @@ def reconcile(statement: Statement, previous: str | Path | PreviousStatement) ->
     return _reconcile(statement, previous)
 
 
+#: What a lot's statement says of the record accounting it carries when the lots shared one
+#: measurement (``accounting["shared"]``; ``render.accounting`` puts it first).
+SHARED_ACCOUNTING = (
+    "the records were measured once for the %d lots of a national run: the counts below are the "
+    "whole extract's (every area's), as in the national summary; this lot's cohort units hold "
+    "%s offenders"
+)
+
+
 def measured_lots(
     lots: Sequence[Contract],
     data: OutcomeData,
@@ -187,24 +198,27 @@ def measured_lots(
 ) -> tuple[list[Statement], Measurement | None]:
     """Pay every lot of a national scheme on ``data``, measured once when the lots share their
     measuring rules but for the area each is let for (``measure.national``); each statement
-    then carries the data files, and the record accounting is the national measurement's
-    (returned beside the statements). Lots that cannot share a measurement are measured one by
+    then carries the data files and the national measurement's record accounting, saying it is
+    the whole extract's (``accounting["shared"]``; the measurement is returned beside the
+    statements). Lots that cannot share a measurement are measured one by
     one, each statement with its own accounting, and no national measurement is returned.
     ``as_of`` is the extract date, as for ``measured``."""
+    from pbrrules.measure.impacts import attach_impacts
     from pbrrules.measure.national import measure_lots
 
     shared = measure_lots(lots, data, reject_invalid=reject_invalid, as_of=as_of)
     if shared is None:
         alone = [measured(lot, data, reject_invalid=reject_invalid, as_of=as_of) for lot in lots]
         return [statement for statement, _ in alone], None
-    from pbrrules.measure.impacts import attach_impacts
-
-    info = DataInfo(tuple(_data_file(f) for f in shared.national.files), None)
-    statements = [
-        _evaluate(lot, attach_impacts(lot, figures, data.impacts), data=info,
-                  as_of=shared.national.as_of)
-        for lot, figures in zip(lots, shared.figures, strict=True)
-    ]
+    files = tuple(_data_file(f) for f in shared.national.files)
+    statements = []
+    for lot, figures in zip(lots, shared.figures, strict=True):
+        statement = _evaluate(lot, attach_impacts(lot, figures, data.impacts),
+                              data=DataInfo(files), as_of=shared.national.as_of)
+        offenders = sum(unit.figures.treatment.offenders for unit in statement.units)
+        note = SHARED_ACCOUNTING % (len(lots), wording.count(offenders))
+        accounting = {**shared.national.accounting.to_json(), "shared": note}
+        statements.append(attrs.evolve(statement, data=DataInfo(files, accounting)))
     return statements, shared.national
 
 

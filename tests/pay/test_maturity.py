@@ -185,7 +185,8 @@ def test_a_data_folder_states_its_extract_date_in_extract_json(tmp_path: Path) -
                                                               "extract file")  # fmt: skip
     assert statement.to_dict()["as_of_source"] == "extract file"
     assert statement.as_of.extracted_by == "test"
-    assert "extracted by test)." in api.render(statement, "markdown")
+    assert "**Extract date:** 2014-04-15 (stated by" in api.render(statement, "markdown")
+    assert "extracted by test)" in api.render(statement, "markdown")
 
 
 @pytest.mark.parametrize(
@@ -317,8 +318,8 @@ def test_markdown_and_csv_show_provisional_units_and_what_is_due(
     markdown = api.render(early, "markdown")
     assert "**Not final.** Provisional: not yet due: cohort year 2 is final on 2015" in markdown
     assert "is not yet due and pays **£0.00**" in markdown
-    rows = list(csv.DictReader(api.render(later, "csv").splitlines()))
-    repayment = next(r for r in rows if r["period"] == "year 2")
+    rows = list(csv.DictReader(api.render(later, "csv").removeprefix("\ufeff").splitlines()))
+    repayment = next(r for r in rows if r["period"] == "year 2" and r["record"] == "line")
     assert (repayment["final"], repayment["previous"], repayment["difference"]) == (
         "yes", "0.00", "-2000000.00"
     )

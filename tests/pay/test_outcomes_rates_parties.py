@@ -318,8 +318,7 @@ class TestParties:
         assert payee == {"Re-Entry Fund": Decimal("330000.00"), "Roca": Decimal("160000.00")}
         assert sum(payer.values()) == statement.total.amount
         [standing] = statement.limits
-        assert (standing.used.amount, standing.remaining.amount) == (
-            Decimal("150000.00"), Decimal("0.00"))
+        assert (standing.used, standing.left) == (Decimal("150000.00"), Decimal("0.00"))
 
     def test_the_statement_json_and_table_show_the_parties(self) -> None:
         statement = evaluate(contract(PARTIES), [unit(100, control_employed=None)])
@@ -333,8 +332,10 @@ class TestParties:
             "total": {"amount": "100000.00", "currency": "USD", "display": "$100,000.00"},
         }
         table = render_table(statement)
-        assert "paid by US Department of Labor" in table
-        assert "paid to Roca" in table
+        payers = table[table.index("Totals per payer"):table.index("Totals per payee")]
+        payees = table[table.index("Totals per payee"):]
+        assert "US Department of Labor" in payers
+        assert "Roca" in payees
         assert "cap federal_grant on what US Department of Labor pays" in table
 
     def test_a_contract_naming_no_parties_has_no_party_fields(self) -> None:
@@ -344,7 +345,7 @@ class TestParties:
         jsonschema.validate(data, SCHEMA)
         assert "payer" not in data["units"][0]["lines"][0]
         assert "by_payer" not in data["totals"]
-        assert "limits" not in data
+        assert data["limits"] == []  # every statement lists its limits' standing (none here)
 
 
 INVESTORS = """
@@ -364,7 +365,8 @@ class TestInvestorReturn:
         paid = line(statement, "success")
         assert paid.amount.amount == Decimal("20250000.00")  # 13.5m × (1 + 0.125 × 4)
         [standing] = statement.limits
-        assert standing.remaining.amount == Decimal("0.00")
+        assert standing.left == Decimal("0.00")
+        assert standing.derivation is not None
         assert "× (1 + 12.5% a year × 4 years, simple) = $20,250,000" in standing.derivation
 
     def test_compounded_return_in_whole_years(self) -> None:
@@ -463,8 +465,35 @@ def test_a_party_cap_per_cohort_reports_each_cohorts_standing() -> None:
     )
     described = [standing.describe() for standing in statement.limits]
     assert described == [
-        "cap federal_grant on what US Department of Labor pays in cohort released cohort 1: at "
-        "most $150,000; paid $100,000.00; $50,000.00 left",
-        "cap federal_grant on what US Department of Labor pays in cohort released cohort 2: at "
-        "most $150,000; paid $150,000.00; $0.00 left",
+        "cap federal_grant on what US Department of Labor pays (cohort 1): $150,000.00 allowed; "
+        "$100,000.00 paid under it; $50,000.00 left",
+        "cap federal_grant on what US Department of Labor pays (cohort 2): $150,000.00 allowed; "
+        "$150,000.00 paid under it; $0.00 left",
     ]
+
+
+def test_every_format_gives_each_lines_parties_and_the_totals_per_party() -> None:
+    """CSV (a row per payer and payee total, adding up to the total), Markdown and HTML (a
+    table per payer and payee, and each line's parties) say who pays whom."""
+    import csv
+    import io
+
+    from pbrrules.render.csv import render_csv
+    from pbrrules.render.html import render_html
+    from pbrrules.render.markdown import render_markdown
+
+    statement = evaluate(contract(PARTIES), [unit(100, control_employed=None)])
+    rows = list(csv.DictReader(io.StringIO(render_csv(statement, bom=False))))
+    payers = {r["payer"]: Decimal(r["amount"]) for r in rows if r["record"] == "payer total"}
+    payees = {r["payee"]: Decimal(r["amount"]) for r in rows if r["record"] == "payee total"}
+    assert payers == {p.party: p.total.amount for p in statement.by_payer}
+    assert payees == {p.party: p.total.amount for p in statement.by_payee}
+    assert sum(payers.values()) == sum(payees.values()) == statement.total.amount
+    assert all(r["payer"] and r["payee"] for r in rows if r["record"] == "line")
+    markdown = render_markdown(statement)
+    assert "## Totals per payer" in markdown
+    assert "## Totals per payee" in markdown
+    assert "  - Paid by US Department of Labor to Re-Entry Fund." in markdown
+    html = render_html(statement)
+    assert "<h2>Totals per payer</h2>" in html
+    assert "paid by US Department of Labor to Re-Entry Fund" in html

@@ -44,6 +44,7 @@ def test_a_price_per_unit_avoided_pays_the_units_the_improvement_is_worth() -> N
     contract = compile_contract(CONTRACT)
     [result] = run_examples(contract)
     assert result.passed, result
+    assert result.statement is not None
     [unit] = result.statement.units
     [line] = unit.lines
     assert line.amount.amount == Decimal("5360000.00")

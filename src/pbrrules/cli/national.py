@@ -18,7 +18,7 @@ from typing import TextIO
 from pbrrules import api
 from pbrrules.cli.common import EXIT_OK, EXIT_PROBLEMS, contract_files, write_atomically
 from pbrrules.errors import ContractError, OutcomeDataError
-from pbrrules.render import render
+from pbrrules.render import DEFAULT_WIDTH, render
 from pbrrules.render.national import national_json, national_markdown
 from pbrrules.render.pdf import PdfUnavailable, render_pdf
 from pbrrules.rules import Contract
@@ -102,4 +102,6 @@ def _lots(folder: Path) -> list[tuple[Path, Contract]] | None:
 def _text(statement: Statement, args: argparse.Namespace) -> str | bytes:
     if args.format == "pdf":
         return render_pdf(statement)
-    return render(statement, args.format)
+    return render(
+        statement, args.format, width=args.width or DEFAULT_WIDTH, bom=not args.csv_no_bom
+    )

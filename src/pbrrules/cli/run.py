@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import os
+import shutil
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -17,7 +18,7 @@ from pbrrules import api
 from pbrrules.cli.common import EXIT_OK, EXIT_PROBLEMS, write_atomically
 from pbrrules.cli.national import run_lots
 from pbrrules.errors import ContractError, OutcomeDataError
-from pbrrules.render import FORMATS, render
+from pbrrules.render import DEFAULT_WIDTH, FORMATS, Selection, render
 from pbrrules.render.pdf import PdfUnavailable, render_pdf
 
 if TYPE_CHECKING:
@@ -37,9 +38,10 @@ def register(subparsers: Any) -> None:
     run.add_argument("data", type=Path, metavar="DATA", help="folder of outcome record files")
     run.add_argument(
         "--format", choices=(*FORMATS, "pdf"), default="table",
-        help="table for people (default), json (schema pbr.statement/2), csv (one row per "
-        "payment line), markdown (a narrative statement), html (one self-contained page to sign "
-        "and send) or pdf (that page as PDF, with --output; needs the pdf extra)",
+        help="table for people (default), json (schema pbr.statement/2), csv (for spreadsheets: "
+        "a row per figure, payment line and total), markdown (a statement to send), html (one "
+        "self-contained page to sign and send) or pdf (that page as PDF, with --output; needs "
+        "the pdf extra)",
     )  # fmt: skip
     run.add_argument(
         "--output", type=Path, metavar="FILE",
@@ -66,7 +68,36 @@ def register(subparsers: Any) -> None:
         help="the JSON statement paid before (same contract): show per line what it stated, "
         "what is stated now and the difference, and what is due now or owed back",
     )  # fmt: skip
+    run.add_argument(
+        "--csv-no-bom", action="store_true",
+        help="with --format csv: leave out the UTF-8 byte order mark (by default it is written, "
+        "so that Excel reads £ and ≥ as such; a program that does not expect it may want this)",
+    )  # fmt: skip
+    _table_options(run)
     run.set_defaults(func=run_command)
+
+
+def _table_options(run: Any) -> None:
+    """The terminal table's options: its width, a summary, and a filter by period and area."""
+    run.add_argument(
+        "--width", type=_width, metavar="N",
+        help=f"lay the table out in N columns (default: the terminal's width, or "
+        f"{DEFAULT_WIDTH} when the output is not a terminal)",
+    )  # fmt: skip
+    run.add_argument(
+        "--summary", action="store_true",
+        help="with --format table: only the totals per area, contract year and term",
+    )  # fmt: skip
+    run.add_argument(
+        "--period", action="append", default=[], metavar="PERIOD",
+        help="with --format table: show only this period's cohort units (e.g. 2016-Q1; may be "
+        "given more than once); the statement says it is filtered and its totals are theirs",
+    )  # fmt: skip
+    run.add_argument(
+        "--area", action="append", default=[], metavar="AREA",
+        help="with --format table: show only this area's cohort units (may be given more than "
+        "once)",
+    )  # fmt: skip
 
 
 # ------------------------------------------------------------------------------------------------
@@ -75,6 +106,10 @@ def register(subparsers: Any) -> None:
 
 def run_command(args: argparse.Namespace) -> int:
     """``pbr-eval run CONTRACT DATA`` (or a folder of lots: ``cli.national``)."""
+    misuse = _table_misuse(args)
+    if misuse is not None:
+        print(f"pbr-eval: {misuse}", file=sys.stderr)
+        return EXIT_PROBLEMS
     if args.contract.is_dir():
         return run_lots(args, _report_data_error)
     if args.format == "pdf" and args.output is None:
@@ -123,6 +158,10 @@ def run_command(args: argparse.Namespace) -> int:
         return EXIT_PROBLEMS
     if previous is not None:
         statement = api.reconcile(statement, previous)
+    unknown = Selection(tuple(args.period), tuple(args.area)).unknown(statement)
+    if unknown is not None:
+        print(f"pbr-eval: --period/--area: {unknown}", file=sys.stderr)
+        return EXIT_PROBLEMS
     try:
         if args.reject_invalid is not None:
             write_rejects(args.reject_invalid, measurement.rejected)
@@ -201,6 +240,35 @@ def _unwritable(path: Path | None) -> str | None:
     return None
 
 
+def _table_misuse(args: argparse.Namespace) -> str | None:
+    """Why the table's options cannot be used as given (None when they can)."""
+    asked = [name for name, given in (("--summary", args.summary), ("--period", args.period),
+                                      ("--area", args.area)) if given]  # fmt: skip
+    if asked and args.format != "table":
+        return f"{' and '.join(asked)}: only with --format table (the other formats are the " \
+            "whole statement, as signed)"
+    if asked and args.contract.is_dir():
+        return f"{' and '.join(asked)}: only with one contract's statement, not a folder of lots"
+    return None
+
+
+def table_width(args: argparse.Namespace) -> int:
+    """``--width``; else the terminal's width when the table is printed on one (at most 120:
+    longer lines are hard to read); else the default."""
+    if args.width is not None:
+        return int(args.width)
+    if args.output is None and sys.stdout.isatty():
+        return min(shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns, 120)
+    return DEFAULT_WIDTH
+
+
+def _width(text: str) -> int:
+    """A ``--width``: a whole number of columns, at least 40."""
+    if not text.isdigit() or int(text) < 40:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of columns of at least 40")
+    return int(text)
+
+
 def _emit(args: argparse.Namespace, statement: Any) -> None:
     """Print the statement, or write it (atomically) to ``--output``."""
     colour = (
@@ -213,7 +281,15 @@ def _emit(args: argparse.Namespace, statement: Any) -> None:
         write_atomically(args.output, render_pdf(statement))
         print(f"statement written to {args.output}", file=sys.stderr)
         return
-    text = render(statement, args.format, colour=colour)
+    text = render(
+        statement,
+        args.format,
+        colour=colour,
+        width=table_width(args),
+        summary=args.summary,
+        selection=Selection(tuple(args.period), tuple(args.area)),
+        bom=not args.csv_no_bom,
+    )
     if args.output is None:
         sys.stdout.write(text)
     else:

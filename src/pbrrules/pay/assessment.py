@@ -377,6 +377,8 @@ class UnitAssessment:
                 continue
             truth = self.target(target.name)
             threshold, shown = _threshold_of(target, self.rules.comparisons, self.resolver)
+            boundary = truth.boundary
+            declared = next(c for c in self.rules.comparisons if c.name == target.comparison)
             targets.append(
                 TargetResult(
                     target.name,
@@ -388,6 +390,8 @@ class UnitAssessment:
                     target.direction,
                     threshold,
                     shown,
+                    boundary,
+                    None if boundary is None else _show_improvement(declared, boundary),
                 )
             )
         return tuple(measures), tuple(comparisons), tuple(targets)

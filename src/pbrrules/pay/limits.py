@@ -29,7 +29,7 @@ from attrs import frozen
 from pbrrules.pay.params import NotAssessable, Resolver
 from pbrrules.pay.rounding import minor_digits, payment_places, to_decimal
 from pbrrules.rules import Contract, InvestorReturn, Limit, Term
-from pbrrules.statement import LimitApplied, LimitStanding, Money, wording
+from pbrrules.statement import LimitApplied, LimitStanding, wording
 
 ScopeKey = tuple[object, ...]
 
@@ -133,9 +133,9 @@ class LimitLedger:
         self.payer = payer
         self.provider = provider
         self._used: dict[tuple[str, ScopeKey], Fraction] = {}
-        # the limits on one party's lines or on investors' return, by scope: their bound and
-        # how it was worked out, for the statement's standing
-        self._reported: dict[tuple[str, ScopeKey], tuple[Limit, Fraction, str]] = {}
+        #: Each limit in each scope a line has met: the limit, the scope in words, its bound,
+        #: and how the bound was worked out where it is not a figure as written.
+        self._met: dict[tuple[str, ScopeKey], tuple[Limit, str, Fraction, str | None]] = {}
 
     def apply_period(self, lines: Sequence[Asked]) -> list[Limited | NotAssessable]:
         """Trim the lines of one period (in cohort order, then term order) and record what
@@ -182,10 +182,12 @@ class LimitLedger:
                 key = self._key(limit, line.resolver, line.year)
                 bound = limit_bound(limit, line.resolver)
                 opened.bounds[limit.name] = (limit, key, bound)
-                if limit.party is not None or limit.investor_return is not None:
-                    self._reported.setdefault(
-                        key, (limit, bound, _bound_words(limit, line.resolver, self.currency))
-                    )
+                if key not in self._met:
+                    self._met[key] = (limit, _where(limit, line), bound,
+                                      _bound_words(limit, line.resolver, self.currency))
+                else:
+                    _, where, known, words = self._met[key]
+                    self._met[key] = (limit, where, min(known, bound), words)
         return opened
 
     def _party(self, limit: Limit, line: Asked) -> bool:
@@ -197,33 +199,24 @@ class LimitLedger:
         return (payer if limit.party.role == "payer" else payee) == limit.party.name
 
     def standing(self) -> tuple[LimitStanding, ...]:
-        """Each limit on one party's lines or on investors' return, in each scope it met: its
-        bound, what it let through and what is left under it."""
-        found = []
-        for key, (limit, bound, words) in self._reported.items():
-            used = self._used.get(key, Fraction(0))
-            digits = minor_digits(self.currency)
-            step = Fraction(1, 10**digits)
-            scope = key[1]
-            found.append(
-                LimitStanding(
-                    limit.name,
-                    limit.kind,
-                    limit.scope,
-                    limit.clause,
-                    _scope_words(scope),
-                    Money(to_decimal(_down(bound, step), digits), self.currency),
-                    Money(to_decimal(used, digits), self.currency),
-                    Money(
-                        to_decimal(_down(max(Fraction(0), bound - used), step), digits),
-                        self.currency,
-                    ),
-                    words,
-                    limit.party.role if limit.party else None,
-                    limit.party.name if limit.party else None,
-                )
+        """Every limit in every scope a line has met, in the order first met: its bound (and how
+        it was worked out, for a cap on investors' return), what the lines drew on it, what is
+        left under it, and the party whose lines it covers."""
+        digits = minor_digits(self.currency)
+        minor = Fraction(1, 10**digits)
+        return tuple(
+            LimitStanding(
+                limit.name, limit.kind, limit.scope, where, limit.clause,
+                # a bound between two minor units: what can be drawn is the one below it
+                to_decimal(_down(bound, minor), digits),
+                to_decimal(_down(self._used.get(key, Fraction(0)), minor), digits),
+                self.currency,
+                words,
+                limit.party.role if limit.party else None,
+                limit.party.name if limit.party else None,
             )
-        return tuple(found)
+            for key, (limit, where, bound, words) in self._met.items()
+        )
 
     def _trim(self, lines: list[_Open], name: str, key: tuple[str, ScopeKey]) -> None:
         """Trim ``lines`` (which share the limit ``name`` in scope ``key``) to what remains."""
@@ -290,6 +283,20 @@ class LimitLedger:
                 assert_never(limit.scope)
 
 
+def _where(limit: Limit, line: Asked) -> str:
+    """A limit's scope in words: ``contract year 1``, ``the contract``, ``2016-Q1 in Essex``."""
+    match limit.scope:
+        case "contract year":
+            return f"contract year {line.year}"
+        case "contract":
+            return "the contract"
+        case "cohort":
+            unit = line.resolver.unit
+            return f"{unit.period} in {unit.area}" if unit.area else unit.period
+        case _:
+            assert_never(limit.scope)
+
+
 def _down(value: Fraction, step: Fraction) -> Fraction:
     """``value`` rounded toward zero to a whole number of ``step``."""
     return Fraction(int(value / step)) * step
@@ -332,24 +339,13 @@ def _in_order(
     return shares
 
 
-def _scope_words(scope: ScopeKey) -> str | None:
-    """Which scope a standing is for: ``cohort adults 2015-Q1 in North``, ``contract year 2``,
-    or None over the contract."""
-    match scope:
-        case ("cohort", cohort, period, area):
-            return f"cohort {cohort} {period}" + (f" in {area}" if area else "")
-        case ("year", year):
-            return f"contract year {year}"
-        case _:
-            return None
-
-
-def _bound_words(limit: Limit, resolver: Resolver, currency: str) -> str:
-    """How a reported limit's bound was worked out, in the statement's words."""
+def _bound_words(limit: Limit, resolver: Resolver, currency: str) -> str | None:
+    """How a limit's bound was worked out, in the statement's words, where it is not a figure
+    of the contract as written (a cap on investors' return); None otherwise."""
+    if limit.investor_return is None:
+        return None
     amount = resolver.money(limit.amount)
     money = wording.money_fraction(amount, currency)
-    if limit.investor_return is None:
-        return money
     factor, how = return_factor(limit.investor_return, resolver)
     total = wording.money_fraction(amount * factor, currency)
     return f"principal {money} × {how} = {total}"

@@ -28,6 +28,7 @@ from decimal import Context, Decimal
 from fractions import Fraction
 from typing import Literal
 
+import attrs
 from attrs import frozen
 
 from pbrrules.pay.distributions import binomial_tail, normal_at_least, normal_quantile
@@ -50,6 +51,11 @@ class SignificanceResult:
     critical: Fraction
     z_squared: Fraction | None  # None when the variance is zero (z unbounded)
     derivation: str
+    #: The change that is just significant, for a chart to draw: critical value × standard
+    #: error, which is irrational, so an approximation (a normal quantile is held to 6
+    #: decimals); None where it is not one number (a control group: the pooled rate moves with
+    #: the result; the exact binomial test).
+    boundary: Fraction | None = None
 
 
 @frozen
@@ -176,9 +182,21 @@ def _one_proportion(
     exact = _exact_binomial(treated, null, sign, critical)
     if exact is not None:
         return exact
-    return _small_sample_warning(
+    result = _small_sample_warning(
         _verdict(name, critical, difference, variance, formula, direction), n * null * (1 - null)
     )
+    return attrs.evolve(result, boundary=_boundary(variance, critical.value))
+
+
+def _boundary(variance: Fraction, critical: Fraction) -> Fraction | None:
+    """critical × √variance (the root to 30 digits; a quantile critical value is itself held to
+    6 decimals): about the least change the one-proportion test finds significant, for drawing
+    only (verdicts compare z² exactly)."""
+    if variance <= 0:
+        return None
+    context = Context(prec=30)
+    root = context.sqrt(context.divide(Decimal(variance.numerator), Decimal(variance.denominator)))
+    return critical * Fraction(root)
 
 
 def _exact_binomial(
@@ -256,9 +274,7 @@ def _small_sample_warning(result: SignificanceResult, spread: Fraction) -> Signi
         f"; warning: N·p(1 − p) is {wording.number(spread)}, below {SMALL_SAMPLE}: the normal "
         "approximation is poor and the verdict unreliable"
     )
-    return SignificanceResult(
-        result.met, result.critical, result.z_squared, result.derivation + warning
-    )
+    return attrs.evolve(result, derivation=result.derivation + warning)
 
 
 def _verdict(

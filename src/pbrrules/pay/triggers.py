@@ -12,6 +12,7 @@ with and / or / not under Kleene's three-valued logic: ``not met and (anything)`
 from __future__ import annotations
 
 from collections.abc import Callable
+from fractions import Fraction
 from typing import Literal, assert_never
 
 from attrs import frozen
@@ -42,6 +43,9 @@ class Truth:
     reason: str
     #: The verdict in a few words ("target five_points met"), for a hurdle that cites it.
     summary: str = ""
+    #: For a target with a one-proportion significance test: the change just significant
+    #: (approximate; ``SignificanceResult.boundary``), for charts.
+    boundary: Fraction | None = None
 
     @property
     def met(self) -> bool:
@@ -94,13 +98,15 @@ def assess_target(target: Target, value: ComparisonValue, resolver: Resolver) ->
             parts[-1] += (
                 f", not {_article(target.direction)} {target.direction} of at least {wanted}"
             )
+    boundary = None
     if target.significance is not None:
         tested = significance.test(target.significance, value, target.direction, resolver)
         parts.append(tested.derivation)
         met = met and tested.met
+        boundary = tested.boundary
     verdict: Verdict = "met" if met else "not met"
     summary = f"target {target.name} {verdict}"
-    return Truth(verdict, "; ".join(parts) + f": {summary}", summary)
+    return Truth(verdict, "; ".join(parts) + f": {summary}", summary, boundary)
 
 
 def evaluate_trigger(

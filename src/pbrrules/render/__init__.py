@@ -1,4 +1,5 @@
-"""Statement -> text: a terminal table, JSON, CSV (one row per payment line), Markdown, HTML.
+"""Statement -> text: a terminal table, JSON, CSV (a row per figure, line and total), Markdown,
+HTML.
 
 ``render(statement, "table")`` and friends; each format has its own module. Rendering is pure:
 the same statement always gives the same text (colour only when asked for, on a terminal).
@@ -10,7 +11,7 @@ from typing import Literal, assert_never
 
 from pbrrules.render.csv import render_csv
 from pbrrules.render.markdown import render_markdown
-from pbrrules.render.table import render_table
+from pbrrules.render.table import DEFAULT_WIDTH, Selection, render_table
 from pbrrules.statement import Statement
 
 Format = Literal["table", "json", "csv", "markdown", "html"]
@@ -25,15 +26,27 @@ def render_html(statement: Statement) -> str:
     return page(statement)
 
 
-def render(statement: Statement, format: Format, *, colour: bool = False, width: int = 100) -> str:
-    """``statement`` as text in ``format``."""
+def render(
+    statement: Statement,
+    format: Format,
+    *,
+    colour: bool = False,
+    width: int = DEFAULT_WIDTH,
+    summary: bool = False,
+    selection: Selection | None = None,
+    bom: bool = True,
+) -> str:
+    """``statement`` as text in ``format`` (``width``, ``summary`` and ``selection``: the table's
+    options, see ``render.table``; ``bom``: whether CSV starts with a byte order mark)."""
     match format:
         case "table":
-            return render_table(statement, colour=colour, width=width)
+            return render_table(
+                statement, colour=colour, width=width, summary=summary, selection=selection
+            )
         case "json":
             return statement.to_json()
         case "csv":
-            return render_csv(statement)
+            return render_csv(statement, bom=bom)
         case "markdown":
             return render_markdown(statement)
         case "html":
@@ -43,8 +56,10 @@ def render(statement: Statement, format: Format, *, colour: bool = False, width:
 
 
 __all__ = [
+    "DEFAULT_WIDTH",
     "FORMATS",
     "Format",
+    "Selection",
     "render",
     "render_csv",
     "render_html",

@@ -9,8 +9,11 @@ from pbrrules.statement import wording
 
 def accounting_lines(accounting: Mapping[str, object]) -> list[str]:
     """One sentence per table: rows read, counted, excluded and rejected, with the reasons."""
-    lines = []
+    shared = accounting.get("shared")
+    lines = [f"{str(shared)[0].upper()}{str(shared)[1:]}."] if shared else []
     for key, table in sorted(accounting.items()):
+        if key == "shared":
+            continue
         if not isinstance(table, Mapping) or "rows" not in table:
             lines.append(f"{key}: {table}")
             continue

@@ -12,6 +12,7 @@ date in its metadata, a fixed hash salt for its element ids.
 from __future__ import annotations
 
 import io
+import itertools
 import re
 from collections.abc import Sequence
 from fractions import Fraction
@@ -23,6 +24,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
+from pbrrules.render.facts import label
 from pbrrules.statement import ComparisonResult, TargetResult, UnitResult
 
 #: matplotlib's RDF block (creator, format): nothing a reader needs, so not kept in the page.
@@ -91,16 +93,20 @@ def _point(unit: UnitResult, name: str) -> Point | None:
 
 def threshold_level(comparison: ComparisonResult, target: TargetResult) -> Fraction | None:
     """The measure's value at which ``target`` is just met, on the measure's own scale: a 5-point
-    reduction on a 58% baseline is 53%; a 10% relative reduction on 155 is 139.5."""
-    if target.threshold is None or comparison.comparator is None:
+    reduction on a 58% baseline is 53%; a 10% relative reduction on 155 is 139.5. For a target
+    decided by a one-proportion significance test, the change just significant in the unit (an
+    approximation, and one per cohort: it depends on the cohort's size)."""
+    wanted = [level for level in (target.threshold, target.boundary) if level is not None]
+    if not wanted or comparison.comparator is None:
         return None
+    change = max(wanted)  # a threshold and a significance test: both must be reached
     sign = -1 if target.direction == "reduction" else 1
     base = comparison.comparator
     match comparison.unit:
         case "points" | "absolute":
-            return base + sign * target.threshold
+            return base + sign * change
         case "percent":
-            return base * (1 + sign * target.threshold)
+            return base * (1 + sign * change)
         case _:
             assert_never(comparison.unit)
 
@@ -138,13 +144,14 @@ def _draw(axes: Axes, chart: Chart) -> None:
     measure = [float(p.measure) for p in chart.points]  # drawing only
     comparator = [float(p.comparator) for p in chart.points]  # drawing only
     axes.plot(xs, comparator, color=_COMPARATOR, marker="s", linestyle="-", linewidth=1,
-              label=f"comparator ({_plain(chart.comparison)})")
+              label=f"comparator ({_plain(label(chart.comparison))})")
     axes.plot(xs, measure, color=_MEASURE, marker="o", linestyle="none",
-              label=f"{_plain(chart.measure)} (cohort)")
-    for target in sorted({name for p in chart.points for name, _ in p.thresholds}):
+              label=f"{_plain(label(chart.measure))} (cohort)")
+    targets = sorted({name for p in chart.points for name, _ in p.thresholds})
+    for target, style in zip(targets, itertools.cycle(("--", ":", "-.")), strict=False):
         levels = [_level(p, target) for p in chart.points]
-        axes.plot(xs, levels, color=_THRESHOLD, linestyle="--", linewidth=1, drawstyle="steps-mid",
-                  label=f"target {_plain(target)} is met at or beyond")
+        axes.plot(xs, levels, color=_THRESHOLD, linestyle=style, linewidth=1, drawstyle="steps-mid",
+                  label=f"target {_plain(label(target))} is met at or beyond")
     axes.set_xticks(xs, [_plain(p.label) for p in chart.points], rotation=45 if len(xs) > 8 else 0,
                     ha="right" if len(xs) > 8 else "center")
     values = measure + comparator

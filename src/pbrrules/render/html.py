@@ -16,7 +16,6 @@ data files' hashes).
 from __future__ import annotations
 
 import functools
-import hashlib
 from collections.abc import Iterator
 
 import jinja2
@@ -25,7 +24,17 @@ from markupsafe import Markup
 
 from pbrrules.render.accounting import accounting_lines
 from pbrrules.render.charts import comparison_charts, render_svg
-from pbrrules.statement import SCHEMA, Line, Statement, UnitResult, wording
+from pbrrules.render.facts import (
+    extract,
+    folded,
+    humanise,
+    label,
+    party,
+    period,
+    reference,
+    split_empty,
+)
+from pbrrules.statement import SCHEMA, Line, Statement, wording
 
 
 @frozen
@@ -37,6 +46,8 @@ class ChartView:
     svg: Markup
     #: Whether some target of the comparison states a threshold (drawn as a dashed line).
     thresholds: bool
+    #: Whether some line is where a significance test is just passed (approximate, per cohort).
+    significance: bool = False
 
 
 @frozen
@@ -64,12 +75,12 @@ def _environment() -> jinja2.Environment:
 def render_html(statement: Statement) -> str:
     """The statement as one HTML page (UTF-8 text, a complete document)."""
     template = _environment().get_template("statement.html.j2")
-    shown, empty = _split_empty(statement.units)
+    shown, empty = split_empty(statement.units)
     return template.render(
         s=statement,
         contract=statement.contract,
         reference=reference(statement),
-        period=_period(statement),
+        period=period(statement),
         charts=_charts(statement),
         units=shown,
         empty=empty,
@@ -82,23 +93,13 @@ def render_html(statement: Statement) -> str:
         schema=SCHEMA,
         count=wording.count,
         status_words=_status_words,
+        label=label,
+        folded=folded,
+        money=wording.money,
+        humanise=humanise,
+        extract=extract(statement),
+        party=party,
     )
-
-
-def reference(statement: Statement) -> str:
-    """A reference that names this statement and no other: ``PBR-`` and the first 16 hex digits
-    of the SHA-256 of its JSON form (same contract, data and engine, same reference)."""
-    digest = hashlib.sha256(statement.to_json().encode("utf-8")).hexdigest()
-    return f"PBR-{digest[:16].upper()}"
-
-
-def _period(statement: Statement) -> str | None:
-    """``2011-10-01 to 2015-09-30``: the first index date to the last of any cohort unit."""
-    if not statement.units:
-        return None
-    start = min(unit.figures.start for unit in statement.units)
-    end = max(unit.figures.end for unit in statement.units)
-    return f"{start.isoformat()} to {end.isoformat()}"
 
 
 def _charts(statement: Statement) -> list[ChartView]:
@@ -108,30 +109,15 @@ def _charts(statement: Statement) -> list[ChartView]:
             chart.measure,
             Markup(render_svg(chart, f"chart{n}")),
             any(point.thresholds for point in chart.points),
+            any(
+                target.boundary is not None
+                for unit in statement.units
+                for target in unit.targets
+                if target.comparison == chart.comparison and not target.pooled
+            ),
         )
         for n, chart in enumerate(comparison_charts(statement.units), start=1)
     ]
-
-
-def _split_empty(units: tuple[UnitResult, ...]) -> tuple[list[UnitResult], list[UnitResult]]:
-    """Units to show in full, and units with no records and nothing paid (listed on one line:
-    a national run has many quarters not yet measured)."""
-    shown, empty = [], []
-    for unit in units:
-        if _is_empty(unit):
-            empty.append(unit)
-        else:
-            shown.append(unit)
-    return shown, empty
-
-
-def _is_empty(unit: UnitResult) -> bool:
-    return (
-        unit.cancelled is None
-        and unit.figures.treatment.offenders == 0
-        and (unit.figures.control is None or unit.figures.control.offenders == 0)
-        and all(line.amount.amount == 0 for line in unit.lines)
-    )
 
 
 def _limits(statement: Statement) -> Iterator[LimitView]:

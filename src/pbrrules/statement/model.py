@@ -13,6 +13,7 @@ the currency, exact values as fractions beside their display. Same inputs, same 
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
@@ -62,33 +63,44 @@ class LimitApplied:
 
 @frozen
 class LimitStanding:
-    """A limit on one party's lines, or on investors' return, in one scope after every line:
-    its bound (how it was worked out), what it let through, and what is left under it."""
+    """A cap or collar in one of its scopes (a contract year, the contract, a cohort unit) after
+    every line of the statement met it: what it allows (and, for a bound worked out from the
+    contract's figures such as a cap on investors' return, how), what the lines drew on it, and
+    what is left under it; for a limit on one party's lines, which party."""
 
     limit: str
     kind: str
     scope: str
+    #: The scope in words: ``contract year 1``, ``the contract``, ``2016-Q1 in Essex``.
+    where: str
     clause: str | None
-    #: Which scope: the cohort unit or contract year ("2015-Q1", "1"); None over the contract.
-    scope_key: str | None
-    bound: Money
-    used: Money
-    remaining: Money
-    derivation: str
+    bound: Decimal
+    used: Decimal
+    currency: str
+    #: How the bound was worked out, where it is not a figure of the contract as written
+    #: (``$13,500,000.00 × (1 + 12.5% a year × 4 years, simple) = $20,250,000.00``).
+    derivation: str | None = None
     party_role: str | None = None
     party: str | None = None
 
+    @property
+    def left(self) -> Decimal:
+        """What the lines may still draw in this scope (never below zero)."""
+        left = self.bound - self.used
+        return left if left > 0 else abs(left * 0)  # zero at the currency's places
+
     def describe(self) -> str:
-        """``cap investors (clause 6): principal $13,500,000.00 × ... = $20,250,000.00; paid
-        $1,200,000.00; $19,050,000.00 left``."""
-        clause = f" ({self.clause})" if self.clause else ""
+        """``cap pot (contract year 1): £10,000,000.00 allowed; £2,500,000.00 paid under it;
+        £7,500,000.00 left``; a cap on one party's lines says whose, a worked-out bound how."""
+        verb = "paid" if self.kind == "cap" else "deducted"
+        money = functools.partial(wording.money, currency=self.currency)
         whose = ""
         if self.party is not None:
             whose = f" on what {self.party} {'pays' if self.party_role == 'payer' else 'is paid'}"
-        where = f" in {self.scope_key}" if self.scope_key else ""
+        allowed = self.derivation or money(self.bound)
         return (
-            f"{self.kind} {self.limit}{clause}{whose}{where}: at most {self.derivation}; "
-            f"paid {self.used}; {self.remaining} left"
+            f"{self.kind} {self.limit}{whose} ({self.where}): {allowed} allowed; "
+            f"{money(self.used)} {verb} under it; {money(self.left)} left"
         )
 
     def to_json(self) -> JSON:
@@ -97,13 +109,14 @@ class LimitStanding:
             "limit": self.limit,
             "kind": self.kind,
             "scope": self.scope,
-            "scope_key": self.scope_key,
+            "where": self.where,
             "clause": self.clause,
             "party_role": self.party_role,
             "party": self.party,
-            "bound": self.bound.to_json(),
-            "used": self.used.to_json(),
-            "remaining": self.remaining.to_json(),
+            "allowed": Money(self.bound, self.currency).to_json(),
+            "derivation": self.derivation,
+            "used": Money(self.used, self.currency).to_json(),
+            "left": Money(self.left, self.currency).to_json(),
             "description": self.describe(),
         }
 
@@ -223,9 +236,18 @@ class TargetResult:
     #: threshold could not be worked out. Charts draw it; the verdict is in ``verdict``.
     threshold: Fraction | None = None
     threshold_display: str | None = None
+    #: For a target decided by a one-proportion significance test: the change that is just
+    #: significant in this cohort (critical value × standard error: irrational, so approximate,
+    #: about 6 significant digits), for charts; None otherwise. The verdict never reads it.
+    boundary: Fraction | None = None
+    boundary_display: str | None = None
 
     def to_json(self) -> JSON:
         """JSON form."""
+        boundary = None
+        if self.boundary is not None:
+            places = Decimal(self.boundary.numerator) / Decimal(self.boundary.denominator)
+            boundary = {"approximately": f"{places:.12f}", "display": self.boundary_display}
         return {
             "name": self.name,
             "comparison": self.comparison,
@@ -234,6 +256,7 @@ class TargetResult:
             "pooled": self.pooled,
             "direction": self.direction,
             "threshold": exact(self.threshold, self.threshold_display),
+            "significance_boundary": boundary,
             "derivation": self.derivation,
         }
 
@@ -550,7 +573,7 @@ class Statement:
     #: Totals per payer and per payee, when the contract names parties on its terms or caps.
     by_payer: tuple[PartyTotal, ...] = ()
     by_payee: tuple[PartyTotal, ...] = ()
-    #: Limits on one party's lines or on investors' return: what is left under each.
+    #: Every cap and collar a line met, per scope: allowed, drawn, left (``LimitStanding``).
     limits: tuple[LimitStanding, ...] = ()
 
     @property
@@ -591,8 +614,7 @@ class Statement:
         if self.by_payer or self.by_payee:
             totals["by_payer"] = [p.to_json() for p in self.by_payer]
             totals["by_payee"] = [p.to_json() for p in self.by_payee]
-        extra: JSON = {"limits": [s.to_json() for s in self.limits]} if self.limits else {}
-        return extra | {
+        return {
             "schema": SCHEMA,
             "engine": {"name": "pbrrules", "version": self.engine_version},
             "contract": {
@@ -614,6 +636,7 @@ class Statement:
             "as_of_stated_by": self.as_of.stated_by if self.as_of else None,
             "as_of_extracted_by": self.as_of.extracted_by if self.as_of else None,
             "reconciliation": self.reconciliation.to_json() if self.reconciliation else None,
+            "limits": [standing.to_json() for standing in self.limits],
             "units": [unit.to_json() for unit in self.units],
             "totals": totals,
         }

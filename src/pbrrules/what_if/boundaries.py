@@ -265,8 +265,11 @@ def _unique(expectations: list[rules.Expectation]) -> Iterator[rules.Expectation
 
 
 def _given(
-    given: rules.GivenFigures | rules.GivenValue, figure: str, period: str, value: int
-) -> rules.GivenFigures | rules.GivenValue:
+    given: rules.GivenFigures | rules.GivenValue | rules.GivenImpact,
+    figure: str,
+    period: str,
+    value: int,
+) -> rules.GivenFigures | rules.GivenValue | rules.GivenImpact:
     """A given line with ``figure`` set to ``value`` when it is the treatment's in ``period``."""
     if not isinstance(given, rules.GivenFigures) or given.control or given.period != period:
         return given
