@@ -13,6 +13,10 @@ each contract's header lists):
 - transforming-rehabilitation/: one extract holding three quarterly cohorts each for Cumbria and
   Lancashire (2015-Q4: 41.7% against its 49.9% baseline), Northumbria and Merseyside; each area
   file pays on its own area's records.
+- ventura-county-reentry/: 400 enrolled on formal probation and 400 controls, with arrests only
+  (offences.csv holds its header): 178 against 200 rearrested within 12 months (5.5 points, the
+  published breakeven) and 1,362 quarters without arrest; arrests with several charges share an
+  arrest_id, and arrests fall on the edges of the windows and quarters.
 
 Besides the counted records, every dataset holds records each contract must leave out:
 ineligible and excluded index events (with the reason in a column the contract names),
@@ -30,6 +34,7 @@ from __future__ import annotations
 import calendar
 import csv
 import datetime
+import json
 import random
 from pathlib import Path
 
@@ -261,6 +266,169 @@ def doncaster(rng: random.Random) -> Dataset:
 
 
 # ------------------------------------------------------------------------------------------------
+# Ventura County Project to Support Reentry (contracts/ventura-county-reentry.pbr)
+#
+# No offences: the contract counts arrests (rearrest within 12 months of enrolment, and the
+# quarters 1 to 4 after enrolment with no arrest), so offences.csv holds its header only. Its own
+# random generator, so adding it left the other datasets' records as they were.
+
+VENTURA_SEED = 20171109  # the Ventura County Star's report of the launch
+VENTURA_START, VENTURA_END = datetime.date(2017, 12, 1), datetime.date(2019, 11, 30)
+VENTURA_EXTRACT = datetime.date(2021, 6, 30)
+# group: (people, arrested within 12 months, quarters with an arrest among quarters 1 to 4).
+# 5.5 points fewer people rearrested than the control group (the published breakeven); the
+# rest illustrative: 1,600 - 238 = 1,362 clean quarters, against the controls' 1,332.
+VENTURA_GROUPS = {"treatment": (400, 178, 238), "control": (400, 200, 268)}
+CHARGES = ["probation violation", "drug possession", "theft", "trespass", "DUI", "vandalism"]
+
+
+def _quarter(day: datetime.date) -> int:
+    """The calendar quarter holding ``day``, numbered from year 0 (so quarters subtract)."""
+    return day.year * 4 + (day.month - 1) // 3
+
+
+def _quarter_days(quarter: int) -> tuple[datetime.date, datetime.date]:
+    """The first and last day of a quarter numbered as _quarter numbers it."""
+    first = datetime.date(quarter // 4, quarter % 4 * 3 + 1, 1)
+    return first, add_months(first, 3) - days(1)
+
+
+def ventura_counts(d: datetime.date, arrests: list[datetime.date]) -> tuple[bool, int]:
+    """What the contract counts for one person enrolled on d, worked out here independently of
+    pbrrules: whether any arrest is in [d, d + 12 months), and how many of quarters 1 to 4 after
+    d's own quarter hold an arrest (4 minus the clean quarters)."""
+    rearrested = any(d <= a < add_months(d, 12) for a in arrests)
+    arrest_quarters = {_quarter(a) for a in arrests} & set(range(_quarter(d) + 1, _quarter(d) + 5))
+    return rearrested, len(arrest_quarters)
+
+
+class Ventura:
+    """The rows of examples/ventura-county-reentry: index events (enrolments) and arrests, built
+    person by person to exact counts in each person's windows."""
+
+    def __init__(self, rng: random.Random):
+        self.rng = rng
+        self.index_rows: list[dict[str, str]] = []
+        self.arrests: list[dict[str, str]] = []
+        self.serial = self.arrest_serial = 0
+
+    def person(self, d: datetime.date, group: str, disposal: str = "formal_probation",
+               age: int | None = None) -> str:
+        self.serial += 1
+        offender = f"VC{self.serial:05d}"
+        self.index_rows.append({
+            "offender_id": offender, "index_date": d.isoformat(), "disposal": disposal,
+            "age": str(age if age is not None else self.rng.randint(18, 64)), "group": group,
+        })
+        return offender
+
+    def arrest(self, offender: str, day: datetime.date, charges: int = 1) -> None:
+        """One arrest; with several charges, several rows sharing its arrest_id (one arrest)."""
+        self.arrest_serial += 1
+        arrest_id = f"VCA{self.arrest_serial:05d}"
+        for charge in self.rng.sample(CHARGES, charges):
+            self.arrests.append({"offender_id": offender, "arrest_date": day.isoformat(),
+                                 "arrest_id": arrest_id, "charge": charge})
+
+    def charges(self) -> int:
+        return 1 + (self.rng.random() < 0.25) + (self.rng.random() < 0.1)
+
+    def write(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        _write(folder / "index_events.csv", ["offender_id", "index_date", "disposal", "age",
+                                             "group"], self.index_rows)
+        _write(folder / "offences.csv", OFFENCE_COLUMNS, [])
+        self.arrests.sort(key=lambda r: (r["offender_id"], r["arrest_date"], r["arrest_id"],
+                                         r["charge"]))
+        _write(folder / "arrests.csv", ["offender_id", "arrest_date", "arrest_id", "charge"],
+               self.arrests)
+        (folder / "extract.json").write_text(json.dumps({
+            "as_of": VENTURA_EXTRACT.isoformat(),
+            "extracted_by": "examples/generate.py (synthetic records, not an extract of real ones)",
+            "note": "After every enrolee's windows have closed: the last enrolment (30 Nov 2019), "
+                    "its fourth quarter after enrolment (2020-Q4), and six months more.",
+        }, indent=2) + "\n", encoding="utf-8")
+
+
+def _ventura_group(v: Ventura, group: str, n: int, rearrested: int, arrest_quarters: int) -> None:
+    """n people enrolled in the period: ``rearrested`` of them arrested within 12 months, and
+    ``arrest_quarters`` quarters among quarters 1 to 4 after enrolment holding an arrest, with
+    the edges the counting must get right: an arrest on the enrolment date, on the last day of
+    the enrolment quarter (rearrest, but no clean quarter lost), on the first day of quarter 1,
+    exactly 12 months after enrolment (no rearrest, but quarter 4 lost), on the last day of
+    quarter 4, and on the first day of quarter 5 (neither)."""
+    rng = v.rng
+    span = (VENTURA_END - VENTURA_START).days
+    dates = sorted(VENTURA_START + days(rng.randint(0, span)) for _ in range(n))
+    people = [v.person(d, group) for d in dates]
+    arrests: list[list[datetime.date]] = [[] for _ in range(n)]
+    order = list(range(n))
+    rng.shuffle(order)
+    caught, free = order[:rearrested], order[rearrested:]
+    edges = ["index_date", "end_of_quarter_0", "start_of_quarter_1"]
+    for j, i in enumerate(caught):  # one arrest each in [d, d + 12 months)
+        d = dates[i]
+        q0 = _quarter(d)
+        edge = edges[j] if j < len(edges) else ""
+        if edge == "index_date":
+            day = d
+        elif edge == "end_of_quarter_0":
+            day = _quarter_days(q0)[1]
+        elif edge == "start_of_quarter_1":
+            day = _quarter_days(q0 + 1)[0]
+        else:
+            day = d + days(rng.randint(0, (add_months(d, 12) - d).days - 1))
+        arrests[i].append(day)
+    free_edges = ["exactly_12_months", "end_of_quarter_4", "start_of_quarter_5"]
+    for j, i in enumerate(free[:len(free_edges)]):  # edges of people not rearrested
+        d, q0 = dates[i], _quarter(dates[i])
+        arrests[i].append({"exactly_12_months": add_months(d, 12),
+                           "end_of_quarter_4": _quarter_days(q0 + 4)[1],
+                           "start_of_quarter_5": _quarter_days(q0 + 5)[0]}[free_edges[j]])
+    total = sum(ventura_counts(dates[i], arrests[i])[1] for i in range(n))
+    assert total <= arrest_quarters, (group, total)
+    while total < arrest_quarters:  # another arrest in a quarter not yet lost, inside 12 months
+        i = rng.choice(caught)
+        d, q0 = dates[i], _quarter(dates[i])
+        lost = {_quarter(a) for a in arrests[i]}
+        open_quarters = [q for q in range(q0 + 1, q0 + 5) if q not in lost
+                         and _quarter_days(q)[0] < add_months(d, 12)]
+        if not open_quarters:
+            continue
+        first, last = _quarter_days(rng.choice(open_quarters))
+        last = min(last, add_months(d, 12) - days(1))
+        arrests[i].append(first + days(rng.randint(0, (last - first).days)))
+        total += 1
+    for i in range(n):
+        if rng.random() < 0.15:  # an arrest before enrolment: counted nowhere
+            arrests[i].append(dates[i] - days(rng.randint(1, 400)))
+        for day in arrests[i]:
+            v.arrest(people[i], day, v.charges())
+    counted = [ventura_counts(dates[i], arrests[i]) for i in range(n)]
+    assert sum(r for r, _ in counted) == rearrested, group
+    assert sum(q for _, q in counted) == arrest_quarters, group
+
+
+def ventura_county_reentry() -> Ventura:
+    """400 enrolled and 400 controls on formal probation, with exact counts in their windows;
+    besides them, people the contract leaves out: on parole (not formal probation), aged 17,
+    and enrolled after the period."""
+    v = Ventura(random.Random(VENTURA_SEED))
+    for group, (n, rearrested, arrest_quarters) in VENTURA_GROUPS.items():
+        _ventura_group(v, group, n, rearrested, arrest_quarters)
+    for k in range(6):
+        d = VENTURA_START + days(60 * k + 5)
+        who = v.person(d, "treatment", disposal="parole")
+        v.arrest(who, d + days(30))
+        who = v.person(d + days(3), "treatment", age=17)
+        v.arrest(who, d + days(40), 2)
+    for d in (datetime.date(2019, 12, 2), datetime.date(2020, 1, 15)):  # after the period
+        late = v.person(d, "treatment")
+        v.arrest(late, d + days(20))
+    return v
+
+
+# ------------------------------------------------------------------------------------------------
 # Transforming Rehabilitation (contracts/transforming-rehabilitation/<area>.pbr)
 
 TR_AREAS = {
@@ -356,6 +524,7 @@ def main() -> None:
     peterborough(rng).write(HERE / "peterborough")
     doncaster(rng).write(HERE / "doncaster")
     transforming_rehabilitation(rng).write(HERE / "transforming-rehabilitation")
+    ventura_county_reentry().write(HERE / "ventura-county-reentry")
 
 
 if __name__ == "__main__":

@@ -105,5 +105,17 @@ for area, stem in (("Northumbria", "northumbria"), ("Merseyside", "merseyside"))
     check(f"{area} 2015-Q4 cuts both measures: frequency target",
           verdict(q4, "frequency_target"), "met")
 
+# Ventura County Project to Support Reentry (Ventura County Star, 9 Nov 2017: breakeven at a
+# rearrest rate about 5-6% below the control group's), at the illustrative prices
+s = statement("contracts/ventura-county-reentry.pbr", "examples/ventura-county-reentry")
+e = unit(s, "enrolment")
+check("Ventura rearrest rate (%)", pct(measure(e, "rearrest_rate")), 44.5)
+check("Ventura control rearrest rate (%)", pct(measure(e, "rearrest_rate", "control")), 50.0)
+check("Ventura reduction (points): the breakeven", pct(improvement(e, "rearrest_change")), 5.5)
+check("Ventura clean quarters per 100 enrolled", measure(e, "clean_quarters"), Fraction(681, 2))
+check("Ventura clean quarters paid by the County", paid(e, "clean_quarter_payment"), "1498200.00")
+check("Ventura rearrest reduction paid by the BSCC", paid(e, "recidivism_payment"), "1100000.00")
+check("Ventura total: about the $2.6m invested", s["totals"]["overall"]["amount"], "2598200.00")
+
 print(f"{len(failures)} failure(s)")
 sys.exit(1 if failures else 0)

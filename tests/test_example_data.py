@@ -113,3 +113,45 @@ def test_a_statement_says_which_values_are_illustrative() -> None:
     marked = [(entry["kind"], entry["name"]) for entry in s["contract"]["illustrative"]]
     assert ("parameter", "baseline_2009") in marked
     assert ("parameter", "core_contract_value") in marked
+
+
+VENTURA = ("contracts/ventura-county-reentry.pbr", "examples/ventura-county-reentry")
+
+
+def test_ventura_rearrest_is_5_5_points_below_the_control_group_the_published_breakeven() -> None:
+    """178 of 400 enrolled against 200 of 400 controls arrested within 12 months (VC Star, 9 Nov
+    2017: breakeven at a rate about 5-6% lower); several charges at one arrest are one arrest."""
+    enrolment = unit(statement(*VENTURA), "enrolment")
+    assert measure(enrolment, "rearrest_rate") == Fraction(178, 400)
+    assert measure(enrolment, "rearrest_rate", "control") == Fraction(200, 400)
+    assert improvement(enrolment, "rearrest_change") == Fraction(55, 1000)
+    assert paid(enrolment, "recidivism_payment") == "1100000.00"
+
+
+def test_ventura_pays_each_clean_quarter_and_each_payer_its_own_outcome() -> None:
+    """1,362 quarters without arrest among quarters 1 to 4 after enrolment, at $1,100: the
+    County's $1,498,200; the BSCC's $1,100,000 for the 5.5 points; $2,598,200 to the investors,
+    about the $2.6m they put in."""
+    s = statement(*VENTURA)
+    enrolment = unit(s, "enrolment")
+    assert measure(enrolment, "clean_quarters") == Fraction(100 * 1362, 400)
+    assert measure(enrolment, "clean_quarters", "control") == Fraction(100 * 1332, 400)
+    assert paid(enrolment, "clean_quarter_payment") == "1498200.00"
+    payers = {p["party"]: p["total"]["amount"] for p in s["totals"]["by_payer"]}
+    assert payers == {
+        "Ventura County": "1498200.00",
+        "California Board of State and Community Corrections": "1100000.00",
+    }
+    assert s["totals"]["overall"]["amount"] == "2598200.00"
+
+
+def test_ventura_s_statement_names_its_units_and_both_payers() -> None:
+    compiled = pbrrules.load_contract(ROOT / VENTURA[0])
+    result = pbrrules.evaluate_folder(compiled, ROOT / VENTURA[1])
+    text = pbrrules.render_statement(result, "table")
+    assert "1,362 quarters without arrest" in text
+    assert "178 people arrested" in text
+    payers = text.split("Totals per payer\n")[1].split("\n\n")[0]
+    assert "Ventura County " in payers
+    assert "California Board of State and Community Corrections " in payers
+    assert "reoffence" not in text

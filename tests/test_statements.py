@@ -28,6 +28,9 @@ RUNS = {
     "tr-cumbria-lancashire": (f"{TR}/cumbria-lancashire.pbr", TR_DATA),
     "tr-northumbria": (f"{TR}/northumbria.pbr", TR_DATA),
     "tr-merseyside": (f"{TR}/merseyside.pbr", TR_DATA),
+    "ventura-county-reentry": (
+        "contracts/ventura-county-reentry.pbr", "examples/ventura-county-reentry"
+    ),
 }
 SUFFIX: dict[Format, str] = {
     "table": "txt", "json": "json", "csv": "csv", "markdown": "md", "html": "html",
