@@ -28,6 +28,9 @@ RUNS = {
     "tr-cumbria-lancashire": (f"{TR}/cumbria-lancashire.pbr", TR_DATA),
     "tr-northumbria": (f"{TR}/northumbria.pbr", TR_DATA),
     "tr-merseyside": (f"{TR}/merseyside.pbr", TR_DATA),
+    "salt-lake-county-reach": (
+        "contracts/salt-lake-county-reach.pbr", "examples/salt-lake-county-reach"
+    ),
 }
 SUFFIX: dict[Format, str] = {
     "table": "txt", "json": "json", "csv": "csv", "markdown": "md", "html": "html",
