@@ -13,6 +13,10 @@ each contract's header lists):
 - transforming-rehabilitation/: one extract holding three quarterly cohorts each for Cumbria and
   Lancashire (2015-Q4: 41.7% against its 49.9% baseline), Northumbria and Merseyside; each area
   file pays on its own area's records.
+- salt-lake-county-reach/: 225 participants and 225 controls with custody spells, arrests and
+  quarterly wage records (no offences): 26,800 fewer days in jail or prison and 225 fewer
+  arrests over four years than the control group (the published target impact), and 1,190
+  quarters employed against 952 (illustrative).
 
 Besides the counted records, every dataset holds records each contract must leave out:
 ineligible and excluded index events (with the reason in a column the contract names),
