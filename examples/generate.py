@@ -34,6 +34,7 @@ from __future__ import annotations
 import calendar
 import csv
 import datetime
+import itertools
 import json
 import random
 from pathlib import Path
@@ -431,7 +432,7 @@ class Reach:
             free = length - k - len(parts)  # at least a day apart: every spell its own days
             cuts = sorted(self.rng.randint(0, free) for _ in parts)
             at, used = d, 0
-            for part, cut in zip(parts, cuts):
+            for part, cut in zip(parts, cuts, strict=True):
                 at = d + days(cut + used)
                 facility = self.rng.choice(["Salt Lake County Jail", "Utah State Prison"])
                 self.spell(offender, at, at + days(part - 1), facility)
@@ -441,7 +442,7 @@ class Reach:
         """``total`` in ``parts`` whole numbers of at least 1."""
         cuts = sorted(self.rng.sample(range(1, total), parts - 1)) if parts > 1 else []
         edges = [0, *cuts, total]
-        return [b - a for a, b in zip(edges, edges[1:])]
+        return [b - a for a, b in itertools.pairwise(edges)]
 
     # -- arrests: n arrests in the window ----------------------------------------------------
 
@@ -555,7 +556,7 @@ def salt_lake_county_reach() -> Reach:
         ):
             rng.shuffle(order)
             split = _bounded_split(rng, total, count, most)
-            for j, (i, k) in enumerate(zip(order, split)):
+            for j, (i, k) in enumerate(zip(order[:count], split, strict=True)):
                 if fill == "custody":
                     shape = shapes[j] if j < len(shapes) and k > 40 else "apart"
                     reach.custody_days(people[i], dates[i], k, shape)
