@@ -17,6 +17,10 @@ each contract's header lists):
   (offences.csv holds its header): 178 against 200 rearrested within 12 months (5.5 points, the
   published breakeven) and 1,362 quarters without arrest; arrests with several charges share an
   arrest_id, and arrests fall on the edges of the windows and quarters.
+- salt-lake-county-reach/: 225 participants and 225 controls with custody spells, arrests and
+  quarterly wage records (no offences): 26,800 fewer days in jail or prison and 225 fewer
+  arrests over four years than the control group (the published target impact), and 1,190
+  quarters employed against 952 (illustrative).
 
 Besides the counted records, every dataset holds records each contract must leave out:
 ineligible and excluded index events (with the reason in a column the contract names),
@@ -34,6 +38,7 @@ from __future__ import annotations
 import calendar
 import csv
 import datetime
+import itertools
 import json
 import random
 from pathlib import Path
@@ -519,12 +524,246 @@ def _share(total: int, weights: list[int]) -> list[int]:
     return shares
 
 
+
+# ------------------------------------------------------------------------------------------------
+# Salt Lake County REACH (contracts/salt-lake-county-reach.pbr)
+#
+# No offences: the contract measures days in jail or prison (custody spells), statewide arrests
+# and quarters employed (wage records), so offences.csv holds its header only. Its own random
+# generator, so adding it left the other datasets' records as they were.
+
+REACH_SEED = 20161214  # the date of the Pay for Success Agreement
+REACH_START, REACH_END = datetime.date(2017, 1, 1), datetime.date(2018, 12, 31)
+REACH_EXTRACT = datetime.date(2023, 6, 30)
+# group: (people, with custody, days, arrested, arrests, employed, quarters employed).
+# 26,800 days and 225 arrests fewer than the control group (published); the rest illustrative:
+# days 35.0% and arrests 35.0% below the control group's, quarters employed 25% above.
+REACH_GROUPS = {
+    "treatment": (225, 170, 49_770, 160, 418, 170, 1_190),
+    "control": (225, 200, 76_570, 190, 643, 150, 952),
+}
+
+
+class Reach:
+    """The rows of examples/salt-lake-county-reach: index events, custody spells, arrests and
+    wage records, built person by person to exact counts in each person's windows."""
+
+    def __init__(self, rng: random.Random):
+        self.rng = rng
+        self.index_rows: list[dict[str, str]] = []
+        self.custody: list[dict[str, str]] = []
+        self.arrests: list[dict[str, str]] = []
+        self.wages: list[dict[str, str]] = []
+        self.serial = self.arrest_serial = 0
+        self.shapes: dict[str, int] = {}
+
+    def person(self, index_date: datetime.date, group: str) -> str:
+        self.serial += 1
+        offender = f"SL{self.serial:05d}"
+        self.index_rows.append({"offender_id": offender, "index_date": index_date.isoformat(),
+                                "group": group})
+        return offender
+
+    # -- custody: k days in [d, d + 48 months) ---------------------------------------------
+
+    def spell(self, offender: str, start: datetime.date, end: datetime.date | None,
+              facility: str) -> None:
+        self.custody.append({"offender_id": offender, "start_date": start.isoformat(),
+                             "end_date": end.isoformat() if end else "", "facility": facility})
+
+    def custody_days(self, offender: str, d: datetime.date, k: int, shape: str) -> None:
+        """Spells holding exactly k days of the window [d, d + 48 months), in one of the shapes
+        the data standard must count right: spells apart, an open spell (to the extract date),
+        two overlapping spells (a day counted once), a spell crossing the window's end or its
+        start (only the days inside count)."""
+        end = add_months(d, 48)
+        length = (end - d).days
+        assert 1 <= k <= length - 40
+        self.shapes[shape] = self.shapes.get(shape, 0) + 1
+        if shape == "open":
+            self.spell(offender, end - days(k), None, "Utah State Prison")
+        elif shape == "crossing_end":
+            self.spell(offender, end - days(k), end + days(self.rng.randint(1, 90)),
+                       "Utah State Prison")
+        elif shape == "crossing_start":
+            self.spell(offender, d - days(self.rng.randint(1, 30)), d + days(k - 1),
+                       "Salt Lake County Jail")
+        elif shape == "overlap":  # jail holds him on remand while prison records its own spell
+            first = self.rng.randint(k // 2, k - 1)
+            start = d + days(self.rng.randint(0, length - k - 1))
+            self.spell(offender, start, start + days(first - 1), "Salt Lake County Jail")
+            self.spell(offender, start + days(first - 1 - self.rng.randint(0, first - 1)),
+                       start + days(k - 1), "Utah State Prison")
+        else:
+            parts = self._split(k, min(3, k))
+            free = length - k - len(parts)  # at least a day apart: every spell its own days
+            cuts = sorted(self.rng.randint(0, free) for _ in parts)
+            at, used = d, 0
+            for part, cut in zip(parts, cuts, strict=True):
+                at = d + days(cut + used)
+                facility = self.rng.choice(["Salt Lake County Jail", "Utah State Prison"])
+                self.spell(offender, at, at + days(part - 1), facility)
+                used += part + 1
+
+    def _split(self, total: int, parts: int) -> list[int]:
+        """``total`` in ``parts`` whole numbers of at least 1."""
+        cuts = sorted(self.rng.sample(range(1, total), parts - 1)) if parts > 1 else []
+        edges = [0, *cuts, total]
+        return [b - a for a, b in itertools.pairwise(edges)]
+
+    # -- arrests: n arrests in the window ----------------------------------------------------
+
+    def arrest(self, offender: str, day: datetime.date, charges: int = 1) -> None:
+        self.arrest_serial += 1
+        arrest_id = f"SLA{self.arrest_serial:05d}"
+        for charge in self.rng.sample(["drug possession", "theft", "trespass", "assault",
+                                       "probation violation", "DUI"], charges):
+            self.arrests.append({"offender_id": offender, "arrest_date": day.isoformat(),
+                                 "arrest_id": arrest_id, "charge": charge})
+
+    def arrests_in_window(self, offender: str, d: datetime.date, n: int, first: bool) -> None:
+        """n arrests in [d, d + 48 months), some with several charges (rows sharing an
+        arrest_id: one arrest); with ``first`` the first is on the index date itself."""
+        length = (add_months(d, 48) - d).days
+        for i in range(n):
+            day = d if (first and i == 0) else d + days(self.rng.randint(0, length - 1))
+            self.arrest(offender, day, 2 if self.rng.random() < 0.2 else 1)
+
+    # -- wage records: q quarters employed among quarters 1 to 8 after the index date --------
+
+    def wage(self, offender: str, quarter: tuple[int, int], employed: bool,
+             earnings: str) -> None:
+        self.wages.append({"offender_id": offender, "quarter": f"{quarter[0]}-Q{quarter[1]}",
+                           "employed": "yes" if employed else "no", "earnings": earnings})
+
+    def employment(self, offender: str, d: datetime.date, q: int) -> None:
+        """q of the eight quarters after the index date's quarter with wage records saying
+        employed; one person in ten has two employers in one of them (counted once)."""
+        chosen = sorted(self.rng.sample(range(1, 9), q))
+        for n in chosen:
+            quarter = _quarter_after(d, n)
+            self.wage(offender, quarter, True, self._earnings())
+            if self.rng.random() < 0.1:
+                self.wage(offender, quarter, True, self._earnings())
+
+    def _earnings(self) -> str:
+        return f"{self.rng.randint(50_000, 900_000) / 100:.2f}"
+
+    # -- records no measure counts -------------------------------------------------------------
+
+    def noise(self, offender: str, d: datetime.date) -> None:
+        """One record outside every window: custody or an arrest before the index date or from
+        the window's end, a wage record in the index date's own quarter or the ninth after, or
+        a wage record saying not employed."""
+        end = add_months(d, 48)
+        kind = self.rng.choice(["spell_before", "arrest_before", "arrest_at_end", "arrest_after",
+                                "quarter_0", "quarter_9", "not_employed"])
+        if kind == "spell_before":
+            start = d - days(self.rng.randint(60, 400))
+            self.spell(offender, start, start + days(self.rng.randint(0, 50)),
+                       "Salt Lake County Jail")
+        elif kind == "arrest_before":
+            self.arrest(offender, d - days(self.rng.randint(1, 300)))
+        elif kind == "arrest_at_end":  # the window runs up to, not including, its end
+            self.arrest(offender, end)
+        elif kind == "arrest_after":
+            self.arrest(offender, end + days(self.rng.randint(1, 200)))
+        elif kind == "quarter_0":
+            self.wage(offender, _quarter_after(d, 0), True, self._earnings())
+        elif kind == "quarter_9":
+            self.wage(offender, _quarter_after(d, 9), True, self._earnings())
+        else:
+            self.wage(offender, _quarter_after(d, self.rng.randint(1, 8)), False, "0.00")
+
+    def write(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        _write(folder / "index_events.csv", ["offender_id", "index_date", "group"],
+               self.index_rows)
+        _write(folder / "offences.csv", OFFENCE_COLUMNS, [])
+        self.custody.sort(key=lambda r: (r["offender_id"], r["start_date"], r["end_date"]))
+        _write(folder / "custody.csv", ["offender_id", "start_date", "end_date", "facility"],
+               self.custody)
+        self.arrests.sort(key=lambda r: (r["offender_id"], r["arrest_date"], r["arrest_id"],
+                                         r["charge"]))
+        _write(folder / "arrests.csv", ["offender_id", "arrest_date", "arrest_id", "charge"],
+               self.arrests)
+        self.wages.sort(key=lambda r: (r["offender_id"], r["quarter"]))
+        _write(folder / "employment.csv", ["offender_id", "quarter", "employed", "earnings"],
+               self.wages)
+        (folder / "extract.json").write_text(json.dumps({
+            "as_of": REACH_EXTRACT.isoformat(),
+            "extracted_by": "examples/generate.py (synthetic records, not an extract of real ones)",
+            "note": "After every enrolee's four-year window has closed: the last enrolment "
+                    "(31 Dec 2018) plus 48 months, and six months more.",
+        }, indent=2) + "\n", encoding="utf-8")
+
+
+def _quarter_after(d: datetime.date, n: int) -> tuple[int, int]:
+    """The calendar quarter n quarters after the index date's own (n = 0: its own)."""
+    q0 = d.year * 4 + (d.month - 1) // 3 + n
+    return q0 // 4, q0 % 4 + 1
+
+
+def salt_lake_county_reach() -> Reach:
+    """225 participants and 225 controls enrolled in 2017-18, with exact counts in their
+    windows; two enrolled after the period (outside every window, with records of their own)."""
+    reach = Reach(random.Random(REACH_SEED))
+    rng = reach.rng
+    shapes = ["open", "crossing_end", "crossing_start", "overlap"]
+    for group, (n, jailed, total_days, arrested, total_arrests, employed, quarters) in \
+            REACH_GROUPS.items():
+        dates = sorted(REACH_START + days(rng.randint(0, (REACH_END - REACH_START).days))
+                       for _ in range(n))
+        people = [reach.person(d, group) for d in dates]
+        order = list(range(n))
+        for count, total, most, fill in (
+            (jailed, total_days, 1_200, "custody"),
+            (arrested, total_arrests, 12, "arrests"),
+            (employed, quarters, 8, "employment"),
+        ):
+            rng.shuffle(order)
+            split = _bounded_split(rng, total, count, most)
+            for j, (i, k) in enumerate(zip(order[:count], split, strict=True)):
+                if fill == "custody":
+                    shape = shapes[j] if j < len(shapes) and k > 40 else "apart"
+                    reach.custody_days(people[i], dates[i], k, shape)
+                elif fill == "arrests":
+                    reach.arrests_in_window(people[i], dates[i], k, first=(j == 0))
+                else:
+                    reach.employment(people[i], dates[i], k)
+        for i in range(n):
+            if rng.random() < 0.3:
+                reach.noise(people[i], dates[i])
+        # a "no" row for a quarter in the window, whatever else the person has
+        reach.wage(people[1], _quarter_after(dates[1], 1), False, "0.00")
+    for d in (datetime.date(2019, 1, 7), datetime.date(2019, 2, 11)):  # after the period
+        late = reach.person(d, "treatment")
+        reach.arrest(late, d + days(40))
+        reach.spell(late, d + days(40), d + days(45), "Salt Lake County Jail")
+        reach.wage(late, _quarter_after(d, 1), True, "3120.00")
+    return reach
+
+
+def _bounded_split(rng: random.Random, total: int, parts: int, most: int) -> list[int]:
+    """``total`` in ``parts`` whole numbers from 1 to ``most``, in random order."""
+    assert parts <= total <= parts * most
+    counts = [1] * parts
+    left = total - parts
+    while left:
+        i = rng.randrange(parts)
+        step = min(left, most - counts[i], rng.randint(1, max(1, total // parts)))
+        counts[i] += step
+        left -= step
+    return counts
+
+
 def main() -> None:
     rng = random.Random(SEED)
     peterborough(rng).write(HERE / "peterborough")
     doncaster(rng).write(HERE / "doncaster")
     transforming_rehabilitation(rng).write(HERE / "transforming-rehabilitation")
     ventura_county_reentry().write(HERE / "ventura-county-reentry")
+    salt_lake_county_reach().write(HERE / "salt-lake-county-reach")
 
 
 if __name__ == "__main__":

@@ -116,6 +116,21 @@ check("Ventura clean quarters per 100 enrolled", measure(e, "clean_quarters"), F
 check("Ventura clean quarters paid by the County", paid(e, "clean_quarter_payment"), "1498200.00")
 check("Ventura rearrest reduction paid by the BSCC", paid(e, "recidivism_payment"), "1100000.00")
 check("Ventura total: about the $2.6m invested", s["totals"]["overall"]["amount"], "2598200.00")
+# Salt Lake County REACH (Nonprofit Finance Fund, "Salt Lake County REACH", 2017; Living Cities,
+# 2017: at target, 26,800 fewer days in jail or prison and 225 fewer arrests; Urban Institute fact
+# sheet: $200 per day, $250 per arrest, $450 per quarter, at most $5.95m)
+s = statement("contracts/salt-lake-county-reach.pbr", "examples/salt-lake-county-reach")
+e = unit(s, "enrolment")
+check("REACH days in jail or prison avoided", improvement(e, "days_avoided") * 225, 26800)
+check("REACH arrests avoided", improvement(e, "arrests_avoided") * 225, 225)
+check("REACH days reduction (%)", pct(improvement(e, "days_reduction")), 35.0)
+check("REACH arrests reduction (%)", pct(improvement(e, "arrests_reduction")), 35.0)
+check("REACH employment improvement (%)", pct(improvement(e, "employment_improvement")), 25.0)
+check("REACH days payment ($200 a day)", paid(e, "days_payment"), "5360000.00")
+check("REACH arrests payment ($250 an arrest)", paid(e, "arrests_payment"), "56250.00")
+check("REACH employment payment (capped)", paid(e, "employment_payment"), "533750.00")
+check("REACH the County pays its $5.95m maximum",
+      sum(Fraction(line["amount"]["amount"]) for line in e["lines"]), 5950000)
 
 print(f"{len(failures)} failure(s)")
 sys.exit(1 if failures else 0)

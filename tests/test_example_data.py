@@ -155,3 +155,69 @@ def test_ventura_s_statement_names_its_units_and_both_payers() -> None:
     assert "Ventura County " in payers
     assert "California Board of State and Community Corrections " in payers
     assert "reoffence" not in text
+REACH = ("contracts/salt-lake-county-reach.pbr", "examples/salt-lake-county-reach")
+
+
+def test_reach_reproduces_26_800_fewer_days_in_jail_or_prison_and_225_fewer_arrests() -> None:
+    """The published target impact (Nonprofit Finance Fund; Living Cities, 2017), counted from
+    custody spells (open, overlapping and window-crossing ones among them) and arrests (rows
+    sharing an arrest_id among them) of 225 participants against 225 controls."""
+    enrolment = unit(statement(*REACH), "enrolment")
+    assert improvement(enrolment, "days_avoided") * 225 == 26800
+    assert improvement(enrolment, "arrests_avoided") * 225 == 225
+    assert to_tenth_of_a_percent(improvement(enrolment, "days_reduction")) == 35
+    assert to_tenth_of_a_percent(improvement(enrolment, "arrests_reduction")) == 35
+    assert improvement(enrolment, "employment_improvement") == Fraction(1, 4)
+    assert measure(enrolment, "employment_quarters") * 225 == 1190
+
+
+def test_reach_pays_200_a_day_250_an_arrest_and_450_a_quarter_up_to_the_county_s_maximum() -> None:
+    s = statement(*REACH)
+    enrolment = unit(s, "enrolment")
+    assert paid(enrolment, "days_payment") == "5360000.00"
+    assert paid(enrolment, "arrests_payment") == "56250.00"
+    # 1,190 quarters x $450 = $535,500, cut by $1,750 to the $5.95m maximum
+    assert paid(enrolment, "employment_payment") == "533750.00"
+    line = next(ln for ln in enrolment["lines"] if ln["term"] == "employment_payment")
+    assert [limit["limit"] for limit in line["limits"]] == ["county_maximum"]
+    assert {(ln["payer"], ln["payee"]) for ln in enrolment["lines"]} == {
+        ("Salt Lake County", "SLCO PFS 1, Inc.")
+    }
+    assert s["totals"]["by_payer"] == [
+        {"party": "Salt Lake County", "total": s["totals"]["overall"]}
+    ]
+    assert s["totals"]["overall"]["amount"] == "5950000.00"
+
+
+def test_reach_names_its_units_in_the_statement() -> None:
+    enrolment = unit(statement(*REACH), "enrolment")
+    units = {m["name"]: m["units"] for m in enrolment["measures"] if m["group"] == "treatment"}
+    assert units == {
+        "incarceration_days": "days in jail or prison",
+        "statewide_arrests": "arrests",
+        "employment_quarters": "quarters employed",
+    }
+
+
+def test_reach_example_records_are_what_generate_py_writes(tmp_path: Path) -> None:
+    """examples/generate.py (standard library, fixed seed) rewrites the REACH folder byte for
+    byte: the records verify.py and these tests measure are the generator's, not hand edits."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("generate", ROOT / "examples" / "generate.py")
+    assert spec is not None
+    assert spec.loader is not None
+    generate = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generate)
+    generate.salt_lake_county_reach().write(tmp_path)
+    folder = ROOT / "examples" / "salt-lake-county-reach"
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == sorted(p.name for p in tmp_path.iterdir())
+    assert names == [
+        "arrests.csv", "custody.csv", "employment.csv", "extract.json", "index_events.csv",
+        "offences.csv",
+    ]
+    for name in names:
+        assert (tmp_path / name).read_bytes() == (folder / name).read_bytes(), name
+    offences = (folder / "offences.csv").read_text(encoding="utf-8").splitlines()
+    assert len(offences) == 1  # the header only: the contract measures no offences

@@ -31,6 +31,9 @@ RUNS = {
     "ventura-county-reentry": (
         "contracts/ventura-county-reentry.pbr", "examples/ventura-county-reentry"
     ),
+    "salt-lake-county-reach": (
+        "contracts/salt-lake-county-reach.pbr", "examples/salt-lake-county-reach"
+    ),
 }
 SUFFIX: dict[Format, str] = {
     "table": "txt", "json": "json", "csv": "csv", "markdown": "md", "html": "html",

@@ -142,3 +142,14 @@ def folded(empty: Sequence[UnitResult]) -> str:
         unit.label + ("" if unit.maturity.final else " (not final yet)") for unit in empty
     )
     return f"No records and nothing to pay in {len(empty)} cohort unit(s): {names}"
+
+
+def year_name(year: int | None, statement: Statement) -> str:
+    """A contract year's row in the totals: ``contract year 2``; units outside every contract
+    year are ``outside contract years``, unless the contract declares none, when they are all
+    its units (``all cohort units (no contract years declared)``)."""
+    if year is not None:
+        return f"contract year {year}"
+    if all(y.year is None for y in statement.years):
+        return "all cohort units (no contract years declared)"
+    return "outside contract years"

@@ -33,6 +33,7 @@ from pbrrules.render.facts import (
     period,
     reference,
     split_empty,
+    year_name,
 )
 from pbrrules.statement import SCHEMA, Line, Statement, wording
 
@@ -99,6 +100,7 @@ def render_html(statement: Statement) -> str:
         humanise=humanise,
         extract=extract(statement),
         party=party,
+        year_name=year_name,
     )
 
 

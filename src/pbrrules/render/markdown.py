@@ -24,6 +24,7 @@ from pbrrules.render.facts import (
     period,
     reference,
     split_empty,
+    year_name,
 )
 from pbrrules.statement import Line, Money, Statement, UnitResult, wording
 
@@ -110,7 +111,7 @@ def _totals(statement: Statement) -> list[str]:
     """The totals per contract year (a deduction is a negative total)."""
     out = ["## Totals per contract year", "", "| Contract year | Total |", "|---|---:|"]
     for year in statement.years:
-        name = str(year.year) if year.year is not None else "outside contract years"
+        name = str(year.year) if year.year is not None else year_name(None, statement)
         out.append(f"| {name} | {year.total} |")
     out += [f"| **Overall** | **{statement.total}** |", ""]
     for title, totals in (("payer", statement.by_payer), ("payee", statement.by_payee)):

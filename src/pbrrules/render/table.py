@@ -29,6 +29,7 @@ from pbrrules.render.facts import (
     party,
     period,
     split_empty,
+    year_name,
 )
 from pbrrules.statement import Line, Money, Statement, UnitResult, wording
 
@@ -228,7 +229,7 @@ def _year_totals(statement: Statement, units: Sequence[UnitResult], out: _Writer
             before = years.get(unit.contract_year, Decimal(0))
             years[unit.contract_year] = before + unit.total.amount
     rows = [
-        (f"contract year {year}" if year is not None else "outside contract years",
+        (year_name(year, statement),
          Money(amount, statement.currency))
         for year, amount in sorted(years.items(), key=lambda item: (item[0] is None, item[0] or 0))
     ]  # fmt: skip
@@ -377,9 +378,7 @@ def _line(out: _Writer, line: Line) -> None:
     words = "deducts" if status == "pays" and line.amount.amount < 0 else status
     out.row(label(line.term), words, str(line.amount), colour)
     clause = f"{line.clause}: " if line.clause else ""
-    out.wrapped(clause + humanise(line.derivation), 6)
-    for applied in line.limits:
-        out.wrapped(f"the amount was {humanise(applied.describe())}", 6)
+    out.wrapped(clause + humanise(line.derivation), 6)  # caps and collars applied included
     if line.previous is not None and line.difference is not None:
         out.wrapped(
             f"stated before {line.previous}; now {line.amount}; difference {line.difference}", 6
