@@ -302,3 +302,37 @@ def test_the_check_run_shown_in_commands_md_is_real(
     out, err = capsys.readouterr()
     assert out + err == shown
     assert "= note: tests/cases/reuse/bad/_template.pbr:5:1:" in shown
+
+
+# -- PBR233: a worked example giving the same figures twice --------------------------------------
+
+
+def test_a_value_or_figures_given_twice_in_one_example_is_one_error_at_the_second_line() -> None:
+    """Which line counted depended on their order (the last silently won)."""
+    examples = """
+example "twice":
+  given baseline = 50%
+  given baseline = 49.9%
+  given "2015-Q4": 1,000 offenders, 400 reoffenders
+  given "2016-Q1": 1,000 offenders, 410 reoffenders
+  given "2015-Q4": 1,000 offenders, 401 reoffenders
+  expect total pays £0
+"""
+    text = _small(examples=examples)
+    errors = [d for d in _errors(text) if d.severity == "error"]
+    assert [(d.code, d.span.line) for d in errors] == [
+        ("PBR233", _line_of(text, "baseline = 49.9%")),
+        ("PBR233", _line_of(text, "401 reoffenders")),
+    ]
+    assert "gives the cohort's figures for '2015-Q4' twice" in errors[1].message
+    assert errors[1].related[0].span.line == _line_of(text, "400 reoffenders")
+
+
+def test_the_same_period_for_the_control_group_or_another_area_is_not_twice() -> None:
+    examples = """
+example "both groups":
+  given "2015-Q4": 1,000 offenders, 400 reoffenders
+  given "2015-Q4" in "North": 1,000 offenders, 400 reoffenders
+  expect total pays £0
+"""
+    assert not [d for d in _warnings(_small(examples=examples)) if d.code == "PBR233"]

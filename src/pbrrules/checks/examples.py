@@ -1,6 +1,7 @@
 """Worked examples' figures that no cohort can have (PBR231): more reoffenders than offenders,
-or fewer reoffences (reconviction events) than reoffenders; and a measure's own figures given
-for a cohort it does not measure (PBR222).
+or fewer reoffences (reconviction events) than reoffenders; a measure's own figures given
+for a cohort it does not measure (PBR222); and one example giving the same figures (or the
+same impact estimate) twice (PBR233), which would otherwise let the last line silently win.
 
 The pay stage refuses such figures too (``figures.GroupFigures``), for an example whose figures
 are parameters and for a calling service; written as numbers, they are found at check time, at
@@ -11,9 +12,10 @@ counts no offences holds 0 of them, so the pay stage cannot tell it from a slip.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from typing import assert_never
 
 from pbrrules import rules
-from pbrrules.errors import Diagnostic
+from pbrrules.errors import Diagnostic, Related
 from pbrrules.figures import impossible
 from pbrrules.values import Quantity
 
@@ -61,6 +63,7 @@ def check(contract: rules.Contract) -> Iterator[Diagnostic]:
     measure given for another cohort rule than the one it measures."""
     cohorts = _measure_cohorts(contract)
     for example in contract.examples:
+        yield from _given_twice(example)
         for given in example.givens:
             if not isinstance(given, rules.GivenFigures):
                 continue
@@ -98,3 +101,40 @@ def _too_few_offences(
             return (f"{counted:,} {what} among {reoffenders:,} reoffenders (each reoffender has "
                     "at least one)")
     return None
+
+
+def _given_twice(example: rules.Example) -> Iterator[Diagnostic]:
+    """A PBR233 for each line of an example that gives what an earlier line gave: the same
+    group's figures for the same cohort rule, period, area and measure, the same impact estimate
+    for the same period and area, or a value for the same name (one line would silently replace
+    the other)."""
+    seen: dict[tuple[object, ...], rules.GivenFigures | rules.GivenImpact | rules.GivenValue] = {}
+    for given in example.givens:
+        key: tuple[object, ...]
+        match given:
+            case rules.GivenFigures():
+                key = ("figures", given.cohort, given.period, given.area, given.control,
+                       given.measure)
+                what = (f"{'the control group' if given.control else 'the cohort'}'s figures "
+                        f"for '{given.period}'")
+            case rules.GivenImpact():
+                key = ("impact", given.name, given.period, given.area)
+                what = f"the impact estimate {given.name} for '{given.period}'"
+            case rules.GivenValue():
+                key = ("value", given.name)
+                what = f"a value for {given.name}"
+            case _:
+                assert_never(given)
+        first = seen.get(key)
+        if first is None:
+            seen[key] = given
+            continue
+        yield Diagnostic(
+            "PBR233",
+            f"the example '{example.name}' gives {what} twice",
+            given.span,
+            help="keep one line: the example's figures are the published ones, once (which line "
+            "counted would otherwise depend on their order)",
+            clause=example.clause,
+            related=(Related("given first here", first.span),),
+        )
