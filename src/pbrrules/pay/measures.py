@@ -191,8 +191,11 @@ def measure_value(
             if n == 0:
                 raise NotAssessable(f"binary rate {measure.name} is undefined: {where} is empty")
             actual = Fraction(r, n)
+            # outcomes beyond offences name the people counted ("178 people arrested / 400")
+            who = "" if measure.counting in OFFENCE_COUNTING else f" {_people(measure)}"
             text = (
-                f"binary rate {wording.percent(actual)} = {wording.count(r)} / {wording.count(n)}"
+                f"binary rate {wording.percent(actual)} = {wording.count(r)}{who} / "
+                f"{wording.count(n)}"
             )
             value, text, adjustment = _adjusted(measure, figures, actual, text, resolver)
             rule = rounding.rule_for("rates") if rounding else None
