@@ -336,3 +336,16 @@ example "both groups":
   expect total pays £0
 """
     assert not [d for d in _warnings(_small(examples=examples)) if d.code == "PBR233"]
+
+
+def test_impossible_figures_of_an_outcome_beyond_offences_are_worded_in_its_units() -> None:
+    """PBR231 on a `given ... for M` line of a measure of custody days speaks of people in
+    custody and custody days, not of reoffenders and reoffences."""
+    text = (ROOT / "contracts" / "salt-lake-county-reach.pbr").read_text(encoding="utf-8")
+    line = '  given "enrolment" for incarceration_days: 225 offenders, 170 reoffenders'
+    assert line in text
+    bad = text.replace(line, line.replace("170 reoffenders", "300 reoffenders"), 1)
+    [problem] = [d for d in _errors(bad) if d.code == "PBR231"]
+    assert "300 people in custody among 225 offenders (at most N can be counted)" in (
+        problem.message
+    )

@@ -38,6 +38,17 @@ def _measure_cohorts(contract: rules.Contract) -> dict[str, str]:
     return found
 
 
+def _unit_words(contract: rules.Contract) -> dict[str, tuple[str, str]]:
+    """What each measure of an outcome beyond offences counts and whom, in the statement's words
+    (``custody days``, ``people in custody``), by the measure's name."""
+    return {
+        measure.name: rules.unit_names(measure)
+        for version in contract.versions
+        for measure in version.rules.measures
+        if measure.counting not in rules.OFFENCE_COUNTING
+    }
+
+
 def _other_cohort(
     example: rules.Example, given: rules.GivenFigures, cohorts: dict[str, str]
 ) -> Diagnostic | None:
@@ -62,6 +73,7 @@ def check(contract: rules.Contract) -> Iterator[Diagnostic]:
     """A PBR231 for each example's figures that no group can have; a PBR222 for figures of a
     measure given for another cohort rule than the one it measures."""
     cohorts = _measure_cohorts(contract)
+    units = _unit_words(contract)
     for example in contract.examples:
         yield from _given_twice(example)
         for given in example.givens:
@@ -74,8 +86,13 @@ def check(contract: rules.Contract) -> Iterator[Diagnostic]:
             offenders, reoffenders = figures.get("offenders"), figures.get("reoffenders")
             if offenders is None or reoffenders is None:
                 continue
+            # a measure of arrests or custody days counts people arrested, custody days...
+            counted, people = units.get(given.measure or "", ("reoffences", "reoffenders"))
             problem = impossible(offenders, reoffenders) or _too_few_offences(
                 reoffenders, figures)
+            if problem is not None and given.measure in units:
+                problem = (problem.replace("reoffences", counted).replace("reoffenders", people)
+                           .replace("can reoffend", "can be counted"))
             if problem is not None:
                 yield Diagnostic(
                     "PBR231",
