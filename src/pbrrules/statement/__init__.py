@@ -1,6 +1,8 @@
-"""The payment statement: the typed result of the pay stage (``model``) and how it words values
-(``wording``). It depends on nothing in ``pay/``, so renderers and callers can use it alone."""
+"""The payment statement: the typed result of the pay stage (``model``), its money
+(``money``) and limits (``limits``), and how it words values (``wording``). It depends on
+nothing in ``pay/``, so renderers and callers can use it alone."""
 
+from pbrrules.statement.limits import LimitApplied, LimitStanding, PartyTotal
 from pbrrules.statement.maturity import Maturity
 from pbrrules.statement.model import (
     READABLE_SCHEMAS,
@@ -9,19 +11,16 @@ from pbrrules.statement.model import (
     ContractInfo,
     DataFile,
     DataInfo,
-    LimitApplied,
-    LimitStanding,
     Line,
     LineChange,
     MeasureResult,
-    Money,
-    PartyTotal,
     Reconciliation,
     Statement,
     TargetResult,
     UnitResult,
     YearTotal,
 )
+from pbrrules.statement.money import Money
 from pbrrules.statement.schema import json_schema
 
 __all__ = [

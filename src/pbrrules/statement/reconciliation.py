@@ -16,10 +16,10 @@ from pbrrules.statement.model import (
     READABLE_SCHEMAS,
     Line,
     LineChange,
-    Money,
     Reconciliation,
     Statement,
 )
+from pbrrules.statement.money import Money
 
 #: A payment line's place in a statement: (cohort, period, area, term).
 LineKey = tuple[str, str, str | None, str]
