@@ -423,7 +423,8 @@ def _amount(c: _Checker, term: rules.Term, amount: rules.Amount) -> Iterator[Dia
 
 
 _PER_WORDS = {"point": "percentage point", "percent": "percent", "reoffender": "reoffender avoided",
-              "reoffence": "reoffence avoided", "event": "event avoided", "unit": "unit avoided"}
+              "reoffence": "reoffence avoided", "event": "event avoided", "unit": "unit avoided",
+              "gained": "unit gained"}
 
 
 def _per_unit(c: _Checker, term: rules.Term, amount: rules.PerUnitOf) -> Iterator[Diagnostic]:
@@ -438,7 +439,7 @@ def _per_unit(c: _Checker, term: rules.Term, amount: rules.PerUnitOf) -> Iterato
         problem = f"'{comparison.name}' is not measured in relative percent"
     elif amount.unit == "reoffender" and measure.kind != "binary":
         problem = f"reoffenders avoided need a binary rate, and '{measure.name}' is a frequency"
-    elif amount.unit in ("reoffence", "event", "unit") and measure.kind == "binary":
+    elif amount.unit in ("reoffence", "event", "unit", "gained") and measure.kind == "binary":
         problem = f"{amount.unit}s avoided need a frequency, and '{measure.name}' is a binary rate"
     elif amount.unit == "event" and measure.counting != "events":
         counted = rules.COUNTING_WORDS[measure.counting]
@@ -446,6 +447,12 @@ def _per_unit(c: _Checker, term: rules.Term, amount: rules.PerUnitOf) -> Iterato
     elif amount.unit == "reoffence" and measure.counting != "offences":
         counted = rules.COUNTING_WORDS[measure.counting]
         problem = f"'{measure.name}' counts {counted}, not offences"
+    elif amount.unit == "unit" and measure.direction == "higher":
+        problem = (f"'{measure.name}' is higher-is-better, so its improvement is units gained: "
+                   "write per unit gained")
+    elif amount.unit == "gained" and measure.direction != "higher":
+        problem = (f"'{measure.name}' is lower-is-better, so its improvement is units avoided: "
+                   "write per unit avoided")
     if problem is not None:
         yield Diagnostic(
             "PBR206",
@@ -454,7 +461,8 @@ def _per_unit(c: _Checker, term: rules.Term, amount: rules.PerUnitOf) -> Iterato
             amount.span,
             help="choose the unit that matches the comparison: per percentage point (points), "
             "per percent (relative), per reoffender avoided (binary), per reoffence, event or "
-            "unit avoided (frequency; a unit is whatever the measure counts)",
+            "unit avoided (frequency; a unit is whatever the measure counts; per unit gained where "
+            "higher is better)",
             clause=term.clause,
             related=(*_unit_from(comparison),
                      Related(f"the measure '{measure.name}' is declared here", measure.span)),

@@ -193,6 +193,9 @@ class RulesBuild(CohortBuild):
     def unit_unit(self, meta: Meta) -> str:
         return "unit"
 
+    def unit_gained(self, meta: Meta) -> str:
+        return "gained"
+
     # -- limits and rounding --------------------------------------------------------------------
 
     def limit(

@@ -260,7 +260,8 @@ _IMPROVEMENT = {"points": "percentage points", "percent": "relative percent",
 _SCOPE = {"cohort": "per cohort", "contract year": "per contract year",
           "contract": "over the contract"}
 _PER = {"point": "percentage point", "percent": "percent", "reoffender": "reoffender avoided",
-        "reoffence": "reoffence avoided", "event": "event avoided", "unit": "unit avoided"}
+        "reoffence": "reoffence avoided", "event": "event avoided", "unit": "unit avoided",
+        "gained": "unit gained"}
 
 
 def _impacts(estimate: rules.Estimate) -> str:

@@ -46,6 +46,7 @@ _PRICE_UNIT = {
     "reoffence": "reoffence avoided",
     "event": "reconviction event avoided",
     "unit": "unit avoided",
+    "gained": "unit gained",
 }
 
 
@@ -170,7 +171,7 @@ class AmountCalculator:
                     )
                 units = improvement * 100
                 what = show_improvement(comparison, abs(improvement))
-            case "reoffender" | "reoffence" | "event" | "unit":
+            case "reoffender" | "reoffence" | "event" | "unit" | "gained":
                 units, what = _avoided(amount, value, improvement)
             case _:
                 assert_never(amount.unit)
@@ -307,7 +308,7 @@ def _avoided(
             )
         case _:
             assert_never(measure.kind)
-    noun = {"event": "reconviction events", "unit": counted_units(measure)}.get(
-        amount.unit, "reoffences")
+    noun = {"event": "reconviction events", "unit": counted_units(measure),
+            "gained": counted_units(measure)}.get(amount.unit, "reoffences")
     shown = _difference(wording.number(comparator), wording.number(treated.value), value)
     return units, f"({shown}) × {basis} = {wording.number(abs(units))} {noun}"

@@ -64,8 +64,9 @@ Trigger = TargetMet | TermPays | TriggerAll | TriggerAny | TriggerNot
 # ------------------------------------------------------------------------------------------------
 # Amounts
 
-#: ``unit`` avoided: one of whatever the measure counts (custody days, arrests; its unit name).
-PerUnit = Literal["point", "percent", "reoffender", "reoffence", "event", "unit"]
+#: ``unit`` avoided: one of whatever the measure counts (custody days, arrests; its unit name);
+#: ``gained``: one more of what a measure where higher is better counts (quarters employed).
+PerUnit = Literal["point", "percent", "reoffender", "reoffence", "event", "unit", "gained"]
 
 
 @frozen
