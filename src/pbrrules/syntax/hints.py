@@ -24,10 +24,11 @@ ITEM_KEYWORDS: dict[str, tuple[str, ...]] = {
     "cohort": ("eligible", "exclude", "quarterly", "contract", "period", "first", "cancel",
                "grouped", "control", "every", "illustrative"),
     "measure": ("binary", "frequency", "counting", "follow-up", "waiting", "proven", "breaches",
-                "adjusted", "illustrative", "unit"),
+                "adjusted", "illustrative", "unit", "higher", "lower"),
     "target": ("reduction", "increase", "significant", "pooled", "for", "illustrative"),
-    "term": ("when", "unless", "pay", "deduct", "counting", "band", "share", "illustrative"),
-    "example": ("given", "expect"),
+    "term": ("when", "unless", "pay", "deduct", "counting", "band", "share", "illustrative",
+             "paid"),
+    "example": ("given", "expect", "as"),
     "rounding": ("payments", "rates", "frequencies", "improvements"),
 }  # fmt: skip
 
