@@ -18,8 +18,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import attrs
-
 from pbrrules.compiler import compile_contract as _compile_contract
 from pbrrules.compiler import compile_file
 from pbrrules.figures import AsOf, CohortFigures
@@ -211,14 +209,14 @@ def measured_lots(
         alone = [measured(lot, data, reject_invalid=reject_invalid, as_of=as_of) for lot in lots]
         return [statement for statement, _ in alone], None
     files = tuple(_data_file(f) for f in shared.national.files)
+    national = shared.national.accounting.to_json()
     statements = []
-    for lot, figures in zip(lots, shared.figures, strict=True):
-        statement = _evaluate(lot, attach_impacts(lot, figures, data.impacts),
-                              data=DataInfo(files), as_of=shared.national.as_of)
-        offenders = sum(unit.figures.treatment.offenders for unit in statement.units)
+    for lot, measured_figures in zip(lots, shared.figures, strict=True):
+        figures = attach_impacts(lot, measured_figures, data.impacts)
+        offenders = sum(unit.treatment.offenders for unit in figures)
         note = SHARED_ACCOUNTING % (len(lots), wording.count(offenders))
-        accounting = {**shared.national.accounting.to_json(), "shared": note}
-        statements.append(attrs.evolve(statement, data=DataInfo(files, accounting)))
+        info = DataInfo(files, {**national, "shared": note})
+        statements.append(_evaluate(lot, figures, data=info, as_of=shared.national.as_of))
     return statements, shared.national
 
 

@@ -17,7 +17,7 @@ other places notes rather than errors of their own.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Literal
 
 from attrs import field, frozen
@@ -165,3 +165,14 @@ class OutcomeDataError(PbrError, ValueError):
 
 class EvaluationError(PbrError):
     """A contract could not be evaluated on the given figures (e.g. a missing parameter value)."""
+
+
+def once_per_line(diagnostics: Iterable[Diagnostic]) -> Iterator[Diagnostic]:
+    """Each diagnostic once per message and line: a check run on every version of a contract
+    finds a declaration the variations leave unchanged once per version."""
+    seen: set[tuple[str, int]] = set()
+    for diagnostic in diagnostics:
+        key = (diagnostic.message, diagnostic.span.line)
+        if key not in seen:
+            seen.add(key)
+            yield diagnostic

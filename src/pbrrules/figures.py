@@ -79,13 +79,21 @@ class MeasureCounts:
     reoffences: int = field(validator=_count)
 
 
-def impossible(offenders: int, reoffenders: int, reoffences: int = 0) -> str | None:
+def impossible(
+    offenders: int,
+    reoffenders: int,
+    reoffences: int = 0,
+    *,
+    people: str = "reoffenders",
+    verb: str = "reoffend",
+) -> str | None:
     """Why these counts cannot be one group's, or None: no count is negative, and no group has
-    more reoffenders (R) than offenders (N)."""
+    more reoffenders (R) than offenders (N). ``people`` and ``verb`` word R for an outcome
+    beyond offences ("people in custody", "be counted")."""
     if min(offenders, reoffenders, reoffences) < 0:
         return "a count is negative"
     if reoffenders > offenders:
-        return f"{reoffenders:,} reoffenders among {offenders:,} offenders (at most N can reoffend)"
+        return f"{reoffenders:,} {people} among {offenders:,} offenders (at most N can {verb})"
     return None
 
 

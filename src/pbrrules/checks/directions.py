@@ -25,19 +25,17 @@ from attrs import frozen
 
 from pbrrules import rules
 from pbrrules.checks.shape import stated_value
-from pbrrules.errors import Diagnostic
+from pbrrules.errors import Diagnostic, once_per_line
 
 
 def check(contract: rules.Contract) -> Iterator[Diagnostic]:
     """A PBR221 for each term, in each version, that can never pay."""
-    seen: set[tuple[str, int]] = set()
-    for version in contract.versions:
-        for term in version.rules.terms:
-            for diagnostic in _never_pays(version.rules, term):
-                key = (diagnostic.message, diagnostic.span.line)
-                if key not in seen:  # a term unchanged by a variation is reported once
-                    seen.add(key)
-                    yield diagnostic
+    yield from once_per_line(
+        diagnostic
+        for version in contract.versions
+        for term in version.rules.terms
+        for diagnostic in _never_pays(version.rules, term)
+    )
 
 
 def needed_targets(

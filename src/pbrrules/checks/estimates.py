@@ -15,19 +15,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pbrrules import rules
-from pbrrules.errors import Diagnostic
+from pbrrules.errors import Diagnostic, once_per_line
 
 
 def check(contract: rules.Contract) -> Iterator[Diagnostic]:
     """A PBR225 for each use that needs a measured comparison; a PBR226 for each unused
     impact given in an example."""
-    seen: set[tuple[str, int]] = set()
-    for version in contract.versions:
-        for diagnostic in _measured_only(version.rules):
-            key = (diagnostic.message, diagnostic.span.line)
-            if key not in seen:
-                seen.add(key)
-                yield diagnostic
+    yield from once_per_line(
+        diagnostic for version in contract.versions for diagnostic in _measured_only(version.rules)
+    )
     yield from _unused_impacts(contract)
 
 

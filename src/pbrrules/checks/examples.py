@@ -88,11 +88,10 @@ def check(contract: rules.Contract) -> Iterator[Diagnostic]:
                 continue
             # a measure of arrests or custody days counts people arrested, custody days...
             counted, people = units.get(given.measure or "", ("reoffences", "reoffenders"))
-            problem = impossible(offenders, reoffenders) or _too_few_offences(
-                reoffenders, figures)
-            if problem is not None and given.measure in units:
-                problem = (problem.replace("reoffences", counted).replace("reoffenders", people)
-                           .replace("can reoffend", "can be counted"))
+            verb = "be counted" if given.measure in units else "reoffend"
+            problem = impossible(
+                offenders, reoffenders, people=people, verb=verb
+            ) or _too_few_offences(reoffenders, figures, counted, people)
             if problem is not None:
                 yield Diagnostic(
                     "PBR231",
@@ -106,16 +105,20 @@ def check(contract: rules.Contract) -> Iterator[Diagnostic]:
 
 
 def _too_few_offences(
-    reoffenders: int, figures: Mapping[rules.FigureName, int | None]
+    reoffenders: int,
+    figures: Mapping[rules.FigureName, int | None],
+    units: str = "reoffences",
+    people: str = "reoffenders",
 ) -> str | None:
     """Why fewer reoffences (or reconviction events) than reoffenders cannot be, or None: each
-    reoffender has at least one."""
+    reoffender has at least one. ``units`` and ``people`` word them for an outcome beyond
+    offences ("custody days", "people in custody")."""
     names: tuple[rules.FigureName, ...] = ("reoffences", "events")
     for name in names:
         counted = figures.get(name)
         if counted is not None and counted < reoffenders:
-            what = "reoffences" if name == "reoffences" else "reconviction events"
-            return (f"{counted:,} {what} among {reoffenders:,} reoffenders (each reoffender has "
+            what = units if name == "reoffences" else "reconviction events"
+            return (f"{counted:,} {what} among {reoffenders:,} {people} (each reoffender has "
                     "at least one)")
     return None
 

@@ -11,19 +11,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pbrrules import rules
-from pbrrules.errors import Diagnostic
+from pbrrules.errors import Diagnostic, once_per_line
 
 
 def check(contract: rules.Contract) -> Iterator[Diagnostic]:
     """A PBR224 for each cap on investors' return that cannot be worked out."""
-    seen: set[tuple[str, int]] = set()
-    for version in contract.versions:
-        for limit in version.rules.limits:
-            for diagnostic in _return(limit):
-                key = (diagnostic.message, diagnostic.span.line)
-                if key not in seen:
-                    seen.add(key)
-                    yield diagnostic
+    yield from once_per_line(
+        diagnostic
+        for version in contract.versions
+        for limit in version.rules.limits
+        for diagnostic in _return(limit)
+    )
 
 
 def _return(limit: rules.Limit) -> Iterator[Diagnostic]:

@@ -422,9 +422,6 @@ def _amount(c: _Checker, term: rules.Term, amount: rules.Amount) -> Iterator[Dia
             assert_never(amount)
 
 
-_PER_WORDS = {"point": "percentage point", "percent": "percent", "reoffender": "reoffender avoided",
-              "reoffence": "reoffence avoided", "event": "event avoided", "unit": "unit avoided",
-              "gained": "unit gained"}
 
 
 def _per_unit(c: _Checker, term: rules.Term, amount: rules.PerUnitOf) -> Iterator[Diagnostic]:
@@ -456,8 +453,8 @@ def _per_unit(c: _Checker, term: rules.Term, amount: rules.PerUnitOf) -> Iterato
     if problem is not None:
         yield Diagnostic(
             "PBR206",
-            f"'{term.name}' pays per {_PER_WORDS[amount.unit]} of '{comparison.name}', but "
-            f"{problem}",
+            f"'{term.name}' pays per {rules.PER_UNIT_WORDS[amount.unit]} of "
+            f"'{comparison.name}', but {problem}",
             amount.span,
             help="choose the unit that matches the comparison: per percentage point (points), "
             "per percent (relative), per reoffender avoided (binary), per reoffence, event or "

@@ -259,9 +259,6 @@ _IMPROVEMENT = {"points": "percentage points", "percent": "relative percent",
                 "absolute": "absolute terms"}
 _SCOPE = {"cohort": "per cohort", "contract year": "per contract year",
           "contract": "over the contract"}
-_PER = {"point": "percentage point", "percent": "percent", "reoffender": "reoffender avoided",
-        "reoffence": "reoffence avoided", "event": "event avoided", "unit": "unit avoided",
-        "gained": "unit gained"}
 
 
 def _impacts(estimate: rules.Estimate) -> str:
@@ -381,7 +378,7 @@ def _amount(amount: rules.Amount) -> str:
         case rules.Fixed(amount=ref):
             return _vref(ref)
         case rules.PerUnitOf(price=price, unit=unit, comparison=comparison):
-            return f"{_vref(price)} per {_PER[unit]} of {comparison}"
+            return f"{_vref(price)} per {rules.PER_UNIT_WORDS[unit]} of {comparison}"
         case rules.PerOffender(price=price):
             return f"{_vref(price)} per offender"
         case rules.ShareOfValue(share=share, of=of):

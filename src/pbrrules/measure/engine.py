@@ -36,10 +36,11 @@ from pbrrules.measure.progress import Progress
 from pbrrules.measure.quote import quote_path
 from pbrrules.measure.rows import UnitStat
 from pbrrules.measure.schema import (
-    OUTCOME_TABLES,
+    OutcomeTable,
     TableName,
     index_event_schema,
     offence_schema,
+    outcome_tables,
 )
 from pbrrules.measure.sources import DataFile, FileSource, OutcomeData, sha256_of
 from pbrrules.measure.tables import RawTable, drop_checks, drop_read, register, typed_columns
@@ -92,7 +93,7 @@ def measure(
     steps = progress or Progress(6)
     with ThreadPoolExecutor(max_workers=2) as pool:
         # one worker hashes the files in turn; the other is for a query in the background
-        hashes = pool.submit(_hash_files, data)
+        hashes = pool.submit(_hash_files, data, outcome_tables(contract))
         args = (
             contract, data, reject_invalid, threads or default_threads(), pool, steps, hashes,
             stated,
@@ -173,12 +174,12 @@ class _RowOrderNeeded(Exception):
     by row: the measurement starts again, reading them in order."""
 
 
-def _hash_files(data: OutcomeData) -> dict[str, str]:
-    """The SHA-256 of each table read from a file (an outcome table beyond offences, when the
-    data has one, whether or not a measure reads it: it is one file's hash)."""
+def _hash_files(data: OutcomeData, read: Sequence[OutcomeTable]) -> dict[str, str]:
+    """The SHA-256 of each table read from a file: index events, offences, and the outcome
+    tables beyond offences a measure reads (``read``; a file no measure reads is not hashed)."""
     return {
         t: sha256_of(s.path)
-        for t in (*TABLES, *OUTCOME_TABLES)
+        for t in (*TABLES, *read)
         if isinstance(s := data.optional(t), FileSource)
     }
 

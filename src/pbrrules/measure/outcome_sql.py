@@ -42,7 +42,7 @@ def merge_custody(con: duckdb.DuckDBPyConnection, as_of: datetime.date | None) -
     starting on or before the latest end so far joins it), an open spell ending on the extract
     date ``as_of``. Merged spells share no day, so their days add up without counting one
     twice."""
-    end = f"COALESCE(end_date, DATE '{as_of.isoformat()}')" if as_of else "end_date"
+    end = _spell_end(as_of)
     con.execute(
         "CREATE OR REPLACE TEMP TABLE custody_spells AS "
         f"WITH s AS (SELECT offender_id, start_date AS s, {end} AS e FROM custody "
@@ -53,6 +53,12 @@ def merge_custody(con: duckdb.DuckDBPyConnection, as_of: datetime.date | None) -
         "(PARTITION BY offender_id ORDER BY s, e ROWS UNBOUNDED PRECEDING) AS island FROM o) "
         "SELECT offender_id, min(s) AS s, max(e) AS e FROM g GROUP BY offender_id, island"
     )
+
+
+def _spell_end(as_of: datetime.date | None, alias: str = "") -> str:
+    """A custody spell's last day: its ``end_date``, or the extract date for an open spell."""
+    end = f"{alias}end_date"
+    return f"COALESCE({end}, DATE '{as_of.isoformat()}')" if as_of else end
 
 
 def _per_event(spec: MeasureSpec, arrest_ids: bool) -> str:
@@ -136,7 +142,7 @@ def _hit(spec: MeasureSpec, table: OutcomeTable, as_of: datetime.date | None) ->
             first, last = full_quarters_sql(m)
             return f"({where} AND {quarter_index_sql('r.arrest_date')} BETWEEN {first} AND {last})"
         case "custody_days":
-            until = f"COALESCE(r.end_date, DATE '{as_of.isoformat()}')" if as_of else "r.end_date"
+            until = _spell_end(as_of, "r.")
             return f"({where} AND r.start_date < {end} AND {until} >= {start})"
         case "quarters_employed":
             return (

@@ -17,8 +17,7 @@ from pbrrules import rules
 from pbrrules.measure.conditions import holds_sql
 from pbrrules.measure.plan import MeasureSpec, Plan
 from pbrrules.measure.quote import quote_ident, quote_text
-from pbrrules.measure.windows import closes_sql
-from pbrrules.values import Duration
+from pbrrules.measure.windows import after_sql, closes_sql, plus_sql
 
 CANDIDATE = 0
 DUPLICATE = 1
@@ -204,8 +203,8 @@ def _ends(plan: Plan) -> list[str]:
     for s in offence_measures(plan):
         m = s.measure
         for end in (
-            _plus("index_date", m.follow_up),
-            _plus_both("index_date", m.follow_up, m.waiting),
+            plus_sql("index_date", m.follow_up),
+            after_sql("index_date", [m.follow_up, m.waiting]),
         ):
             if end not in ends:
                 ends.append(end)
@@ -232,20 +231,6 @@ def offence_measures(plan: Plan) -> list[MeasureSpec]:
     return [s for s in plan.measures if s.measure.counting in rules.OFFENCE_COUNTING]
 
 
-def _plus(column: str, duration: Duration) -> str:
-    months = duration.months()
-    if months is None:
-        return f"CAST({column} + INTERVAL '{duration.amount}' DAY AS DATE)"
-    return f"CAST({column} + INTERVAL '{months}' MONTH AS DATE)"
-
-
-def _plus_both(column: str, first: Duration, then: Duration) -> str:
-    a, b = first.months(), then.months()
-    if a is not None and b is not None:
-        return _plus(column, Duration(a + b, "months"))
-    return _plus(_plus(column, first), then)
-
-
 def proven_types(measure: rules.Measure) -> tuple[str, ...]:
     """The disposal types that prove a reoffence under ``measure`` (convictions only when it
     counts reconviction events)."""
@@ -267,8 +252,8 @@ def proven_sql(spec: MeasureSpec) -> str:
     parts = [
         f"c.cohort = {spec.cohort}",
         f"o.disposal_type IN ({types})",
-        f"o.offence_date < {_plus('c.index_date', m.follow_up)}",
-        f"o.disposal_date < {_plus_both('c.index_date', m.follow_up, m.waiting)}",
+        f"o.offence_date < {plus_sql('c.index_date', m.follow_up)}",
+        f"o.disposal_date < {after_sql('c.index_date', [m.follow_up, m.waiting])}",
     ]
     if m.exclude_breaches:
         parts.append("NOT o.breach")
@@ -308,7 +293,7 @@ def _offence_rank(plan: Plan) -> str:
         types.append(f"WHEN {ci} THEN COALESCE(o.disposal_type NOT IN ({listed}), TRUE)")
         if all(s.measure.counting == "events" for s in specs):
             sittings.append(f"WHEN {ci} THEN o.court_event_id IS NULL")
-        ends = [f"o.offence_date >= {_plus('c.index_date', s.measure.follow_up)}" for s in specs]
+        ends = [f"o.offence_date >= {plus_sql('c.index_date', s.measure.follow_up)}" for s in specs]
         window.append(f"WHEN {ci} THEN ({' AND '.join(ends)})")
     sitting = (
         f"WHEN COALESCE(CASE c.cohort {' '.join(sittings)} END, FALSE) THEN 6 " if sittings else ""
@@ -328,7 +313,7 @@ def pairs_sql(plan: Plan) -> str:
     for ci in range(len(plan.cohort_names)):
         ends = sorted(
             {
-                _plus("c.index_date", s.measure.follow_up)
+                plus_sql("c.index_date", s.measure.follow_up)
                 for s in offence_measures(plan)
                 if s.cohort == ci
             }

@@ -69,9 +69,10 @@ class AmountCalculator:
         comparison: Callable[[str], ComparisonValue],
         offenders: int,
         currency: str,
-        counted: Callable[[str], tuple[Measure, MeasureCounts]] | None = None,
+        counted: Callable[[str], tuple[Measure, MeasureCounts]],
     ) -> None:
-        self._counted = counted
+        #: The measure of a name and what it counted in the treatment group (rate cards).
+        self.counted = counted
         self.term = term
         self.resolver = resolver
         self.comparison = comparison
@@ -90,12 +91,6 @@ class AmountCalculator:
         return AmountValue(value, derivation, used)
 
     # -- helpers ---------------------------------------------------------------------------------
-
-    def counted(self, name: str) -> tuple[Measure, MeasureCounts]:
-        """The measure ``name`` and what it counted in the treatment group."""
-        if self._counted is None:  # pragma: no cover - the assessment always passes one
-            raise NotAssessable(f"no figures for measure {name}")
-        return self._counted(name)
 
     def _money(self, value: Fraction) -> str:
         return wording.money_fraction(value, self.currency)

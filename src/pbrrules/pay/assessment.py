@@ -335,9 +335,11 @@ class UnitAssessment:
                         )
                     )
         comparisons = []
+        names: set[str] = set()  # the comparisons of this unit's cohort rule
         for comparison in self.rules.comparisons:
             if self.rules.comparison_cohort(comparison.name) != cohort:
                 continue
+            names.add(comparison.name)
             try:
                 compared = self.comparison(comparison.name)
             except NotAssessable as problem:
@@ -368,9 +370,6 @@ class UnitAssessment:
                         compared.derivation,
                     )
                 )
-        names = {
-            c.name for c in self.rules.comparisons if self.rules.comparison_cohort(c.name) == cohort
-        }
         targets = []
         for target in self.rules.targets:
             if target.comparison not in names:
@@ -378,7 +377,8 @@ class UnitAssessment:
             truth = self.target(target.name)
             threshold, shown = _threshold_of(target, self.rules.comparisons, self.resolver)
             boundary = truth.boundary
-            declared = next(c for c in self.rules.comparisons if c.name == target.comparison)
+            declared = self.rules.comparison(target.comparison)
+            assert declared is not None  # the target is on a comparison of this cohort rule
             targets.append(
                 TargetResult(
                     target.name,

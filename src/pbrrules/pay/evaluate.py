@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from fractions import Fraction
 
@@ -32,12 +32,12 @@ from pbrrules.statement import (
     Line,
     Maturity,
     Money,
-    PartyTotal,
     Statement,
     UnitResult,
     YearTotal,
     wording,
 )
+from pbrrules.statement.limits import party_totals
 from pbrrules.values import Quantity, Unit, Value
 
 
@@ -112,7 +112,7 @@ def evaluate(
     ]
     ledger = LimitLedger(currency, contract.header.payer, contract.header.provider)
     results = _limited(drafted, ledger)
-    by_payer, by_payee = _party_totals(results, currency)
+    by_payer, by_payee = party_totals((line for r in results for line in r.lines), currency)
     return Statement(
         contract=ContractInfo(
             contract.header.name,
@@ -134,24 +134,6 @@ def evaluate(
         by_payee=by_payee,
         limits=ledger.standing(),
     )
-
-
-def _party_totals(
-    results: list[UnitResult], currency: str
-) -> tuple[tuple[PartyTotal, ...], tuple[PartyTotal, ...]]:
-    """What each payer pays and each payee is paid, in the order they first appear (empty when
-    the contract names no parties on its terms or caps: its lines carry none)."""
-    lines = [line for result in results for line in result.lines]
-    if not any(line.payer is not None or line.payee is not None for line in lines):
-        return (), ()
-
-    def totals(party: Callable[[Line], str | None]) -> tuple[PartyTotal, ...]:
-        sums: dict[str | None, Decimal] = {}
-        for line in lines:
-            sums[party(line)] = sums.get(party(line), Decimal(0)) + line.amount.amount
-        return tuple(PartyTotal(name, Money(total, currency)) for name, total in sums.items())
-
-    return totals(lambda line: line.payer), totals(lambda line: line.payee)
 
 
 #: A unit's result with its lines before limits, and each line's request to its limits (None

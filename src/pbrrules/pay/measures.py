@@ -111,14 +111,12 @@ def show(measure: Measure, value: Fraction) -> str:
         case "per_reoffender":
             if measure.counting in OFFENCE_COUNTING:
                 return wording.number(value)
-            return f"{wording.number(value)} {_counted(measure)} per person with any"
+            return f"{wording.number(value)} {counted_units(measure)} per person with any"
         case "per_offenders":
             if measure.counting in OFFENCE_COUNTING:
                 return f"{wording.number(value)} per {wording.count(measure.per)} offenders"
-            return (
-                f"{wording.number(value)} {_counted(measure)} per {wording.count(measure.per)} "
-                "offenders"
-            )
+            units = counted_units(measure)
+            return f"{wording.number(value)} {units} per {wording.count(measure.per)} offenders"
         case _:
             assert_never(measure.kind)
 
@@ -160,8 +158,6 @@ def _people(measure: Measure) -> str:
     """The people with at least one unit counted (reoffenders, people in custody, ...)."""
     return unit_names(measure)[1]
 
-
-_counted = counted_units
 
 
 def measure_value(
@@ -206,8 +202,9 @@ def measure_value(
                     "(R = 0)"
                 )
             value = Fraction(o, r)
+            units = counted_units(measure)
             text = (
-                f"frequency {wording.number(value)} = {wording.count(o)} {_counted(measure)} / "
+                f"frequency {wording.number(value)} = {wording.count(o)} {units} / "
                 f"{wording.count(r)} {_people(measure)}"
             )
             rule = rounding.rule_for("frequencies") if rounding else None
@@ -215,8 +212,9 @@ def measure_value(
             if n == 0:
                 raise NotAssessable(f"frequency {measure.name} is undefined: {where} is empty")
             value = Fraction(measure.per * o, n)
+            units = counted_units(measure)
             text = (
-                f"{wording.number(value)} {_counted(measure)} per {wording.count(measure.per)} "
+                f"{wording.number(value)} {units} per {wording.count(measure.per)} "
                 f"offenders = {wording.count(measure.per)} × {wording.count(o)} / "
                 f"{wording.count(n)}"
             )

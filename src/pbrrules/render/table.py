@@ -32,6 +32,7 @@ from pbrrules.render.facts import (
     year_name,
 )
 from pbrrules.statement import Line, Money, Statement, UnitResult, wording
+from pbrrules.statement.limits import party_totals
 
 _RESET = "\033[0m"
 _STYLES = {"bold": "\033[1m", "green": "\033[32m", "red": "\033[31m", "yellow": "\033[33m",
@@ -283,17 +284,14 @@ def _records(statement: Statement, units: Sequence[UnitResult], out: _Writer) ->
 
 
 def _party_totals(statement: Statement, units: Sequence[UnitResult], out: _Writer) -> None:
-    """Totals per payer and per payee: only for a contract that names parties on its terms or
-    caps (each line then carries its payer and payee)."""
+    """Totals per payer and per payee (of the shown units): only for a contract that names
+    parties on its terms or caps (each line then carries its payer and payee)."""
     if not statement.by_payer and not statement.by_payee:
         return
-    for title, role in (("Totals per payer", "payer"), ("Totals per payee", "payee")):
-        totals: dict[str, Decimal] = {}
-        for unit in units:
-            for line in unit.lines:
-                party = getattr(line, role) or "no party named"
-                totals[party] = totals.get(party, Decimal(0)) + line.amount.amount
-        rows = [(party, Money(amount, statement.currency)) for party, amount in totals.items()]
+    lines = (line for unit in units for line in unit.lines)
+    for title, totals in zip(("Totals per payer", "Totals per payee"),
+                             party_totals(lines, statement.currency), strict=True):
+        rows = [(party.party or "no party named", party.total) for party in totals]
         _totals(out, title, rows, _sum(statement, units))
 
 

@@ -92,6 +92,7 @@ from pbrrules.rules.measures import (
     window_start,
 )
 from pbrrules.rules.terms import (
+    PER_UNIT_WORDS,
     Amount,
     Band,
     Banded,
@@ -128,6 +129,7 @@ __all__ = [
     "NAMED_DECLARATIONS",
     "NO_WAITING",
     "OFFENCE_COUNTING",
+    "PER_UNIT_WORDS",
     "STANDARD_DISPOSAL_TYPES",
     "STANDARD_INDEX_EVENT_KINDS",
     "UNIT_NAMES",

@@ -67,6 +67,12 @@ Trigger = TargetMet | TermPays | TriggerAll | TriggerAny | TriggerNot
 #: ``unit`` avoided: one of whatever the measure counts (custody days, arrests; its unit name);
 #: ``gained``: one more of what a measure where higher is better counts (quarters employed).
 PerUnit = Literal["point", "percent", "reoffender", "reoffence", "event", "unit", "gained"]
+#: Each price unit as the contract writes it after ``per`` (``pay £500 per unit avoided of C``).
+PER_UNIT_WORDS: dict[PerUnit, str] = {
+    "point": "percentage point", "percent": "percent", "reoffender": "reoffender avoided",
+    "reoffence": "reoffence avoided", "event": "event avoided", "unit": "unit avoided",
+    "gained": "unit gained",
+}  # fmt: skip
 
 
 @frozen

@@ -4,7 +4,9 @@ under each in each scope (``LimitStanding``), and the totals per party (``PartyT
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Iterable
 from decimal import Decimal
+from typing import Protocol
 
 from attrs import frozen
 
@@ -121,3 +123,32 @@ def limit_json(applied: LimitApplied) -> JSON:
         "to": Money(applied.after, applied.currency).to_json(),
         "description": applied.describe(),
     }
+
+
+class PartyLine(Protocol):
+    """What the totals per party read of a payment line (``model.Line``)."""
+
+    @property
+    def payer(self) -> str | None: ...
+    @property
+    def payee(self) -> str | None: ...
+    @property
+    def amount(self) -> Money: ...
+
+
+def party_totals(
+    lines: Iterable[PartyLine], currency: str
+) -> tuple[tuple[PartyTotal, ...], tuple[PartyTotal, ...]]:
+    """What each payer pays and each payee is paid over ``lines``, in the order they first
+    appear (empty when the lines carry no parties: the contract names none)."""
+    lines = list(lines)
+    if not any(line.payer is not None or line.payee is not None for line in lines):
+        return (), ()
+
+    def totals(party: Callable[[PartyLine], str | None]) -> tuple[PartyTotal, ...]:
+        sums: dict[str | None, Decimal] = {}
+        for line in lines:
+            sums[party(line)] = sums.get(party(line), Decimal(0)) + line.amount.amount
+        return tuple(PartyTotal(name, Money(total, currency)) for name, total in sums.items())
+
+    return totals(lambda line: line.payer), totals(lambda line: line.payee)
