@@ -349,3 +349,16 @@ def test_impossible_figures_of_an_outcome_beyond_offences_are_worded_in_its_unit
     assert "300 people in custody among 225 offenders (at most N can be counted)" in (
         problem.message
     )
+
+
+def test_an_undeclared_rate_in_a_cap_on_investors_return_is_an_unknown_name() -> None:
+    """`... plus retrun_rate a year ...` was accepted by check (the rate was not among the
+    names checked) and only found at pay time, as not assessable."""
+    extra = 'parameter return_rate: rate = 12.5%\n'
+    cap = ('\ncap investors (clause 8): all terms at most £1,000,000 plus retrun_rate a year '
+           'for 4 years over the contract\n')
+    text = _small(extra=extra, examples=cap)
+    errors = [d for d in _errors(text) if d.severity == "error"]
+    assert [d.code for d in errors] == ["PBR101"]
+    assert "retrun_rate" in errors[0].message
+    assert errors[0].span.line == _line_of(text, "retrun_rate")

@@ -210,6 +210,8 @@ def uses(version: rules.Rules) -> Iterator[Use]:
         for name, span in zip(limit.terms, spans, strict=False):
             yield Use(name, ("term",), span, limit.clause)
         yield from _ref(limit.amount, limit.clause)
+        if limit.investor_return is not None:
+            yield from _ref(limit.investor_return.rate, limit.clause)
         for key in limit.order:
             if key.kind == "cohort":
                 yield Use(key.name, ("cohort",), key.span, limit.clause)
